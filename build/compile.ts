@@ -49,9 +49,9 @@ export function compileArgs(opts: CompileOptions, info = buildInfo(opts.target))
   ]
 }
 
-export async function compile(opts: CompileOptions): Promise<void> {
+export async function compile(opts: CompileOptions, info = buildInfo(opts.target)): Promise<void> {
   mkdirSync(dirname(opts.outfile), { recursive: true })
-  const proc = Bun.spawn([process.execPath, ...compileArgs(opts)], { cwd: ROOT, stdout: 'pipe', stderr: 'pipe' })
+  const proc = Bun.spawn([process.execPath, ...compileArgs(opts, info)], { cwd: ROOT, stdout: 'pipe', stderr: 'pipe' })
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
   if (code !== 0) throw new Error(`bun build failed (exit ${code}):\n${out}${err}`)
 }

@@ -1,6 +1,111 @@
-// Placeholder entry point; replaced by the real citty main.
-import { defineCommand, runMain } from 'citty'
-import { consola } from 'consola'
+// argv → command → exit code. The only place that exits the process and the only place that
+// turns an error into a message: 0 ok, 1 error, 2 usage, 4 not logged in / session expired,
+// 130 cancelled. Stack traces only with --debug; every message passes through redaction.
+import { renderUsage, runCommand, type CommandDef } from 'citty'
 import { BUILD } from './build-info'
-void consola
-await runMain(defineCommand({ meta: { name: 'pensar', version: `${BUILD.version} (${BUILD.commit}, ${BUILD.buildDate}, ${BUILD.target})` } }))
+import { openInteractive, wantsInteractive } from './commands/interactive'
+import { rootCommand } from './commands/root'
+import { parseGlobalOptions } from './commands/global-args'
+import { rejectUnknownFlags, resolveCommand } from './commands/resolve'
+import { createContext, type Context, type GlobalOptions, type ProcessIo } from './context'
+import { CancelledError, EXIT, PensarError, SilentError, UsageError, type ExitCode } from './lib/errors'
+import { redactText } from './lib/redact'
+
+const HELP_FLAGS = new Set(['--help', '-h'])
+const VERSION_FLAGS = new Set(['--version', '-v', '-V'])
+const GLOBAL_FLAGS = new Set(['--json', '--debug', '--no-json'])
+
+/** `makeRoot` lets tests run main's error handling around a command of their own. */
+export async function main(argv: string[], io: ProcessIo, makeRoot: (ctx: Context) => CommandDef<any> = rootCommand): Promise<ExitCode> {
+  let globals: GlobalOptions = { json: argv.includes('--json'), debug: argv.includes('--debug') }
+  let ctx: Context | undefined
+  try {
+    globals = parseGlobalOptions(argv)
+    const words = withoutGlobalFlags(argv)
+    if (words.length === 1 && VERSION_FLAGS.has(words[0]!)) return printVersion(io, globals.json)
+    ctx = createContext(globals, io)
+    const root = makeRoot(ctx)
+    const resolved = await resolveCommand(root, argv)
+    const asksHelp = argv.some((a) => HELP_FLAGS.has(a))
+    // No command on a terminal: the interactive prompt. Without one: the help.
+    if (!asksHelp && wantsInteractive(ctx, words)) return (await openInteractive(ctx, { input: io.stdin, output: io.stderr }), EXIT.ok)
+    if (words.length === 0 || asksHelp) {
+      const usage = await renderUsage(resolved.cmd, resolved.parent)
+      io.stdout.write(`${ctx.env.noColor ? stripAnsi(usage) : usage}\n`)
+      return EXIT.ok
+    }
+    await rejectUnknownFlags(resolved)
+    await runCommand(root, { rawArgs: argv })
+    return EXIT.ok
+  } catch (error) {
+    return report(toPensarError(error), error, globals, io, ctx)
+  }
+}
+
+function printVersion(io: ProcessIo, json: boolean): ExitCode {
+  const { version, commit, buildDate, target } = BUILD
+  io.stdout.write(json ? `${JSON.stringify({ version, commit, buildDate, target })}\n` : `pensar ${version} (${commit}, built ${buildDate}, ${target})\n`)
+  return EXIT.ok
+}
+
+function toPensarError(error: unknown): PensarError {
+  if (error instanceof PensarError) return error
+  // citty's own errors: unknown command, missing or invalid argument.
+  if (error instanceof Error && error.name === 'CLIError') {
+    return new UsageError(stripAnsi(error.message), { hint: 'Run `pensar --help` to see the commands.' })
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return new PensarError(`Unexpected error: ${message}`, { code: 'internal', hint: 'Run again with --debug for details, and report it if it keeps happening.' })
+}
+
+function report(error: PensarError, original: unknown, globals: GlobalOptions, io: ProcessIo, ctx?: Context): ExitCode {
+  if (error instanceof SilentError) return error.exitCode
+  const message = redactText(error.message)
+  const hint = error.hint ? redactText(error.hint) : undefined
+  if (globals.json) io.stdout.write(`${JSON.stringify({ event: 'error', code: error.code, message, ...(hint ? { hint } : {}) })}\n`)
+  if (error instanceof CancelledError) io.stderr.write(`${message}\n`)
+  else if (ctx && !globals.json) ctx.ui.error(message, hint)
+  else io.stderr.write(`Error: ${message}\n${hint ? `${hint}\n` : ''}`)
+  if (globals.debug || ctx?.env.debug) {
+    const stack = original instanceof Error && original.stack ? original.stack : String(original)
+    io.stderr.write(`${redactText(stack)}\n`)
+  }
+  return error.exitCode
+}
+
+function withoutGlobalFlags(argv: string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--api-url' || arg === '--apiUrl') i++
+    else if (!GLOBAL_FLAGS.has(arg) && !arg.startsWith('--api-url=') && !arg.startsWith('--apiUrl=')) out.push(arg)
+  }
+  return out
+}
+
+/** Ctrl-C aborts the running flow (it cleans up and exits 130); a second Ctrl-C exits at once. */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController()
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) process.exit(EXIT.cancelled)
+    controller.abort(new CancelledError())
+  })
+  return controller.signal
+}
+
+if (import.meta.main) {
+  const code = await main(process.argv.slice(2), {
+    vars: process.env,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    signal: interruptSignal(),
+  })
+  // Let piped stdout drain before exiting, so the last JSON line is never lost.
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()))
+  process.exit(code)
+}
+
+function stripAnsi(text: string): string {
+  return text.replace(/\x1b\[[0-9;]*m/g, '')
+}

@@ -1,0 +1,41 @@
+// Flags every command accepts. main.ts reads them before citty runs (the Context depends on
+// them); each command also declares them so `--help` lists them and the unknown-flag check
+// knows them.
+import type { ArgsDef } from 'citty'
+import type { GlobalOptions } from '../context'
+import { UsageError } from '../lib/errors'
+
+export const globalArgs = {
+  'api-url': { type: 'string', valueHint: 'url', description: 'Pensar Console API address (env PENSAR_API_URL; default https://api.console.pensar.dev)' },
+  json: { type: 'boolean', description: 'Machine-readable output: one JSON object per line on stdout' },
+  debug: { type: 'boolean', description: 'Log requests to stderr with every secret redacted (env PENSAR_DEBUG=1)' },
+} as const satisfies ArgsDef
+
+/** Reads the global flags from anywhere on the command line (before a bare `--`). */
+export function parseGlobalOptions(argv: string[]): GlobalOptions {
+  const options: GlobalOptions = { json: false, debug: false }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--') break
+    if (arg === '--json') options.json = true
+    else if (arg === '--no-json') options.json = false
+    else if (arg === '--debug') options.debug = true
+    else if (arg === '--api-url' || arg === '--apiUrl') options.apiUrl = checkApiUrl(argv[++i])
+    else if (arg.startsWith('--api-url=') || arg.startsWith('--apiUrl=')) options.apiUrl = checkApiUrl(arg.slice(arg.indexOf('=') + 1))
+  }
+  return options
+}
+
+export function checkApiUrl(value: string | undefined, source = '--api-url'): string {
+  if (!value || value.startsWith('-')) throw new UsageError(`${source} needs a value, e.g. ${source} https://api.console.pensar.dev`)
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new UsageError(`${source} is not a valid URL: ${JSON.stringify(value)}`, { hint: 'Give the full address, e.g. https://api.console.pensar.dev' })
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UsageError(`${source} must be an http(s) address, not ${url.protocol}`, { hint: 'Give the full address, e.g. https://api.console.pensar.dev' })
+  }
+  return value.replace(/\/+$/, '')
+}

@@ -1,0 +1,36 @@
+// `pensar login` (and its legacy name `pensar auth`): parses flags, hands over to the login flow.
+// `login status` and `login logout` are the same commands as `pensar status` / `pensar logout`.
+import { defineCommand, type CommandDef } from 'citty'
+import type { Context } from '../context'
+import type { LoginOptions } from '../flows/login-options'
+import { globalArgs } from './global-args'
+import { logoutCommand } from './logout'
+import { statusCommand } from './status'
+import { invokedSubcommand } from './subcommand-guard'
+
+export type LoginRunner = (ctx: Context, opts: LoginOptions) => Promise<unknown>
+
+const loginArgs = {
+  workspace: { type: 'string', valueHint: 'id|slug', description: 'Workspace to connect (required without a terminal when you have several)' },
+  browser: { type: 'boolean', default: true, description: 'Open the verification page in your browser', negativeDescription: 'Do not open a browser; only print the address' },
+  ...globalArgs,
+} as const
+
+// The real flow is imported on first use, so `--version` and `status` never load it.
+const runLogin: LoginRunner = async (ctx, opts) => (await import('../flows/login')).login(ctx, opts)
+
+export function loginCommand(ctx: Context, run: LoginRunner = runLogin, name = 'login'): CommandDef<any> {
+  const subCommands = { status: statusCommand(ctx), logout: logoutCommand(ctx) }
+  return defineCommand({
+    meta: {
+      name,
+      description: name === 'login' ? 'Connect this computer to a Pensar Console workspace' : 'Legacy name of `pensar login` (every subcommand works)',
+    },
+    args: loginArgs,
+    subCommands,
+    async run({ args, rawArgs }) {
+      if (invokedSubcommand(rawArgs, loginArgs, Object.keys(subCommands))) return
+      await run(ctx, { workspace: args.workspace?.trim() || undefined, openBrowser: args.browser !== false })
+    },
+  })
+}

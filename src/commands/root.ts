@@ -1,0 +1,20 @@
+// The command tree. `pensar auth …` is the legacy name of `pensar login …`.
+import { defineCommand, type CommandDef } from 'citty'
+import type { Context } from '../context'
+import { globalArgs } from './global-args'
+import { loginCommand, type LoginRunner } from './login'
+import { logoutCommand } from './logout'
+import { statusCommand } from './status'
+
+export function rootCommand(ctx: Context, runLogin?: LoginRunner): CommandDef<any> {
+  return defineCommand({
+    meta: { name: 'pensar', description: 'Connect the Apex CLI to Pensar Console' },
+    args: { ...globalArgs },
+    subCommands: {
+      login: loginCommand(ctx, runLogin, 'login'),
+      status: statusCommand(ctx),
+      logout: logoutCommand(ctx),
+      auth: loginCommand(ctx, runLogin, 'auth'),
+    },
+  })
+}

@@ -1,0 +1,20 @@
+// `pensar status` (also `pensar login status`, `pensar auth status`): flags → the status flow.
+import { defineCommand, type CommandDef } from 'citty'
+import type { Context } from '../context'
+import type { StatusOptions } from '../flows/status'
+import { globalArgs } from './global-args'
+
+export type StatusRunner = (ctx: Context, opts: StatusOptions) => Promise<unknown>
+
+const runStatus: StatusRunner = async (ctx, opts) => (await import('../flows/status')).status(ctx, opts)
+
+export function statusCommand(ctx: Context, run: StatusRunner = runStatus): CommandDef<any> {
+  return defineCommand({
+    meta: { name: 'status', description: 'Show the Pensar Console connection (exit 0 connected, 4 not connected or expired)' },
+    args: {
+      offline: { type: 'boolean', description: 'Show what is stored without asking Pensar Console' },
+      ...globalArgs,
+    },
+    run: ({ args }) => run(ctx, { offline: args.offline === true }),
+  })
+}

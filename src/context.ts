@@ -1,0 +1,108 @@
+// The one bag of effects every command and flow receives (gh's Factory). Nothing under
+// src/flows or src/commands touches process, os, global fetch or @clack/prompts directly:
+// tests build a Context from fakes (test/helpers/context.ts).
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createSystemBrowser, type Browser } from './lib/browser'
+import { systemClock, type Clock } from './lib/clock'
+import { createHttp, type FetchFn, type Http } from './lib/http'
+import { createLog, type Log } from './lib/log'
+import { createStore, type Store } from './lib/store'
+import { ClackUi } from './ui/clack'
+import { JsonUi, PlainUi } from './ui/plain'
+import { createPaint } from './ui/style'
+import type { Ui } from './ui/ui'
+
+export const DEFAULT_API_URL = 'https://api.console.pensar.dev'
+
+export interface Env {
+  /** PENSAR_HOME, default ~/.pensar. */
+  home: string
+  /** --api-url, else PENSAR_API_URL, else the default. See `apiUrlFor` for stored sessions. */
+  apiUrl: string
+  /** True when the API URL came from --api-url or PENSAR_API_URL (it then beats config.json). */
+  apiUrlExplicit: boolean
+  /** stdin and stdout are both terminals. */
+  isTTY: boolean
+  json: boolean
+  debug: boolean
+  noColor: boolean
+  isCI: boolean
+  /** The raw environment, for BROWSER and friends. */
+  vars: Record<string, string | undefined>
+}
+
+export interface Context {
+  ui: Ui
+  http: Http
+  store: Store
+  clock: Clock
+  browser: Browser
+  env: Env
+  log: Log
+  /** Aborted on Ctrl-C (reason: a CancelledError). Pass it to every wait. */
+  signal: AbortSignal
+}
+
+export interface GlobalOptions {
+  apiUrl?: string
+  json: boolean
+  debug: boolean
+}
+
+export interface ProcessIo {
+  vars: Record<string, string | undefined>
+  stdin: NodeJS.ReadStream
+  stdout: NodeJS.WriteStream
+  stderr: NodeJS.WriteStream
+  signal: AbortSignal
+  fetch?: FetchFn
+}
+
+export function resolveEnv(globals: GlobalOptions, io: Pick<ProcessIo, 'vars' | 'stdin' | 'stdout'>): Env {
+  const vars = io.vars
+  const explicitUrl = globals.apiUrl ?? (vars.PENSAR_API_URL || undefined)
+  const truthy = (v: string | undefined) => v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false'
+  return {
+    home: resolve(vars.PENSAR_HOME || join(vars.HOME || homedir(), '.pensar')),
+    apiUrl: (explicitUrl ?? DEFAULT_API_URL).replace(/\/+$/, ''),
+    apiUrlExplicit: explicitUrl !== undefined,
+    isTTY: Boolean(io.stdin.isTTY && io.stdout.isTTY),
+    json: globals.json,
+    debug: globals.debug || truthy(vars.PENSAR_DEBUG),
+    noColor: vars.NO_COLOR !== undefined || vars.TERM === 'dumb' || !io.stdout.isTTY,
+    isCI: truthy(vars.CI),
+    vars,
+  }
+}
+
+export function createContext(globals: GlobalOptions, io: ProcessIo): Context {
+  const env = resolveEnv(globals, io)
+  const writeErr = (text: string) => void io.stderr.write(text)
+  const log = createLog({ enabled: env.debug, write: writeErr })
+  const ui = createUi(env, io)
+  return {
+    env,
+    ui,
+    log,
+    clock: systemClock,
+    signal: io.signal,
+    browser: createSystemBrowser({ env: io.vars }),
+    http: createHttp({ fetch: io.fetch ?? fetch, clock: systemClock, log, signal: io.signal }),
+    store: createStore({ home: env.home, now: () => systemClock.now(), warn: (m) => ui.warn(m) }),
+  }
+}
+
+function createUi(env: Env, io: ProcessIo): Ui {
+  const writeErr = (text: string) => void io.stderr.write(text)
+  if (env.json) return new JsonUi(writeErr, (text) => void io.stdout.write(text))
+  if (!env.isTTY || env.isCI) return new PlainUi(writeErr)
+  const unicode = io.vars.TERM !== 'linux' && process.platform !== 'win32' ? true : Boolean(io.vars.WT_SESSION)
+  return new ClackUi({ input: io.stdin, output: io.stderr, paint: createPaint(!env.noColor), unicode })
+}
+
+/** The API a stored session belongs to: an explicit --api-url / PENSAR_API_URL wins, then config.json. */
+export function apiUrlFor(ctx: Pick<Context, 'env' | 'store'>): string {
+  if (ctx.env.apiUrlExplicit) return ctx.env.apiUrl
+  return ctx.store.readConfig()?.apiUrl ?? ctx.env.apiUrl
+}

@@ -1,0 +1,23 @@
+// What a finished login (or workspace switch) tells the person and `--json` readers.
+import type { Context } from '../context'
+import type { SelectedWorkspace } from '../lib/console-api'
+import { formatMoney } from '../ui/ui'
+import type { Grant } from './poll-token'
+
+export function announceWorkspace(ctx: Context, selected: SelectedWorkspace) {
+  ctx.ui.emit({ event: 'workspace_selected', workspace: selected.workspace, billing: selected.billing })
+}
+
+export function announceLogin(ctx: Context, apiUrl: string, grant: Pick<Grant, 'kind' | 'user'>, selected: SelectedWorkspace) {
+  const who = grant.user?.email ? ` as ${grant.user.email}` : ''
+  const { workspace, billing } = selected
+  ctx.ui.success(`Logged in${who}. Apex will use workspace ${workspace.name} (${workspace.slug}), balance ${formatMoney(billing.balance)}.`)
+  ctx.ui.emit({
+    event: 'logged_in',
+    apiUrl,
+    authType: grant.kind === 'oauth' ? 'workos' : 'api-key',
+    ...(grant.user ? { user: grant.user } : {}),
+    workspace,
+    billing,
+  })
+}

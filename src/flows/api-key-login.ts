@@ -1,0 +1,40 @@
+// `pensar login --with-api-key` (issue 4, item 6): a key read from stdin (never from the command
+// line, where `ps` and shell history would see it), trimmed, validated at the Console
+// (GET /auth/validate), then stored 0600 with its workspace.
+import { apiUrlFor, type Context } from '../context'
+import { UsageError } from '../lib/errors'
+import { formatMoney } from '../ui/ui'
+import { validateApiKey } from './api-key-validate'
+import { checkApiKeyShape } from './refresh-credentials'
+
+export interface KeyInput {
+  /** True when stdin is a terminal: then there is nothing piped in to read. */
+  isTTY: boolean
+  readAll(): Promise<string>
+}
+
+export async function loginWithApiKey(ctx: Context, input: KeyInput): Promise<void> {
+  const apiKey = await readKey(input)
+  const apiUrl = apiUrlFor(ctx)
+  const info = await validateApiKey(ctx, apiUrl, apiKey, { from: 'the API key read from stdin' })
+  ctx.store.saveSession({
+    config: { apiUrl, authType: 'api-key', user: info.user, workspace: info.workspace, lastWorkspaceId: info.workspace.id, gatewayUrl: info.gatewayUrl },
+    auth: { authType: 'api-key', apiKey, signingKey: info.signingKey },
+  })
+  const balance = info.billing ? `, balance ${formatMoney(info.billing.balance)}` : ''
+  ctx.ui.success(`Logged in with an API key. Apex will use workspace ${info.workspace.name} (${info.workspace.slug})${balance}.`)
+  if (info.billing && !info.billing.ready) ctx.ui.warn(`Billing isn't set up for ${info.workspace.name}: finish it under Settings > Billing in Pensar Console.`)
+  if (ctx.env.vars.PENSAR_API_KEY?.trim()) ctx.ui.warn('PENSAR_API_KEY is set in your environment and overrides the stored key while it is set.')
+  ctx.ui.emit({ event: 'logged_in', apiUrl, authType: 'api-key', ...(info.user ? { user: info.user } : {}), workspace: info.workspace, ...(info.billing ? { billing: info.billing } : {}) })
+}
+
+async function readKey(input: KeyInput): Promise<string> {
+  if (input.isTTY) {
+    throw new UsageError('--with-api-key reads the key from stdin, and stdin is a terminal.', {
+      hint: 'Pipe the key in, e.g. `pensar login --with-api-key < key.txt` or `printenv MY_KEY | pensar login --with-api-key`.',
+    })
+  }
+  const key = (await input.readAll()).trim()
+  if (!key) throw new UsageError('No API key on stdin.', { hint: 'Pipe the key in, e.g. `pensar login --with-api-key < key.txt`.' })
+  return checkApiKeyShape(key, 'stdin')
+}

@@ -1,0 +1,41 @@
+// Step 6: the product page's "billing isn't configured" and "balance is low" warnings. They
+// never fail the login; on a terminal the person can jump to the billing page with B.
+import type { Context } from '../context'
+import type { SelectedWorkspace } from '../lib/console-api'
+import { unsafeUrlReason } from '../lib/safe-url'
+import { formatMoney } from '../ui/ui'
+
+export const LOW_BALANCE_DOLLARS = 1
+
+export async function warnAboutBilling(ctx: Context, selected: SelectedWorkspace, consoleUrl: string | undefined): Promise<void> {
+  const url = billingUrlOf(selected, consoleUrl)
+  const where = url ? `:\n${url}` : ' in Pensar Console under Settings > Billing.'
+  const { billing, workspace } = selected
+  let warned = false
+  if (!billing.ready) {
+    ctx.ui.warn(`Billing isn't set up for ${workspace.name}. Finish setup${where}`)
+    ctx.ui.emit({ event: 'warning', code: 'billing_not_ready', message: `Billing isn't set up for ${workspace.name}.`, ...(url ? { url } : {}) })
+    warned = true
+  } else if (billing.balance < LOW_BALANCE_DOLLARS) {
+    ctx.ui.warn(`Low credit balance (${formatMoney(billing.balance)}) in ${workspace.name}. Add credits${where}`)
+    ctx.ui.emit({ event: 'warning', code: 'low_balance', message: `Low credit balance (${formatMoney(billing.balance)}).`, balance: billing.balance, ...(url ? { url } : {}) })
+    warned = true
+  }
+  if (!warned || !url || !ctx.ui.interactive) return
+  const choice = await ctx.ui.pressKey({
+    message: 'Press B to open the billing page, Enter to continue',
+    choices: [
+      { key: 'b', value: 'open' as const, label: 'open billing' },
+      { key: 'enter', value: 'continue' as const, label: 'continue' },
+    ],
+  })
+  if (choice === 'open') {
+    const result = await ctx.browser.open(url)
+    if (!result.opened) ctx.ui.warn(`Could not open a browser (${result.reason}). The billing page is at ${url}`)
+  }
+}
+
+function billingUrlOf(selected: SelectedWorkspace, consoleUrl: string | undefined): string | undefined {
+  const url = selected.billingUrl ?? (consoleUrl ? `${consoleUrl.replace(/\/+$/, '')}/${selected.workspace.slug}/settings/billing` : undefined)
+  return url && !unsafeUrlReason(url) ? url : undefined
+}

@@ -1,0 +1,111 @@
+// `pensar login`: the device-authorization login (issue 3, "The flow" 1–9), top-down.
+// Nothing is written until the very end, so Ctrl-C at any step leaves the disk as it was.
+import { apiUrlFor, type Context } from '../context'
+import type { SelectedWorkspace } from '../lib/console-api'
+import { CancelledError } from '../lib/errors'
+import { createServerClock } from '../lib/server-clock'
+import { announceLogin, announceWorkspace } from './announce'
+import { warnAboutBilling } from './billing'
+import { authorizeDevice } from './authorize-device'
+import { askAboutExistingSession, disconnect, readStoredSession, switchWorkspace } from './existing-session'
+import type { LoginOptions } from './login-options'
+import type { Grant, LegacyGrant, OAuthGrant } from './poll-token'
+import { chooseWorkspace, confirmWorkspace } from './select-workspace'
+import type { Endpoints } from './discovery'
+
+export type { LoginOptions } from './login-options'
+
+export interface LoginResult {
+  outcome: 'logged_in' | 'kept' | 'switched' | 'disconnected'
+}
+
+export async function login(ctx: Context, opts: LoginOptions): Promise<LoginResult> {
+  try {
+    const existing = readStoredSession(ctx)
+    if (existing && ctx.ui.interactive) {
+      const choice = await askAboutExistingSession(ctx, existing)
+      if (choice === 'keep') return { outcome: 'kept' }
+      if (choice === 'disconnect') return (await disconnect(ctx), { outcome: 'disconnected' })
+      if (choice === 'switch' && (await switchWorkspace(ctx, existing, opts))) return { outcome: 'switched' }
+    }
+    const remembered = existing?.config ?? ctx.store.readConfig()
+    await loginWithDevice(ctx, opts, remembered?.lastWorkspaceId ?? remembered?.workspace?.id)
+    return { outcome: 'logged_in' }
+  } catch (error) {
+    if (error instanceof CancelledError) throw new CancelledError('Login cancelled.')
+    throw error
+  }
+}
+
+async function loginWithDevice(ctx: Context, opts: LoginOptions, lastWorkspaceId?: string): Promise<void> {
+  const apiUrl = apiUrlFor(ctx)
+  // Token expiry is measured by the Console's clock (its Date header), not ours.
+  const serverClock = createServerClock(() => ctx.clock.now())
+  const stopLearning = ctx.http.onServerDate((serverMs, localMs) => serverClock.learn(serverMs, localMs))
+  try {
+    const { endpoints, grant } = await authorizeDevice(ctx, apiUrl, opts)
+    const receivedAt = serverClock.now()
+    ctx.ui.emit({ event: 'authorized' })
+    const selected = grant.kind === 'oauth' ? await pickWorkspace(ctx, apiUrl, grant, opts, endpoints, lastWorkspaceId) : await legacySelection(ctx, apiUrl, grant)
+    announceWorkspace(ctx, selected)
+    await warnAboutBilling(ctx, selected, endpoints.consoleUrl)
+    saveSession(ctx, apiUrl, endpoints, grant, selected, receivedAt)
+    announceLogin(ctx, apiUrl, grant, selected)
+  } finally {
+    stopLearning()
+  }
+}
+
+async function pickWorkspace(ctx: Context, apiUrl: string, grant: OAuthGrant, opts: LoginOptions, endpoints: Endpoints, lastWorkspaceId?: string) {
+  const chosen = await chooseWorkspace(ctx, apiUrl, grant.accessToken, { requested: opts.workspace, lastWorkspaceId, openBrowser: opts.openBrowser, consoleUrl: endpoints.consoleUrl })
+  return confirmWorkspace(ctx, apiUrl, grant.accessToken, chosen.id)
+}
+
+/** The legacy flow picked the workspace in the browser; ask the API key's validation for billing. */
+async function legacySelection(ctx: Context, apiUrl: string, grant: LegacyGrant): Promise<SelectedWorkspace> {
+  const fallback: SelectedWorkspace = {
+    workspace: grant.workspace,
+    billing: { balance: grant.balance ?? 0, hasPaymentMethod: true, ready: (grant.balance ?? 0) > 0 },
+    signingKey: grant.signingKey,
+    gatewayUrl: grant.gatewayUrl,
+  }
+  try {
+    const body = await ctx.http.get<{ billing?: SelectedWorkspace['billing'] }>(`${apiUrl}/auth/validate`, { token: grant.apiKey })
+    return body.billing && typeof body.billing.ready === 'boolean' ? { ...fallback, billing: body.billing } : fallback
+  } catch (error) {
+    ctx.log.debug(`could not read billing for the API key: ${(error as Error).message}`)
+    return fallback
+  }
+}
+
+function saveSession(ctx: Context, apiUrl: string, endpoints: Endpoints, grant: Grant, selected: SelectedWorkspace, receivedAt: number) {
+  const config = {
+    apiUrl,
+    authType: grant.kind === 'oauth' ? ('workos' as const) : ('api-key' as const),
+    user: grant.user,
+    workspace: selected.workspace,
+    lastWorkspaceId: selected.workspace.id,
+    consoleUrl: endpoints.consoleUrl,
+    gatewayUrl: selected.gatewayUrl ?? (grant.kind === 'legacy' ? grant.gatewayUrl : undefined),
+  }
+  if (grant.kind === 'legacy') {
+    ctx.store.saveSession({ config, auth: { authType: 'api-key', apiKey: grant.apiKey, signingKey: selected.signingKey ?? grant.signingKey } })
+    return
+  }
+  const oauth = endpoints.kind === 'oauth' ? endpoints : undefined
+  ctx.store.saveSession({
+    config,
+    auth: {
+      authType: 'workos',
+      accessToken: grant.accessToken,
+      refreshToken: grant.refreshToken,
+      tokenType: grant.tokenType,
+      expiresAt: grant.expiresInSec === undefined ? undefined : receivedAt + grant.expiresInSec * 1000,
+      signingKey: selected.signingKey,
+      clientId: oauth?.clientId,
+      issuer: oauth?.issuer,
+      tokenEndpoint: oauth?.tokenEndpoint,
+      revocationEndpoint: oauth?.revocationEndpoint,
+    },
+  })
+}

@@ -1,0 +1,105 @@
+// `pensar logout` and "disconnect (D)" in the login screen (issue 4, item 7): revoke this
+// device's refresh token at the Console (RFC 7009; other devices keep their sessions), then
+// forget tokens, API key, signing key and workspace, keeping unrelated settings. Offline, the
+// local credentials still go, and we say the server-side revocation did not happen.
+import { join } from 'node:path'
+import type { Context } from '../context'
+import { PensarError } from '../lib/errors'
+import { acquireRefreshLock, LOCK_FILE_NAME } from '../lib/refresh-lock'
+import type { AuthFile } from '../lib/store'
+
+const REVOKE_TIMEOUT_MS = 5_000
+
+export interface LogoutOptions {
+  /** Only warnings (the login screen says "Disconnected" itself). */
+  quiet?: boolean
+}
+
+export type Revocation = 'revoked' | 'failed' | 'unsupported' | 'api-key' | 'nothing'
+
+export interface LogoutResult {
+  wasLoggedIn: boolean
+  revocation: Revocation
+}
+
+export async function logout(ctx: Context, opts: LogoutOptions = {}): Promise<LogoutResult> {
+  // Under the refresh lock: a refresh running in another process must not write tokens back.
+  const lock = await acquireRefreshLock({ path: join(ctx.env.home, LOCK_FILE_NAME) })
+  try {
+    const auth = readAuthLeniently(ctx)
+    const config = ctx.store.readConfig()
+    if (!auth && !config?.authType && !config?.workspace) {
+      if (!opts.quiet) ctx.ui.info('Not logged in; nothing to do.')
+      return finish(ctx, { wasLoggedIn: false, revocation: 'nothing' })
+    }
+    const revocation = await revokeRefreshToken(ctx, auth)
+    forgetCredentials(ctx)
+    report(ctx, revocation, opts)
+    return finish(ctx, { wasLoggedIn: true, revocation: revocation.outcome })
+  } finally {
+    lock.release()
+  }
+}
+
+/** A damaged auth.json must not stop a logout: whatever is readable is used, the file goes. */
+function readAuthLeniently(ctx: Context): AuthFile | undefined {
+  try {
+    return ctx.store.readAuth()
+  } catch (error) {
+    ctx.log.debug(`could not read auth.json: ${(error as Error).message}`)
+    return undefined
+  }
+}
+
+async function revokeRefreshToken(ctx: Context, auth: AuthFile | undefined): Promise<{ outcome: Revocation; reason?: string }> {
+  const refreshToken = typeof auth?.refreshToken === 'string' ? auth.refreshToken : undefined
+  if (!refreshToken) return { outcome: auth?.apiKey ? 'api-key' : 'nothing' }
+  if (typeof auth?.revocationEndpoint !== 'string') return { outcome: 'unsupported' }
+  try {
+    await ctx.http.postForm(
+      auth.revocationEndpoint,
+      { token: refreshToken, token_type_hint: 'refresh_token', ...(typeof auth.clientId === 'string' ? { client_id: auth.clientId } : {}) },
+      { timeoutMs: REVOKE_TIMEOUT_MS },
+    )
+    return { outcome: 'revoked' }
+  } catch (error) {
+    return { outcome: 'failed', reason: error instanceof Error ? error.message : String(error) }
+  }
+}
+
+function forgetCredentials(ctx: Context): void {
+  try {
+    ctx.store.clearSession()
+  } catch (error) {
+    throw new PensarError(`Could not remove the credentials in ${ctx.env.home} (${(error as Error).message}).`, {
+      code: 'store_failed',
+      hint: `Make ${ctx.env.home} writable and run \`pensar logout\` again, or delete ${ctx.store.paths.auth} yourself.`,
+      cause: error,
+    })
+  }
+}
+
+function report(ctx: Context, revocation: { outcome: Revocation; reason?: string }, opts: LogoutOptions): void {
+  if (revocation.outcome === 'failed') {
+    ctx.ui.warn(
+      `Removed the credentials from this computer, but could not reach Pensar Console to revoke the session (${revocation.reason}). ` +
+        'The server-side revocation did not happen: that session stays valid at Pensar Console until it expires.',
+    )
+  }
+  if (!opts.quiet) {
+    const how: Record<Revocation, string> = {
+      revoked: "This computer's session was revoked at Pensar Console and its credentials removed.",
+      failed: 'Logged out locally.',
+      unsupported: 'Credentials removed (this Console has no revocation endpoint, so the session ends when it expires).',
+      'api-key': 'API key removed from this computer. The key itself stays valid: revoke it in Pensar Console (Settings > API keys) if it should stop working.',
+      nothing: 'Credentials removed.',
+    }
+    ctx.ui.success(`Logged out. ${how[revocation.outcome]}`)
+  }
+  if (ctx.env.vars.PENSAR_API_KEY?.trim()) ctx.ui.warn('PENSAR_API_KEY is still set in your environment; pensar keeps using it until you unset it.')
+}
+
+function finish(ctx: Context, result: LogoutResult): LogoutResult {
+  ctx.ui.emit({ event: 'logged_out', wasLoggedIn: result.wasLoggedIn, revocation: result.revocation })
+  return result
+}

@@ -1,0 +1,110 @@
+// What the CLI authenticates with, read from PENSAR_API_KEY or auth.json, checked field by field:
+// a hand-edited auth.json with a wrong-typed field is reported clearly and left untouched.
+import type { Context } from '../context'
+import { AuthError, PensarError } from '../lib/errors'
+import type { AuthFile } from '../lib/store'
+
+export const SESSION_EXPIRED_MESSAGE = 'Your Pensar Console session has expired. Run `pensar login` to reconnect.'
+
+/** The session existed but can no longer be renewed (exit 4). */
+export class SessionExpiredError extends AuthError {
+  constructor() {
+    super(SESSION_EXPIRED_MESSAGE, { code: 'session_expired', hint: undefined })
+  }
+}
+
+export type Credentials = ApiKeyCredentials | WorkosCredentials | NoCredentials
+
+export interface ApiKeyCredentials {
+  kind: 'api-key'
+  /** `env`: PENSAR_API_KEY, which wins over anything stored. */
+  source: 'env' | 'file'
+  apiKey: string
+  signingKey?: string
+}
+
+export interface WorkosCredentials {
+  kind: 'workos'
+  source: 'file'
+  accessToken?: string
+  refreshToken?: string
+  /** Access-token expiry by the server's clock, epoch ms, as stored. */
+  expiresAt?: number
+  signingKey?: string
+  clientId?: string
+  tokenEndpoint?: string
+  revocationEndpoint?: string
+}
+
+export interface NoCredentials {
+  kind: 'none'
+  /** A session ended by the server (invalid_grant) rather than never started or logged out. */
+  expired: boolean
+}
+
+const STRING_FIELDS = ['authType', 'accessToken', 'refreshToken', 'tokenType', 'apiKey', 'signingKey', 'clientId', 'issuer', 'tokenEndpoint', 'revocationEndpoint'] as const
+const NUMBER_FIELDS = ['expiresAt', 'sessionExpiredAt'] as const
+
+export function readCredentials(ctx: Pick<Context, 'env' | 'store'>): Credentials {
+  const envKey = ctx.env.vars.PENSAR_API_KEY?.trim()
+  if (envKey) return { kind: 'api-key', source: 'env', apiKey: checkApiKeyShape(envKey, 'PENSAR_API_KEY') }
+  const auth = ctx.store.readAuth()
+  if (!auth) return { kind: 'none', expired: false }
+  checkFieldTypes(auth, ctx.store.paths.auth)
+  const authType = auth.authType ?? ctx.store.readConfig()?.authType ?? (auth.apiKey ? 'api-key' : 'workos')
+  if (authType === 'api-key') {
+    return auth.apiKey ? { kind: 'api-key', source: 'file', apiKey: auth.apiKey, signingKey: auth.signingKey } : { kind: 'none', expired: false }
+  }
+  if (!auth.accessToken && !auth.refreshToken) return { kind: 'none', expired: typeof auth.sessionExpiredAt === 'number' }
+  return {
+    kind: 'workos',
+    source: 'file',
+    accessToken: auth.accessToken,
+    refreshToken: auth.refreshToken,
+    expiresAt: auth.expiresAt,
+    signingKey: auth.signingKey,
+    clientId: auth.clientId,
+    tokenEndpoint: auth.tokenEndpoint,
+    revocationEndpoint: auth.revocationEndpoint,
+  }
+}
+
+/** Throws the "not logged in" or "session expired" error that fits. */
+export function notLoggedIn(creds: NoCredentials): AuthError {
+  return creds.expired ? new SessionExpiredError() : new AuthError('You are not logged in to Pensar Console.', { hint: 'Run `pensar login` (or set PENSAR_API_KEY).' })
+}
+
+/** An API key goes into an HTTP header: no whitespace or control characters inside it. */
+export function checkApiKeyShape(key: string, from: string): string {
+  if (/[\s\x00-\x1f\x7f]/.test(key)) {
+    throw new PensarError(`The API key in ${from} contains spaces or control characters.`, {
+      code: 'invalid_api_key',
+      hint: 'Copy the key again from Pensar Console (Settings > API keys); it is one unbroken string starting with `psk_`.',
+      exitCode: 4,
+    })
+  }
+  return key
+}
+
+function checkFieldTypes(auth: AuthFile, path: string): void {
+  for (const field of STRING_FIELDS) expectType(auth, field, 'string', path)
+  for (const field of NUMBER_FIELDS) expectType(auth, field, 'number', path)
+  if (auth.authType !== undefined && auth.authType !== 'workos' && auth.authType !== 'api-key') {
+    throw damaged(path, `\`authType\` is ${JSON.stringify(auth.authType)}, expected "workos" or "api-key"`)
+  }
+}
+
+function expectType(auth: AuthFile, field: string, type: 'string' | 'number', path: string): void {
+  const value = auth[field]
+  if (value === undefined) return
+  if (typeof value !== type || (type === 'number' && !Number.isFinite(value))) {
+    throw damaged(path, `\`${field}\` should be a ${type}, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}`)
+  }
+}
+
+function damaged(path: string, problem: string): AuthError {
+  return new AuthError(`${path} is damaged: ${problem}.`, {
+    code: 'invalid_auth_file',
+    hint: 'Run `pensar login` to replace it (the file is left as it is until then).',
+  })
+}

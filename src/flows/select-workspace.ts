@@ -1,0 +1,83 @@
+// Step 5: pick the workspace and confirm it with the Console. `--workspace` always wins; none
+// yet → send the person to create one and wait; one → take it; several → ask on a terminal,
+// and without one require --workspace (exit 2, listing the slugs).
+import type { Context } from '../context'
+import { parseSelectedWorkspace, parseWorkspaceList, type SelectedWorkspace, type WorkspaceSummary } from '../lib/console-api'
+import { PensarError, UsageError } from '../lib/errors'
+import { unsafeUrlReason } from '../lib/safe-url'
+import { formatMoney } from '../ui/ui'
+
+const WAIT_FOR_WORKSPACE_EVERY_MS = 3_000
+const WAIT_FOR_WORKSPACE_AT_MOST_MS = 5 * 60_000
+
+export interface WorkspaceChoice {
+  /** `--workspace`: an id or a slug. */
+  requested?: string
+  /** Preselected in the prompt. */
+  lastWorkspaceId?: string
+  openBrowser: boolean
+  consoleUrl?: string
+}
+
+export async function chooseWorkspace(ctx: Context, apiUrl: string, token: string, choice: WorkspaceChoice): Promise<WorkspaceSummary> {
+  let { workspaces, consoleUrl } = await listWorkspaces(ctx, apiUrl, token)
+  if (workspaces.length === 0) ({ workspaces } = await waitForFirstWorkspace(ctx, apiUrl, token, consoleUrl ?? choice.consoleUrl ?? apiUrl, choice.openBrowser))
+  if (choice.requested) return findRequested(workspaces, choice.requested)
+  if (workspaces.length === 1) return workspaces[0]!
+  if (!ctx.ui.interactive) {
+    throw new UsageError(`You belong to ${workspaces.length} workspaces; choose one with --workspace <slug>: ${workspaces.map((w) => w.slug).join(', ')}.`, {
+      code: 'workspace_required',
+      hint: `For example: pensar login --workspace ${workspaces[0]!.slug}`,
+    })
+  }
+  const initial = workspaces.find((w) => w.id === choice.lastWorkspaceId)
+  return ctx.ui.select({
+    message: 'Which workspace should Apex use?',
+    // The balance must always show, so it is in the label (a clack hint shows only when highlighted).
+    options: workspaces.map((w) => ({ value: w, label: `${w.name} (${w.slug}) — ${formatMoney(w.balance)}` })),
+    initial,
+  })
+}
+
+export async function confirmWorkspace(ctx: Context, apiUrl: string, token: string, workspaceId: string): Promise<SelectedWorkspace> {
+  return parseSelectedWorkspace(await ctx.http.postJson<unknown>(`${apiUrl}/api/cli/select-workspace`, { workspaceId }, { token }))
+}
+
+export async function listWorkspaces(ctx: Context, apiUrl: string, token: string) {
+  return parseWorkspaceList(await ctx.http.get<unknown>(`${apiUrl}/api/cli/workspaces`, { token }))
+}
+
+async function waitForFirstWorkspace(ctx: Context, apiUrl: string, token: string, consoleUrl: string, openBrowser: boolean) {
+  const createUrl = `${consoleUrl.replace(/\/+$/, '')}/workspaces/new`
+  const safe = !unsafeUrlReason(createUrl)
+  ctx.ui.warn(`You have no Pensar Console workspace yet. Create one${safe ? ` at:\n${createUrl}` : ' in Pensar Console'}`)
+  ctx.ui.emit({ event: 'waiting_for_workspace', ...(safe ? { url: createUrl } : {}) })
+  if (safe && openBrowser) await ctx.browser.open(createUrl)
+  const giveUpAt = ctx.clock.now() + WAIT_FOR_WORKSPACE_AT_MOST_MS
+  const spinner = ctx.ui.spinner('Waiting for a workspace to appear…')
+  try {
+    while (ctx.clock.now() < giveUpAt) {
+      await ctx.clock.sleep(WAIT_FOR_WORKSPACE_EVERY_MS, ctx.signal)
+      const list = await listWorkspaces(ctx, apiUrl, token)
+      if (list.workspaces.length > 0) {
+        spinner.stop('Workspace found.')
+        return list
+      }
+    }
+  } catch (error) {
+    spinner.stop()
+    throw error
+  }
+  spinner.stop()
+  throw new PensarError('No workspace appeared within 5 minutes.', { code: 'no_workspace', hint: `Create one${safe ? ` at ${createUrl}` : ''}, then run \`pensar login\` again.` })
+}
+
+function findRequested(workspaces: WorkspaceSummary[], requested: string): WorkspaceSummary {
+  const wanted = requested.toLowerCase()
+  const found = workspaces.find((w) => w.id === requested || w.slug.toLowerCase() === wanted)
+  if (found) return found
+  throw new UsageError(`No workspace "${requested}" among yours: ${workspaces.map((w) => w.slug).join(', ')}.`, {
+    code: 'unknown_workspace',
+    hint: 'Pass one of those slugs (or a workspace id) to --workspace.',
+  })
+}

@@ -1,0 +1,134 @@
+// `pensar login status` / `pensar status` / `pensar auth status` (issue 4, item 5): what this
+// computer is connected with, then a short online check (GET /gateway/validate, 3 s budget).
+// Exit 0 when connected, 4 when not logged in, expired or rejected. An unreachable Console is
+// reported (`online.ok: false`) but does not make a good session "not connected".
+import { apiUrlFor, type Context } from '../context'
+import { createAuthedClient } from '../lib/authed-client'
+import { asObject, optNum } from '../lib/console-api'
+import { AuthError, EXIT, PensarError, SilentError } from '../lib/errors'
+import type { JsonEvent } from '../ui/ui'
+import { validateApiKey } from './api-key-validate'
+import { readCredentials, SESSION_EXPIRED_MESSAGE, SessionExpiredError, type Credentials } from './refresh-credentials'
+import { tokenExpiresAt } from './refresh'
+import { renderStatus } from './status-render'
+import type { UserRef, WorkspaceRef } from '../lib/store'
+
+export const ONLINE_BUDGET_MS = 3_000
+
+export interface StatusOptions {
+  /** `--offline`: no network at all. */
+  offline: boolean
+}
+
+/** The `--json` object: documented in docs/cli-reference.md; add fields, never rename. */
+export interface StatusReport {
+  loggedIn: boolean
+  authType: 'workos' | 'api-key' | null
+  user: UserRef | null
+  workspace: WorkspaceRef | null
+  apiUrl: string
+  /** The file holding the stored credentials, when there are any. */
+  credentialStore: string | null
+  /** Access-token expiry (ISO 8601, server clock); null for API keys and when logged out. */
+  expiresAt: string | null
+  /** null with --offline or when there is nothing to check. */
+  online: { ok: boolean; balance: number | null; billingReady: boolean | null } | null
+  /** Where the credentials in use come from: PENSAR_API_KEY (`env`) or auth.json (`file`). */
+  source: 'env' | 'file' | null
+}
+
+export interface StatusOutcome {
+  report: StatusReport
+  /** Why it is not connected (`not_logged_in`, `session_expired`, …), when it is not. */
+  problem?: { code: string; message: string; hint?: string }
+  /** Why the online check could not finish (network, timeout, 5xx). */
+  offlineReason?: string
+}
+
+export async function status(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
+  const outcome = await checkStatus(ctx, opts)
+  if (ctx.env.json) ctx.ui.emit(outcome.report as unknown as JsonEvent)
+  else renderStatus(ctx, outcome)
+  if (!outcome.report.loggedIn) throw new SilentError(EXIT.auth)
+  return outcome
+}
+
+export async function checkStatus(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
+  const report = localReport(ctx)
+  let creds: Credentials
+  try {
+    creds = readCredentials(ctx)
+  } catch (error) {
+    return notConnected(report, error)
+  }
+  if (creds.kind === 'none') {
+    return notConnected(report, creds.expired ? new SessionExpiredError() : new AuthError('Not logged in to Pensar Console.'))
+  }
+  Object.assign(report, { loggedIn: true, authType: creds.kind, source: creds.source })
+  if (creds.kind === 'api-key' && creds.source === 'env') Object.assign(report, { user: null, workspace: null })
+  if (opts.offline) return { report }
+  try {
+    if (creds.kind === 'api-key' && !report.workspace) await resolveApiKeyWorkspace(ctx, report, creds.apiKey, creds.source)
+    report.online = await checkOnline(ctx)
+    report.expiresAt = localReport(ctx).expiresAt // a refresh may have renewed it
+    if (creds.kind === 'api-key') report.expiresAt = null
+    return { report }
+  } catch (error) {
+    if (error instanceof AuthError) return notConnected(report, error)
+    report.online = { ok: false, balance: null, billingReady: null }
+    return { report, offlineReason: error instanceof Error ? error.message : String(error) }
+  }
+}
+
+/** What the files say, before any check. */
+function localReport(ctx: Context): StatusReport {
+  const config = safely(() => ctx.store.readConfig())
+  const auth = safely(() => ctx.store.readAuth())
+  const exp = auth && typeof auth.accessToken === 'string' ? tokenExpiresAt({ accessToken: auth.accessToken, expiresAt: typeof auth.expiresAt === 'number' ? auth.expiresAt : undefined }) : undefined
+  const hasStored = Boolean(auth && (auth.accessToken || auth.refreshToken || auth.apiKey))
+  return {
+    loggedIn: false,
+    authType: null,
+    user: config?.user ?? null,
+    workspace: config?.workspace ?? null,
+    apiUrl: apiUrlFor(ctx),
+    credentialStore: hasStored ? ctx.store.paths.auth : null,
+    expiresAt: exp === undefined ? null : new Date(exp).toISOString(),
+    online: null,
+    source: null,
+  }
+}
+
+/** API-key auth without a stored workspace: ask the server which one, and store it. */
+async function resolveApiKeyWorkspace(ctx: Context, report: StatusReport, apiKey: string, source: 'env' | 'file'): Promise<void> {
+  const info = await validateApiKey(ctx, report.apiUrl, apiKey, { timeoutMs: ONLINE_BUDGET_MS, from: source === 'env' ? 'the API key in PENSAR_API_KEY' : 'the stored API key' })
+  report.workspace = info.workspace
+  report.user = info.user ?? report.user
+  if (source !== 'file') return
+  ctx.store.writeConfig({ workspace: info.workspace, user: info.user, gatewayUrl: info.gatewayUrl, lastWorkspaceId: info.workspace.id })
+  if (info.signingKey) ctx.store.writeAuth({ signingKey: info.signingKey })
+}
+
+async function checkOnline(ctx: Context): Promise<NonNullable<StatusReport['online']>> {
+  const client = createAuthedClient(ctx)
+  const body = await client.get<unknown>(`${client.gatewayUrl}/gateway/validate`, { timeoutMs: ONLINE_BUDGET_MS, retries: 0 })
+  const o = asObject(body, 'the gateway validation')
+  const credits = asObject(o.credits ?? {}, 'the gateway validation')
+  const billing = asObject(o.billing ?? {}, 'the gateway validation')
+  return { ok: true, balance: optNum(credits, 'balance') ?? null, billingReady: typeof billing.ready === 'boolean' ? billing.ready : null }
+}
+
+function notConnected(report: StatusReport, error: unknown): StatusOutcome {
+  Object.assign(report, { loggedIn: false, online: null })
+  if (error instanceof SessionExpiredError) return { report, problem: { code: 'session_expired', message: SESSION_EXPIRED_MESSAGE } }
+  if (error instanceof PensarError) return { report, problem: { code: error.code, message: error.message, hint: error.hint } }
+  throw error
+}
+
+function safely<T>(read: () => T): T | undefined {
+  try {
+    return read()
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,33 @@
+// The startup check of the interactive prompt (product page: "If your Pensar Console session has
+// truly expired … Apex will show a toast notification on startup … If you have a valid refresh
+// token, your session will be silently restored"). A token that is still good costs no request;
+// one that is due is renewed by the one refresh implementation (flows/refresh.ts).
+import type { Context } from '../context'
+import { PensarError } from '../lib/errors'
+import { HttpError } from '../lib/http'
+import { readCredentials, SessionExpiredError } from '../flows/refresh-credentials'
+import type { SessionHealth } from './repl'
+
+export type Renew = (ctx: Context) => Promise<unknown>
+
+const renewWithRefresh: Renew = async (ctx) => (await import('../flows/refresh')).getValidAccessToken(ctx)
+
+export async function checkSessionAtStartup(ctx: Context, renew: Renew = renewWithRefresh): Promise<SessionHealth> {
+  const creds = readCredentials(ctx)
+  if (creds.kind === 'none') return { state: creds.expired ? 'expired' : 'none' }
+  if (creds.kind === 'api-key') return { state: 'ok' }
+  try {
+    await renew(ctx)
+    return { state: 'ok' }
+  } catch (error) {
+    if (error instanceof SessionExpiredError) return { state: 'expired' }
+    // Network trouble keeps the session (flows/refresh.ts); say so instead of crying "expired".
+    if (error instanceof PensarError && error.code === 'refresh_failed') return { state: 'unchecked', reason: describe(error) }
+    if (error instanceof HttpError && error.transient) return { state: 'unchecked', reason: error.message }
+    throw error
+  }
+}
+
+function describe(error: PensarError): string {
+  return error.cause instanceof Error ? error.cause.message : error.message
+}

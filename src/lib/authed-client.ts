@@ -1,0 +1,92 @@
+// The authenticated client for the rest of the CLI (issue 4, item 8): Bearer token (a WorkOS
+// access token or an API key), `X-Workspace-Id`, a refresh when the token is about to expire
+// (src/flows/refresh.ts), one renewal and retry after a 401, and the gateway request signature.
+import { apiUrlFor, type Context } from '../context'
+import { getValidCredentials, renewAfterRejection, type ActiveCredentials } from '../flows/refresh'
+import { AuthError, PensarError } from './errors'
+import { signGatewayRequest } from './gateway-signature'
+import { HttpError } from './http'
+import { serverClockFor } from './server-clock'
+
+export interface AuthedRequestOptions {
+  /** Per attempt; default 15 s. */
+  timeoutMs?: number
+  retries?: number
+  headers?: Record<string, string>
+}
+
+export interface AuthedClient {
+  /** `path` is relative to the API URL, or a full URL. */
+  get<T>(path: string, opts?: AuthedRequestOptions): Promise<T>
+  postJson<T>(path: string, body: unknown, opts?: AuthedRequestOptions): Promise<T>
+  /** A signed gateway request: `path` relative to the gateway URL; `body.model` is signed. */
+  postSigned<T>(path: string, body: { model: string; [field: string]: unknown }, opts?: AuthedRequestOptions): Promise<T>
+  /** The gateway URL (from the workspace selection; the API URL when none was stored). */
+  readonly gatewayUrl: string
+}
+
+export function createAuthedClient(ctx: Context): AuthedClient {
+  const config = ctx.store.readConfig()
+  const apiUrl = apiUrlFor(ctx)
+  const gatewayUrl = (config?.gatewayUrl ?? apiUrl).replace(/\/+$/, '')
+  const workspaceId = config?.workspace?.id
+
+  async function withAuth<T>(send: (creds: ActiveCredentials) => Promise<T>): Promise<T> {
+    const creds = await getValidCredentials(ctx)
+    try {
+      return await send(creds)
+    } catch (error) {
+      if (!isUnauthorized(error)) throw error
+      if (creds.kind === 'api-key') throw apiKeyRejected(creds)
+      ctx.log.debug('the Console rejected the access token; renewing it once')
+      const renewed = await renewAfterRejection(ctx, creds.token)
+      try {
+        return await send(renewed)
+      } catch (retryError) {
+        if (isUnauthorized(retryError)) {
+          throw new AuthError('Pensar Console rejected the renewed session.', { code: 'unauthorized', hint: 'Run `pensar login` to reconnect.' })
+        }
+        throw retryError
+      }
+    }
+  }
+
+  function headersFor(extra?: Record<string, string>): Record<string, string> {
+    // An API key implies its workspace; a stored workspace is still sent when known.
+    return { ...(workspaceId ? { 'X-Workspace-Id': workspaceId } : {}), ...extra }
+  }
+
+  return {
+    gatewayUrl,
+    get: (path, opts = {}) =>
+      withAuth((creds) => ctx.http.get(resolveUrl(apiUrl, path), { ...opts, token: creds.token, headers: headersFor(opts.headers) })),
+    postJson: (path, body, opts = {}) =>
+      withAuth((creds) => ctx.http.postJson(resolveUrl(apiUrl, path), body, { ...opts, token: creds.token, headers: headersFor(opts.headers) })),
+    postSigned: (path, body, opts = {}) =>
+      withAuth((creds) => {
+        if (!creds.signingKey) {
+          throw new PensarError('No gateway signing key is stored for this workspace.', { code: 'no_signing_key', hint: 'Run `pensar login` to select the workspace again.' })
+        }
+        // Signed bytes and sent bytes must be identical: send the string we signed.
+        const text = JSON.stringify(body)
+        const signature = signGatewayRequest({ signingKey: creds.signingKey, model: body.model, body: text, timestamp: serverClockFor(ctx).now() / 1000 })
+        return ctx.http.postJson(resolveUrl(gatewayUrl, path), text, { ...opts, token: creds.token, headers: headersFor({ ...opts.headers, ...signature }) })
+      }),
+  }
+}
+
+function isUnauthorized(error: unknown): boolean {
+  return error instanceof HttpError && error.status === 401 && error.oauthError !== 'invalid_signature'
+}
+
+function apiKeyRejected(creds: ActiveCredentials): AuthError {
+  const where = creds.source === 'env' ? 'The API key in PENSAR_API_KEY' : 'The stored API key'
+  return new AuthError(`${where} was rejected by Pensar Console (unknown or revoked).`, {
+    code: 'invalid_api_key',
+    hint: creds.source === 'env' ? 'Create a new key in Pensar Console (Settings > API keys), or unset PENSAR_API_KEY.' : 'Run `pensar login` (or `pensar login --with-api-key`) again.',
+  })
+}
+
+function resolveUrl(base: string, path: string): string {
+  return /^https?:\/\//.test(path) ? path : `${base}${path.startsWith('/') ? '' : '/'}${path}`
+}

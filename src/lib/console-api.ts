@@ -1,0 +1,97 @@
+// Shapes the Console answers with (docs/console-api.md) and checks that turn a malformed answer
+// into a clear error instead of `undefined` deep inside a flow.
+import { PensarError } from './errors'
+import type { UserRef, WorkspaceRef } from './store'
+
+export interface WorkspaceSummary extends WorkspaceRef {
+  balance: number
+  hasPaymentMethod: boolean
+}
+
+export interface Billing {
+  balance: number
+  hasPaymentMethod: boolean
+  ready: boolean
+}
+
+export interface SelectedWorkspace {
+  workspace: WorkspaceRef
+  billing: Billing
+  billingUrl?: string
+  signingKey?: string
+  gatewayUrl?: string
+}
+
+export type Json = Record<string, unknown>
+
+export function asObject(value: unknown, what: string): Json {
+  if (value && typeof value === 'object' && !Array.isArray(value)) return value as Json
+  throw malformed(what)
+}
+
+export function str(obj: Json, key: string, what: string): string {
+  const v = obj[key]
+  if (typeof v === 'string' && v) return v
+  throw malformed(what, key)
+}
+
+export function optStr(obj: Json, key: string): string | undefined {
+  const v = obj[key]
+  return typeof v === 'string' && v ? v : undefined
+}
+
+export function num(obj: Json, key: string, what: string): number {
+  const v = obj[key]
+  if (typeof v === 'number' && Number.isFinite(v)) return v
+  throw malformed(what, key)
+}
+
+export function optNum(obj: Json, key: string): number | undefined {
+  const v = obj[key]
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined
+}
+
+export function parseWorkspaceRef(value: unknown, what: string): WorkspaceRef {
+  const o = asObject(value, what)
+  return { id: str(o, 'id', what), name: optStr(o, 'name') ?? str(o, 'slug', what), slug: str(o, 'slug', what) }
+}
+
+export function parseUser(value: unknown, what: string): UserRef | undefined {
+  if (!value || typeof value !== 'object') return undefined
+  const o = value as Json
+  return typeof o.id === 'string' && typeof o.email === 'string' ? { id: o.id, email: o.email } : undefined
+}
+
+export function parseWorkspaceList(value: unknown): { workspaces: WorkspaceSummary[]; consoleUrl?: string } {
+  const what = 'the workspace list'
+  const o = asObject(value, what)
+  if (!Array.isArray(o.workspaces)) throw malformed(what, 'workspaces')
+  const workspaces = o.workspaces.map((w) => {
+    const ws = asObject(w, what)
+    return { ...parseWorkspaceRef(ws, what), balance: optNum(ws, 'balance') ?? 0, hasPaymentMethod: ws.hasPaymentMethod === true }
+  })
+  return { workspaces, consoleUrl: optStr(o, 'consoleUrl') }
+}
+
+export function parseSelectedWorkspace(value: unknown): SelectedWorkspace {
+  const what = 'the workspace selection'
+  const o = asObject(value, what)
+  if (o.confirmed === false) throw new PensarError('Pensar Console did not confirm the workspace selection.', { code: 'not_confirmed', hint: 'Run `pensar login` again.' })
+  const b = asObject(o.billing ?? {}, what)
+  const balance = optNum(b, 'balance') ?? 0
+  const hasPaymentMethod = b.hasPaymentMethod === true
+  return {
+    workspace: parseWorkspaceRef(o.workspace, what),
+    billing: { balance, hasPaymentMethod, ready: typeof b.ready === 'boolean' ? b.ready : hasPaymentMethod && balance > 0 },
+    billingUrl: optStr(o, 'billingUrl'),
+    signingKey: optStr(o, 'signingKey'),
+    gatewayUrl: optStr(o, 'gatewayUrl'),
+  }
+}
+
+function malformed(what: string, field?: string): PensarError {
+  return new PensarError(`Pensar Console sent ${what} in an unexpected shape${field ? ` (field \`${field}\`)` : ''}.`, {
+    code: 'malformed_response',
+    hint: 'Check that --api-url / PENSAR_API_URL points at a Pensar Console, or update pensar.',
+  })
+}

@@ -1,0 +1,65 @@
+// Typed errors. Flows throw these; only src/main.ts turns them into an exit code and a message.
+
+export const EXIT = { ok: 0, error: 1, usage: 2, auth: 4, cancelled: 130 } as const
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
+
+export interface PensarErrorOptions {
+  /** What the person can do about it, shown under the message. */
+  hint?: string
+  /** Machine-readable code for `--json` error events, e.g. `access_denied`. */
+  code?: string
+  exitCode?: ExitCode
+  cause?: unknown
+}
+
+/** A failure with a message fit for the person at the terminal (exit 1). */
+export class PensarError extends Error {
+  readonly hint?: string
+  readonly code: string
+  readonly exitCode: ExitCode
+
+  constructor(message: string, opts: PensarErrorOptions = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause })
+    this.name = new.target.name
+    this.hint = opts.hint
+    this.code = opts.code ?? 'error'
+    this.exitCode = opts.exitCode ?? EXIT.error
+  }
+}
+
+/** Bad flags or arguments, or a prompt that is impossible without a terminal (exit 2). */
+export class UsageError extends PensarError {
+  constructor(message: string, opts: PensarErrorOptions = {}) {
+    super(message, { code: 'usage', ...opts, exitCode: EXIT.usage })
+  }
+}
+
+/** Not logged in, or the session expired and cannot be renewed (exit 4). */
+export class AuthError extends PensarError {
+  constructor(message = 'You are not logged in.', opts: PensarErrorOptions = {}) {
+    super(message, { code: 'not_logged_in', hint: 'Run `pensar login`.', ...opts, exitCode: EXIT.auth })
+  }
+}
+
+/** The person pressed Ctrl-C or Esc (exit 130, the shell's convention for SIGINT). */
+export class CancelledError extends PensarError {
+  constructor(message = 'Cancelled.', opts: PensarErrorOptions = {}) {
+    super(message, { code: 'cancelled', ...opts, exitCode: EXIT.cancelled })
+  }
+}
+
+/** Already reported to the person; main only sets the exit code. */
+export class SilentError extends PensarError {
+  constructor(exitCode: ExitCode = EXIT.error) {
+    super('', { code: 'silent', exitCode })
+  }
+}
+
+export function exitCodeOf(error: unknown): ExitCode {
+  return error instanceof PensarError ? error.exitCode : EXIT.error
+}
+
+/** Turns an AbortSignal's reason into a CancelledError (signals we abort carry one already). */
+export function cancelledFrom(signal: AbortSignal): PensarError {
+  return signal.reason instanceof PensarError ? signal.reason : new CancelledError()
+}

@@ -1,0 +1,55 @@
+// Secrets never reach the terminal or a log unredacted: the debug request log, error messages
+// and JSON dumps all pass through here.
+
+export const REDACTED = '[redacted]'
+
+// Field names whose values are secret (or a code that grants a session): token, refresh_token,
+// access_token, device_code, deviceCode, user_code, apiKey, signingKey, password, client_secret…
+const SECRET_KEY = /token|code|key|secret|password|passwd|authorization|signature|cookie|csrf/i
+
+// Values that look like a credential wherever they appear in free text.
+const SECRET_VALUE_PATTERNS: RegExp[] = [
+  /\beyJ[\w-]+\.[\w-]+\.[\w-]*/g, // JWT
+  /\b(?:rt|psk|sk|dc)_[\w-]{6,}/g, // refresh tokens, API keys, signing keys, device codes
+  /\b(Bearer)\s+[\w.~+/=-]+/gi,
+]
+
+export function redactText(text: string): string {
+  let out = text
+  for (const pattern of SECRET_VALUE_PATTERNS) {
+    out = out.replace(pattern, (_match, scheme?: string) => (typeof scheme === 'string' ? `${scheme} ${REDACTED}` : REDACTED))
+  }
+  return out
+}
+
+/** A deep copy with every secret-named field replaced; other strings are scanned for credentials. */
+export function redactValue(value: unknown, keyName = ''): unknown {
+  if (keyName && SECRET_KEY.test(keyName) && value !== null && value !== undefined && value !== '') return REDACTED
+  if (typeof value === 'string') return redactText(value)
+  if (Array.isArray(value)) return value.map((item) => redactValue(item))
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, k)]))
+  }
+  return value
+}
+
+/** Redacts an `application/x-www-form-urlencoded` body or a URL query string. */
+export function redactForm(form: string): string {
+  const params = new URLSearchParams(form)
+  for (const [k] of params) if (SECRET_KEY.test(k)) params.set(k, REDACTED)
+  return redactText(params.toString())
+}
+
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?')
+  return q < 0 ? redactText(url) : `${redactText(url.slice(0, q))}?${redactForm(url.slice(q + 1))}`
+}
+
+export function redactHeaders(headers: Headers | Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  const entries: [string, string][] = []
+  if (headers instanceof Headers) headers.forEach((v, k) => entries.push([k, v]))
+  else entries.push(...Object.entries(headers))
+  for (const [k, v] of entries) out[k] = SECRET_KEY.test(k) ? REDACTED : redactText(v)
+  return out
+}

@@ -1,0 +1,162 @@
+// A cross-process lock around the refresh grant. Refresh tokens rotate and the Console treats a
+// rotated token presented again as theft (it revokes the whole session), so two processes must
+// never refresh with the same token. The lock is a file created exclusively (`wx`) holding the
+// holder's pid, host and time; it is stale after 30 s or when its holder's pid is gone (kill -9).
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { dirname } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { PensarError } from './errors'
+
+export const LOCK_FILE_NAME = 'auth-refresh.lock'
+export const LOCK_STALE_AFTER_MS = 30_000
+
+export interface RefreshLockOptions {
+  path: string
+  /** Local wall clock, epoch ms (the lock's age is a local matter). */
+  now?: () => number
+  sleep?: (ms: number) => Promise<void>
+  isProcessAlive?: (pid: number) => boolean
+  pid?: number
+  staleAfterMs?: number
+  /** Give up waiting after this long: a little more than the stale age. */
+  timeoutMs?: number
+  pollMs?: number
+}
+
+export interface RefreshLock {
+  release(): void
+}
+
+interface LockHolder {
+  pid: number
+  host: string
+  createdAt: number
+  id: string
+}
+
+export async function acquireRefreshLock(opts: RefreshLockOptions): Promise<RefreshLock> {
+  const now = opts.now ?? Date.now
+  const sleep = opts.sleep ?? ((ms: number) => Bun.sleep(ms))
+  const deadline = now() + (opts.timeoutMs ?? LOCK_STALE_AFTER_MS + 10_000)
+  const self: LockHolder = { pid: opts.pid ?? process.pid, host: hostname(), createdAt: 0, id: randomBytes(8).toString('hex') }
+  ensureFolder(opts.path)
+  for (;;) {
+    self.createdAt = now()
+    if (tryCreate(opts.path, self)) return { release: () => releaseLock(opts.path, self.id) }
+    const seen = readLock(opts.path)
+    if (seen && isStale(seen, opts, now())) breakStaleLock(opts.path, seen.raw)
+    else if (now() > deadline) {
+      throw new PensarError(`Timed out waiting for another pensar process to finish refreshing the session (lock file ${opts.path}).`, {
+        hint: 'If no other pensar process is running, delete that file and try again.',
+      })
+    } else await sleep((opts.pollMs ?? 40) + Math.floor(Math.random() * 20))
+  }
+}
+
+function ensureFolder(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  } catch (error) {
+    throw unwritable(path, error)
+  }
+}
+
+/** True when the lock is ours now; false when someone else holds it. */
+function tryCreate(path: string, self: LockHolder): boolean {
+  let fd: number
+  try {
+    fd = openSync(path, 'wx', 0o600)
+  } catch (error) {
+    if (errorCode(error) === 'EEXIST') return false
+    throw unwritable(path, error)
+  }
+  try {
+    writeSync(fd, JSON.stringify(self))
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  return true
+}
+
+interface SeenLock {
+  holder: Partial<LockHolder>
+  raw: string
+  mtimeMs: number
+}
+
+function readLock(path: string): SeenLock | null {
+  try {
+    const mtimeMs = statSync(path).mtimeMs
+    const raw = readFileSync(path, 'utf8')
+    let holder: Partial<LockHolder> = {}
+    try {
+      const parsed: unknown = JSON.parse(raw)
+      if (parsed && typeof parsed === 'object') holder = parsed as Partial<LockHolder>
+    } catch {
+      // Being written right now, or garbage: judged by its age alone.
+    }
+    return { holder, raw, mtimeMs }
+  } catch {
+    return null // released between our create attempt and this read
+  }
+}
+
+function isStale(seen: SeenLock, opts: RefreshLockOptions, now: number): boolean {
+  const createdAt = typeof seen.holder.createdAt === 'number' ? seen.holder.createdAt : seen.mtimeMs
+  // A creation time in the future (a clock set back) is judged by the file's mtime instead.
+  const age = now - (createdAt > now ? seen.mtimeMs : createdAt)
+  if (age > (opts.staleAfterMs ?? LOCK_STALE_AFTER_MS)) return true
+  const { pid, host } = seen.holder
+  if (typeof pid !== 'number' || host !== hostname()) return false
+  return !(opts.isProcessAlive ?? isProcessAlive)(pid)
+}
+
+/**
+ * Removes a stale lock without removing a fresh one that replaced it in the meantime: move it
+ * aside (atomic), and if what we moved is not the stale lock we judged, put it back.
+ */
+function breakStaleLock(path: string, staleRaw: string): void {
+  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`
+  try {
+    renameSync(path, aside)
+  } catch {
+    return // someone else broke it first
+  }
+  try {
+    if (readFileSync(aside, 'utf8') !== staleRaw) linkSync(aside, path)
+  } catch {
+    // A newer lock already exists; the one we moved belongs to a holder that will see it gone.
+  } finally {
+    try { unlinkSync(aside) } catch { /* already gone */ }
+  }
+}
+
+function releaseLock(path: string, id: string): void {
+  try {
+    const holder = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>
+    if (holder.id === id) unlinkSync(path)
+  } catch {
+    // Gone already (broken as stale): nothing to release.
+  }
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return errorCode(error) === 'EPERM' // exists, owned by someone else
+  }
+}
+
+function unwritable(path: string, error: unknown): PensarError {
+  return new PensarError(`Cannot write the refresh lock in ${dirname(path)} (${errorCode(error) ?? String(error)}).`, {
+    hint: 'Make PENSAR_HOME writable (or point PENSAR_HOME at a writable folder); the session is kept as it is.',
+  })
+}
+
+function errorCode(error: unknown): string | undefined {
+  return error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : undefined
+}

@@ -1,0 +1,193 @@
+// Everything on disk lives under PENSAR_HOME (default ~/.pensar), as flat JSON:
+//   config.json  nothing secret: API URL, auth type, user, workspace, gateway URL
+//   auth.json    secrets: tokens, expiry, signing key, API key, refresh endpoints
+// Folder 0700, files 0600. Writes go to a temp file that is fsynced, then renamed, so a crash
+// never leaves half a file. Fields this version does not know are kept on every write. A file
+// that does not parse is moved aside as `<name>.corrupt-<time>` with one warning, and reads as
+// logged out.
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+
+export const SCHEMA_VERSION = 1
+
+export type AuthType = 'workos' | 'api-key'
+
+export interface WorkspaceRef {
+  id: string
+  name: string
+  slug: string
+}
+
+export interface UserRef {
+  id: string
+  email: string
+}
+
+export interface ConfigFile {
+  version: number
+  apiUrl?: string
+  authType?: AuthType
+  user?: UserRef
+  workspace?: WorkspaceRef
+  /** Kept after logout so the next login preselects it. */
+  lastWorkspaceId?: string
+  consoleUrl?: string
+  gatewayUrl?: string
+  [unknown: string]: unknown
+}
+
+export interface AuthFile {
+  version: number
+  authType?: AuthType
+  accessToken?: string
+  refreshToken?: string
+  /** Access-token expiry, ms since the epoch, by the server's clock when known. */
+  expiresAt?: number
+  tokenType?: string
+  apiKey?: string
+  signingKey?: string
+  clientId?: string
+  issuer?: string
+  tokenEndpoint?: string
+  revocationEndpoint?: string
+  [unknown: string]: unknown
+}
+
+export interface Store {
+  readonly paths: { home: string; config: string; auth: string }
+  readConfig(): ConfigFile | undefined
+  readAuth(): AuthFile | undefined
+  /** Merges into the file on disk (unknown fields kept); `undefined` values delete a field. */
+  writeConfig(patch: Partial<ConfigFile>): ConfigFile
+  writeAuth(patch: Partial<AuthFile>): AuthFile
+  /** Writes both files as one step: both temp files are complete and fsynced before either rename. */
+  saveSession(session: { config: Partial<ConfigFile>; auth: Omit<AuthFile, 'version'> }): void
+  /** Deletes auth.json and the session fields of config.json; keeps apiUrl, lastWorkspaceId, unknown fields. */
+  clearSession(): void
+}
+
+export interface StoreDeps {
+  home: string
+  now: () => number
+  warn: (message: string) => void
+}
+
+const SESSION_CONFIG_FIELDS = ['authType', 'user', 'workspace', 'gatewayUrl'] as const
+
+export function createStore(deps: StoreDeps): Store {
+  const paths = { home: deps.home, config: join(deps.home, 'config.json'), auth: join(deps.home, 'auth.json') }
+
+  function read(path: string): Record<string, unknown> | undefined {
+    let text: string
+    try {
+      text = readFileSync(path, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw error
+    }
+    const parsed = parseObject(text)
+    if (parsed) return parsed
+    const aside = `${path}.corrupt-${new Date(deps.now()).toISOString().replace(/[:.]/g, '-')}`
+    renameSync(path, aside)
+    deps.warn(`${path} could not be read (not valid JSON); moved it to ${aside} and carrying on as logged out.`)
+    return undefined
+  }
+
+  function merged(path: string, patch: Record<string, unknown>): Record<string, unknown> {
+    const next: Record<string, unknown> = { ...read(path), ...patch, version: SCHEMA_VERSION }
+    for (const [k, v] of Object.entries(next)) if (v === undefined) delete next[k]
+    return next
+  }
+
+  return {
+    paths,
+    readConfig: () => read(paths.config) as ConfigFile | undefined,
+    readAuth: () => read(paths.auth) as AuthFile | undefined,
+    writeConfig(patch) {
+      const next = merged(paths.config, patch)
+      commit([prepare(paths.config, next)])
+      return next as ConfigFile
+    },
+    writeAuth(patch) {
+      const next = merged(paths.auth, patch)
+      commit([prepare(paths.auth, next)])
+      return next as AuthFile
+    },
+    saveSession({ config, auth }) {
+      const nextConfig = merged(paths.config, config)
+      // auth.json is replaced whole: stale secrets of an earlier session must not survive.
+      const nextAuth = merged(paths.auth, {})
+      for (const k of Object.keys(nextAuth)) if (isKnownAuthField(k)) delete nextAuth[k]
+      Object.assign(nextAuth, auth, { version: SCHEMA_VERSION })
+      commit([prepare(paths.auth, nextAuth), prepare(paths.config, nextConfig)])
+    },
+    clearSession() {
+      const config = read(paths.config)
+      if (config) {
+        const next: Record<string, unknown> = { ...config, version: SCHEMA_VERSION }
+        for (const k of SESSION_CONFIG_FIELDS) delete next[k]
+        commit([prepare(paths.config, next)])
+      }
+      rmSync(paths.auth, { force: true })
+    },
+  }
+
+  function prepare(path: string, value: Record<string, unknown>): { temp: string; path: string } {
+    ensureHome(deps.home)
+    const temp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`
+    const fd = openSync(temp, 'w', 0o600)
+    try {
+      writeSync(fd, `${JSON.stringify(value, null, 2)}\n`)
+      fsyncSync(fd)
+    } catch (error) {
+      closeSync(fd)
+      rmSync(temp, { force: true })
+      throw error
+    }
+    closeSync(fd)
+    return { temp, path }
+  }
+
+  function commit(files: { temp: string; path: string }[]) {
+    try {
+      for (const { temp, path } of files) {
+        chmodSync(temp, 0o600)
+        renameSync(temp, path)
+      }
+    } finally {
+      for (const { temp } of files) rmSync(temp, { force: true })
+    }
+    fsyncDir(deps.home)
+  }
+}
+
+const KNOWN_AUTH_FIELDS = new Set(['authType', 'accessToken', 'refreshToken', 'expiresAt', 'tokenType', 'apiKey', 'signingKey', 'clientId', 'issuer', 'tokenEndpoint', 'revocationEndpoint'])
+const isKnownAuthField = (k: string) => KNOWN_AUTH_FIELDS.has(k)
+
+/** Creates PENSAR_HOME 0700, and tightens it if it exists with looser bits. */
+export function ensureHome(home: string) {
+  if (!existsSync(home)) mkdirSync(home, { recursive: true, mode: 0o700 })
+  if ((statSync(home).mode & 0o077) !== 0) chmodSync(home, 0o700)
+}
+
+function fsyncDir(dir: string) {
+  try {
+    const fd = openSync(dir, 'r')
+    try {
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+  } catch {
+    // Some platforms (Windows) cannot open a directory; the rename is still atomic.
+  }
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text)
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,150 @@
+// A terminal. Prompts are clack's (loaded on first use, so commands that never prompt start
+// fast); lines, the code panel, the spinner and single-key prompts are ours, because clack's
+// spinner calls process.exit(0) on Ctrl-C and we must exit 130. Everything goes to stderr.
+import { emitKeypressEvents } from 'node:readline'
+import type { Readable, Writable } from 'node:stream'
+import { CancelledError } from '../lib/errors'
+import type { Paint } from './style'
+import { formatDuration, spaceOut, type CodeDisplay, type JsonEvent, type KeyChoice, type SelectOption, type Spinner, type Ui } from './ui'
+
+type TtyIn = Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown }
+
+export interface ClackUiDeps {
+  input: TtyIn
+  output: Writable
+  paint: Paint
+  unicode: boolean
+}
+
+export class ClackUi implements Ui {
+  readonly interactive = true
+  private readonly bar: string
+
+  constructor(private readonly deps: ClackUiDeps) {
+    this.bar = deps.paint('gray', deps.unicode ? '│' : '|')
+  }
+
+  private line(symbol: string, message: string) {
+    const [first = '', ...rest] = message.split('\n')
+    this.deps.output.write(`${symbol}  ${first}\n${rest.map((l) => `${this.bar}  ${l}\n`).join('')}`)
+  }
+
+  info(message: string) {
+    this.line(this.deps.paint('cyan', this.deps.unicode ? '●' : '*'), message)
+  }
+  success(message: string) {
+    this.line(this.deps.paint('green', this.deps.unicode ? '◆' : '+'), message)
+  }
+  warn(message: string) {
+    this.line(this.deps.paint('yellow', this.deps.unicode ? '▲' : '!'), message)
+  }
+  error(message: string, hint?: string) {
+    this.line(this.deps.paint('red', this.deps.unicode ? '■' : 'x'), hint ? `${message}\n${hint}` : message)
+  }
+  note(title: string, lines: string[]) {
+    this.box(title, lines)
+  }
+
+  showCode(code: CodeDisplay) {
+    const { paint } = this.deps
+    const url = code.verificationUriComplete ?? code.verificationUri
+    const browser =
+      'skipped' in code.browser
+        ? 'Open this address in your browser:'
+        : code.browser.opened
+          ? 'Your browser has been opened at:'
+          : `Could not open a browser (${code.browser.reason}). Open this address yourself:`
+    this.box('Log in to Pensar Console', [
+      'Check that your browser shows this code:',
+      '',
+      `    ${paint('bold', paint('cyan', spaceOut(code.userCode)))}`,
+      '',
+      browser,
+      paint('cyan', url),
+      '',
+      paint('dim', `The code expires in ${formatDuration(code.expiresInSec * 1000)}.`),
+    ])
+  }
+
+  emit(_event: JsonEvent) {}
+
+  async select<T>(opts: { message: string; options: SelectOption<T>[]; initial?: T }): Promise<T> {
+    const clack = await import('@clack/prompts')
+    const answer = await clack.select<T>({
+      message: opts.message,
+      options: opts.options.map((o) => ({ value: o.value, label: o.label, hint: o.hint })) as Parameters<typeof clack.select<T>>[0]['options'],
+      initialValue: opts.initial,
+      input: this.deps.input,
+      output: this.deps.output,
+    })
+    if (clack.isCancel(answer)) throw new CancelledError()
+    return answer as T
+  }
+
+  pressKey<V>(opts: { message: string; choices: KeyChoice<V>[] }): Promise<V> {
+    const { input, output, paint } = this.deps
+    const legend = opts.choices.map((c) => `${paint('bold', keyName(c.key))} ${c.label}`).join(paint('dim', ' · '))
+    this.line(paint('cyan', this.deps.unicode ? '◇' : 'o'), `${opts.message}\n${legend}`)
+    return new Promise<V>((resolve, reject) => {
+      emitKeypressEvents(input)
+      const wasRaw = (input as { isRaw?: boolean }).isRaw ?? false
+      input.setRawMode?.(true)
+      input.resume()
+      const finish = () => {
+        input.off('keypress', onKey)
+        input.setRawMode?.(wasRaw)
+        input.pause()
+      }
+      const onKey = (str: string | undefined, key: { name?: string; ctrl?: boolean } = {}) => {
+        if (key.ctrl && key.name === 'c') {
+          finish()
+          return reject(new CancelledError())
+        }
+        const pressed = key.name === 'return' || key.name === 'enter' ? 'enter' : key.name === 'escape' ? 'escape' : (str ?? key.name ?? '').toLowerCase()
+        const choice = opts.choices.find((c) => c.key === pressed)
+        if (!choice) return
+        finish()
+        resolve(choice.value)
+      }
+      input.on('keypress', onKey)
+    })
+  }
+
+  spinner(message: string): Spinner {
+    const { output, paint, unicode } = this.deps
+    const frames = unicode ? ['◒', '◐', '◓', '◑'] : ['-', '\\', '|', '/']
+    let text = message
+    let frame = 0
+    const draw = () => output.write(`\r\x1b[2K${paint('cyan', frames[frame++ % frames.length]!)}  ${text}`)
+    output.write('\x1b[?25l')
+    draw()
+    const timer = setInterval(draw, 120)
+    return {
+      update: (next) => {
+        text = next
+      },
+      stop: (done) => {
+        clearInterval(timer)
+        output.write(`\r\x1b[2K\x1b[?25h`)
+        if (done) this.success(done)
+      },
+    }
+  }
+
+  private box(title: string, lines: string[]) {
+    const { output, paint, unicode } = this.deps
+    const [tl, tr, bl, br, h, v] = unicode ? ['╭', '╮', '╰', '╯', '─', '│'] : ['+', '+', '+', '+', '-', '|']
+    const width = Math.max(title.length + 2, ...lines.map((l) => visibleLength(l))) + 2
+    output.write(`${paint('gray', `${tl}${h} `)}${paint('bold', title)} ${paint('gray', `${h.repeat(Math.max(0, width - title.length - 3))}${tr}`)}\n`)
+    for (const l of lines) output.write(`${paint('gray', v)} ${l}${' '.repeat(Math.max(0, width - visibleLength(l) - 1))}${paint('gray', v)}\n`)
+    output.write(`${paint('gray', `${bl}${h.repeat(width)}${br}`)}\n`)
+  }
+}
+
+function keyName(key: string): string {
+  return key === 'enter' ? 'Enter' : key === 'escape' ? 'Esc' : key.toUpperCase()
+}
+
+function visibleLength(text: string): number {
+  return text.replace(/\x1b\[[0-9;]*m/g, '').length
+}

@@ -1,0 +1,9 @@
+// Minimal ANSI styling that honours NO_COLOR (https://no-color.org) and non-terminals.
+const CODES = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39], gray: [90, 39] } as const
+export type StyleName = keyof typeof CODES
+
+export type Paint = (style: StyleName, text: string) => string
+
+export function createPaint(color: boolean): Paint {
+  return (style, text) => (color ? `\x1b[${CODES[style][0]}m${text}\x1b[${CODES[style][1]}m` : text)
+}

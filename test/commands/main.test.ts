@@ -1,0 +1,130 @@
+import { describe, expect, test } from 'bun:test'
+import { defineCommand, runCommand } from 'citty'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { BUILD } from '../../src/build-info'
+import { loginCommand } from '../../src/commands/login'
+import { invokedSubcommand } from '../../src/commands/subcommand-guard'
+import type { LoginOptions } from '../../src/flows/login-options'
+import { AuthError, CancelledError, PensarError, SilentError, UsageError } from '../../src/lib/errors'
+import { main } from '../../src/main'
+import { createTestContext } from '../helpers/context'
+import { FakeFetch, json, oauthError } from '../helpers/fake-fetch'
+import { captureIo } from '../helpers/process-io'
+
+const freshHome = () => join(mkdtempSync(join(tmpdir(), 'pensar-main-')), '.pensar')
+const failing = (error: unknown) => () => defineCommand({ meta: { name: 'pensar' }, subCommands: { go: defineCommand({ run: () => { throw error } }) } })
+
+describe('main', () => {
+  test('--version prints version, commit, build date and target', async () => {
+    const io = captureIo()
+    expect(await main(['--version'], io)).toBe(0)
+    expect(io.out()).toBe(`pensar ${BUILD.version} (${BUILD.commit}, built ${BUILD.buildDate}, ${BUILD.target})\n`)
+  })
+
+  test('--version --json prints an object', async () => {
+    const io = captureIo()
+    expect(await main(['--version', '--json'], io)).toBe(0)
+    expect(JSON.parse(io.out())).toEqual({ version: BUILD.version, commit: BUILD.commit, buildDate: BUILD.buildDate, target: BUILD.target })
+  })
+
+  test('no arguments without a terminal prints help and exits 0', async () => {
+    const io = captureIo()
+    expect(await main([], io)).toBe(0)
+    expect(io.out()).toContain('USAGE')
+    expect(io.out()).toContain('login')
+    expect(io.out()).not.toContain('\x1b[')
+  })
+
+  test('--help of a subcommand, through the auth alias too', async () => {
+    for (const argv of [['login', '--help'], ['auth', '-h']]) {
+      const io = captureIo()
+      expect(await main(argv, io)).toBe(0)
+      expect(io.out()).toContain('--workspace')
+      expect(io.out()).toContain('--no-browser')
+    }
+  })
+
+  test('an unknown option is a usage error (exit 2) that names it', async () => {
+    const io = captureIo()
+    expect(await main(['login', '--worksapce', 'acme'], io)).toBe(2)
+    expect(io.err()).toContain('Unknown option --worksapce for `pensar login`')
+  })
+
+  test('an unknown command exits 2', async () => {
+    const io = captureIo()
+    expect(await main(['frobnicate'], io)).toBe(2)
+    expect(io.err()).toContain('Unknown command frobnicate')
+  })
+
+  test('a bad --api-url exits 2 with what to do', async () => {
+    const io = captureIo()
+    expect(await main(['login', '--api-url', 'ftp://x'], io)).toBe(2)
+    expect(io.err()).toContain('--api-url must be an http(s) address')
+  })
+
+  test.each([
+    [new PensarError('boom', { hint: 'do this' }), 1],
+    [new UsageError('bad'), 2],
+    [new AuthError(), 4],
+    [new CancelledError('Login cancelled.'), 130],
+    [new SilentError(4), 4],
+    [new Error('raw'), 1],
+  ])('maps %p to exit %p', async (error, code) => {
+    const io = captureIo({ vars: { PENSAR_HOME: freshHome() } })
+    expect(Number(await main(['go'], io, failing(error)))).toBe(Number(code))
+  })
+
+  test('messages are redacted, stacks only with --debug', async () => {
+    const secret = new PensarError('token rt_secret12345678 leaked')
+    const io = captureIo()
+    await main(['go'], io, failing(secret))
+    expect(io.err()).toContain('token [redacted] leaked')
+    expect(io.err()).not.toContain('at ')
+    const debug = captureIo()
+    await main(['go', '--debug'], debug, failing(secret))
+    expect(debug.err()).toContain('at ')
+    expect(debug.err()).not.toContain('rt_secret')
+  })
+
+  test('--json errors are one event line on stdout', async () => {
+    const io = captureIo()
+    expect(await main(['go', '--json'], io, failing(new UsageError('pick one', { code: 'workspace_required', hint: 'use --workspace' })))).toBe(2)
+    expect(io.out().trim().split('\n').map((l) => JSON.parse(l))).toEqual([{ event: 'error', code: 'workspace_required', message: 'pick one', hint: 'use --workspace' }])
+  })
+
+  test('login --json end to end in-process: denied → exit 1, only events on stdout', async () => {
+    const fetch = new FakeFetch()
+    const api = 'http://127.0.0.1:9'
+    fetch.on('GET', '/api/cli/config', json({ clientId: 'c', issuer: api, consoleUrl: api }))
+    fetch.on('GET', '/.well-known/openid-configuration', json({ device_authorization_endpoint: `${api}/d`, token_endpoint: `${api}/t` }))
+    fetch.on('POST', '/d', json({ device_code: 'dc_x0123456789', user_code: 'BCDF-GHJK', verification_uri: `${api}/device`, expires_in: 60, interval: 0.01 }))
+    fetch.on('POST', '/t', oauthError('access_denied'))
+    const io = captureIo({ fetch: fetch.fetch, vars: { PENSAR_HOME: freshHome(), PENSAR_API_URL: api } })
+    expect(await main(['login', '--json', '--no-browser'], io)).toBe(1)
+    const events = io.out().trim().split('\n').map((l) => JSON.parse(l))
+    expect(events.map((e) => e.event)).toEqual(['device_code', 'error'])
+    expect(events[1]).toMatchObject({ code: 'access_denied', message: 'Authorization was denied in the browser.' })
+    expect(io.out()).not.toContain('dc_x')
+  })
+})
+
+describe('login command', () => {
+  test('passes --workspace and --no-browser to the flow', async () => {
+    const { ctx, cleanup } = createTestContext()
+    const calls: LoginOptions[] = []
+    await runCommand(loginCommand(ctx, async (_c, o) => calls.push(o)), { rawArgs: ['--workspace', 'acme', '--no-browser'] })
+    await runCommand(loginCommand(ctx, async (_c, o) => calls.push(o)), { rawArgs: [] })
+    expect(calls).toEqual([{ workspace: 'acme', openBrowser: false }, { workspace: undefined, openBrowser: true }])
+    cleanup()
+  })
+
+  test('the parent run is skipped when a subcommand ran', () => {
+    const args = { workspace: { type: 'string' as const } }
+    expect(invokedSubcommand(['status'], args, ['status', 'logout'])).toBe(true)
+    expect(invokedSubcommand(['--workspace', 'status'], args, ['status', 'logout'])).toBe(false)
+    expect(invokedSubcommand(['--json', 'logout'], args, ['status', 'logout'])).toBe(true)
+    expect(invokedSubcommand(['--workspace=a'], args, ['status', 'logout'])).toBe(false)
+  })
+})

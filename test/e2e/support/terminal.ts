@@ -1,0 +1,91 @@
+// A real terminal for end-to-end tests: tmux on a private socket, so killing that tmux server
+// ends every process the test started in it. Tests type with `press`/`type` and read the screen
+// with `screen()`/`waitFor()`; nothing here sleeps to synchronise, it polls the screen until the
+// expected text shows or the deadline passes.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export interface TerminalOptions {
+  /** The command line to run, e.g. `['/path/pensar', 'login']`. */
+  command: string[]
+  env: Record<string, string | undefined>
+  cwd?: string
+  cols?: number
+  rows?: number
+}
+
+const EXIT_MARK = '__PENSAR_EXIT='
+
+export class Terminal {
+  readonly socket: string
+  private readonly dir: string
+  private readonly session = 'e2e'
+
+  private constructor(dir: string) {
+    this.dir = dir
+    this.socket = join(dir, 'tmux.sock')
+  }
+
+  static async start(opts: TerminalOptions): Promise<Terminal> {
+    const term = new Terminal(mkdtempSync(join(tmpdir(), 'pensar-tmux-')))
+    // The shell prints the exit code and then waits, so the last screen stays readable.
+    const line = `${opts.command.map(shellQuote).join(' ')}; echo "${EXIT_MARK}$?"; sleep 600`
+    const env = Object.entries(opts.env)
+      .filter((e): e is [string, string] => typeof e[1] === 'string')
+      .flatMap(([k, v]) => ['-e', `${k}=${v}`])
+    term.tmux([
+      'new-session', '-d', '-s', term.session, '-x', String(opts.cols ?? 100), '-y', String(opts.rows ?? 32),
+      ...(opts.cwd ? ['-c', opts.cwd] : []), ...env, 'sh', '-c', line,
+    ])
+    return term
+  }
+
+  /** The visible screen as text. */
+  screen(): string {
+    return this.tmux(['capture-pane', '-p', '-J', '-t', this.session])
+  }
+
+  /** Waits until the screen matches, and returns it; throws with the last screen on timeout. */
+  async waitFor(expected: string | RegExp, timeoutMs = 20_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs
+    let last = ''
+    while (Date.now() < deadline) {
+      last = this.screen()
+      if (typeof expected === 'string' ? last.includes(expected) : expected.test(last)) return last
+      await Bun.sleep(50) // polling interval of a screen reader, not a synchronisation guess
+    }
+    throw new Error(`terminal never showed ${String(expected)} within ${timeoutMs} ms; last screen:\n${last}`)
+  }
+
+  /** Waits for the program to end and returns its exit code. */
+  async exitCode(timeoutMs = 30_000): Promise<number> {
+    const screen = await this.waitFor(new RegExp(`${EXIT_MARK}\\d+`), timeoutMs)
+    return Number(screen.match(new RegExp(`${EXIT_MARK}(\\d+)`))?.[1])
+  }
+
+  /** Sends one tmux key name (`Enter`, `Down`, `Escape`, `C-c`, `b`); keys go one at a time. */
+  press(key: string): void {
+    this.tmux(['send-keys', '-t', this.session, key])
+  }
+
+  /** Types literal text. */
+  type(text: string): void {
+    this.tmux(['send-keys', '-t', this.session, '-l', text])
+  }
+
+  stop(): void {
+    Bun.spawnSync(['tmux', '-S', this.socket, 'kill-server'], { stderr: 'ignore' })
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+
+  private tmux(args: string[]): string {
+    const run = Bun.spawnSync(['tmux', '-S', this.socket, ...args], { stderr: 'pipe' })
+    if (run.exitCode !== 0) throw new Error(`tmux ${args[0]} failed: ${run.stderr.toString()}`)
+    return run.stdout.toString()
+  }
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`
+}

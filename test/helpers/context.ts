@@ -1,0 +1,67 @@
+// A Context built from fakes, with a real store in a fresh temporary PENSAR_HOME.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Context, Env } from '../../src/context'
+import { createHttp } from '../../src/lib/http'
+import { silentLog, type Log } from '../../src/lib/log'
+import { createStore } from '../../src/lib/store'
+import { FakeBrowser } from './fake-browser'
+import { FakeClock } from './fake-clock'
+import { FakeFetch } from './fake-fetch'
+import { UiRecorder } from './ui-recorder'
+
+export const TEST_API = 'https://api.test.pensar'
+
+export interface TestContext {
+  ctx: Context
+  fetch: FakeFetch
+  clock: FakeClock
+  ui: UiRecorder
+  browser: FakeBrowser
+  home: string
+  abort: AbortController
+  /** Removes the temporary home. */
+  cleanup(): void
+}
+
+export interface TestContextOptions {
+  interactive?: boolean
+  env?: Partial<Env>
+  browser?: FakeBrowser
+  log?: Log
+}
+
+export function createTestContext(opts: TestContextOptions = {}): TestContext {
+  const root = mkdtempSync(join(tmpdir(), 'pensar-flow-'))
+  const home = join(root, '.pensar')
+  const fetch = new FakeFetch()
+  const clock = new FakeClock()
+  const ui = new UiRecorder(opts.interactive ?? false)
+  const browser = opts.browser ?? new FakeBrowser()
+  const abort = new AbortController()
+  const log = opts.log ?? silentLog
+  const env: Env = {
+    home,
+    apiUrl: TEST_API,
+    apiUrlExplicit: false,
+    isTTY: opts.interactive ?? false,
+    json: false,
+    debug: false,
+    noColor: true,
+    isCI: false,
+    vars: {},
+    ...opts.env,
+  }
+  const ctx: Context = {
+    env,
+    ui,
+    log,
+    clock,
+    browser,
+    signal: abort.signal,
+    http: createHttp({ fetch: fetch.fetch, clock, log, signal: abort.signal }),
+    store: createStore({ home, now: () => clock.now(), warn: (m) => ui.warn(m) }),
+  }
+  return { ctx, fetch, clock, ui, browser, home, abort, cleanup: () => rmSync(root, { recursive: true, force: true }) }
+}

@@ -1,0 +1,216 @@
+import { afterEach, describe, expect, test } from 'bun:test'
+import type { Context } from '../../src/context'
+import { createKeyInput } from '../../src/interactive/key-input'
+import { EXPIRED_NOTICE, runInteractive, type InteractiveActions, type SessionHealth } from '../../src/interactive/repl'
+import { PensarError } from '../../src/lib/errors'
+import { createTestContext, type TestContext } from '../helpers/context'
+import { eventually, FakeTtyInput, FakeTtyOutput, KEY } from './support/fake-tty'
+
+let t: TestContext
+afterEach(() => t?.cleanup())
+
+interface Harness {
+  input: FakeTtyInput
+  output: FakeTtyOutput
+  done: Promise<void>
+  calls: string[]
+  /** Output and Ui lines together, as a person would read them. */
+  screen(): string
+}
+
+function start(actions: Partial<InteractiveActions> = {}, health: SessionHealth = { state: 'ok' }): Harness {
+  t = createTestContext({ interactive: true })
+  const input = new FakeTtyInput()
+  const output = new FakeTtyOutput()
+  const calls: string[] = []
+  const record = (name: string) => async () => void calls.push(name)
+  const done = runInteractive(t.ctx, {
+    keys: createKeyInput(input),
+    output,
+    actions: { checkSession: async () => health, login: record('login'), status: record('status'), logout: record('logout'), ...actions },
+  })
+  return { input, output, done, calls, screen: () => `${output.text}\n${t.ui.text}` }
+}
+
+/** Waits for the prompt to be drawn (again) after `n` earlier prompts. */
+const promptCount = (h: Harness) => h.output.text.split('› ').length - 1
+async function atPrompt(h: Harness, n: number) {
+  await eventually(() => String(promptCount(h)), new RegExp(`^(${n}|[${n + 1}-9]|\\d\\d+)$`))
+}
+
+describe('the prompt loop', () => {
+  test('/help lists the commands, unknown input gets a hint, /exit leaves', async () => {
+    const h = start()
+    h.input.write(`/help${KEY.enter}`)
+    await eventually(h.screen, '/logout  Disconnect')
+    h.input.write(`/frobnicate${KEY.enter}`)
+    await eventually(h.screen, 'warn: Unknown command — /help lists them')
+    h.input.write(`/exit${KEY.enter}`)
+    await h.done
+    expect(h.calls).toEqual([])
+  })
+
+  test('Ctrl-C at the prompt leaves', async () => {
+    const h = start()
+    h.input.write('/lo')
+    h.input.write(KEY.ctrlC)
+    await h.done
+    expect(h.input.isRaw).toBe(false)
+  })
+
+  test('Ctrl-D on an empty line leaves', async () => {
+    const h = start()
+    h.input.write(KEY.ctrlD)
+    await h.done
+  })
+
+  test('/login, /auth, /status and /logout run their flows, and the prompt comes back after each', async () => {
+    const h = start()
+    for (const [i, line] of ['/login', '/auth', '/status', '/logout'].entries()) {
+      await atPrompt(h, i + 1)
+      h.input.write(`${line}${KEY.enter}`)
+    }
+    await atPrompt(h, 5)
+    h.input.write(`/exit${KEY.enter}`)
+    await h.done
+    expect(h.calls).toEqual(['login', 'login', 'status', 'logout'])
+  })
+
+  test('Tab completes a command before Enter runs it', async () => {
+    const h = start()
+    h.input.write(`/st${KEY.tab}${KEY.enter}`)
+    await eventually(() => h.calls.join(), 'status')
+    h.input.write(KEY.ctrlC)
+    await h.done
+  })
+})
+
+describe('steps', () => {
+  /** A login that waits until its signal is aborted, like one polling for approval. */
+  const pendingLogin = (seen: { signal?: AbortSignal }) => (ctx: Context) =>
+    new Promise<void>((_resolve, reject) => {
+      seen.signal = ctx.signal
+      ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true })
+    })
+
+  test('Esc cancels a pending step, back to the prompt, and the next command still runs', async () => {
+    const seen: { signal?: AbortSignal } = {}
+    const h = start({ login: pendingLogin(seen) })
+    h.input.write(`/login${KEY.enter}`)
+    await eventually(() => String(Boolean(seen.signal)), 'true')
+    h.input.write(KEY.esc)
+    await eventually(h.screen, 'Cancelled. Nothing was changed.')
+    expect(seen.signal!.aborted).toBe(true)
+    expect(t.ctx.signal.aborted).toBe(false) // only the step was cancelled, not the program
+    await atPrompt(h, 2)
+    h.input.write(`/status${KEY.enter}`)
+    await eventually(() => h.calls.join(), 'status')
+    h.input.write(KEY.ctrlC)
+    await h.done
+  })
+
+  test('Ctrl-C inside a step cancels only that step; a second Ctrl-C at the prompt leaves', async () => {
+    const seen: { signal?: AbortSignal } = {}
+    const h = start({ login: pendingLogin(seen) })
+    h.input.write(`/login${KEY.enter}`)
+    await eventually(() => String(Boolean(seen.signal)), 'true')
+    h.input.write(KEY.ctrlC)
+    await eventually(h.screen, 'Cancelled.')
+    await atPrompt(h, 2)
+    h.input.write(KEY.ctrlC)
+    await h.done
+  })
+
+  test('a failing step is reported in slash-command words and the prompt carries on', async () => {
+    const h = start({
+      status: async () => {
+        throw new PensarError('You are not logged in to Pensar Console.', { hint: 'Run `pensar login` (or set PENSAR_API_KEY).' })
+      },
+      logout: async () => {
+        throw new Error('boom eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln')
+      },
+    })
+    h.input.write(`/status${KEY.enter}`)
+    await eventually(h.screen, 'error: You are not logged in to Pensar Console.\nRun /login (or set PENSAR_API_KEY).')
+    await atPrompt(h, 2)
+    h.input.write(`/logout${KEY.enter}`)
+    await eventually(h.screen, 'error: Unexpected error: boom [redacted]')
+    await atPrompt(h, 3)
+    h.input.write(`/exit${KEY.enter}`)
+    await h.done
+  })
+
+  test('while a step shows its own prompt, Esc belongs to that prompt, not to the step', async () => {
+    let answer: (value: string) => void = () => {}
+    let stepSignal: AbortSignal | undefined
+    const h = start({
+      login: async (ctx) => {
+        stepSignal = ctx.signal
+        // A prompt the test answers by hand, after Esc has been typed while it was open.
+        const original = t.ui.select.bind(t.ui)
+        t.ui.select = (() => new Promise((resolve) => (answer = resolve as never))) as typeof original
+        const picked = await ctx.ui.select({ message: 'Which workspace?', options: [{ value: 'acme', label: 'Acme' }] })
+        ctx.ui.success(`picked ${picked}`)
+      },
+    })
+    h.input.write(`/login${KEY.enter}`)
+    await eventually(() => String(Boolean(stepSignal)), 'true')
+    h.input.write(KEY.esc)
+    h.input.write('x') // flushes the lone Esc through the key decoder at once
+    await Bun.sleep(0)
+    answer('acme')
+    await eventually(h.screen, 'success: picked acme')
+    expect(stepSignal!.aborted).toBe(false)
+    h.input.write(KEY.ctrlC)
+    await h.done
+  })
+
+  test('a step sees HTTP requests carrying its own signal', async () => {
+    let aborted: boolean | undefined
+    const h = start({
+      login: async (ctx) => {
+        t.fetch.on('GET', '/slow', () => new Promise<Response>(() => {}))
+        await ctx.http.get('https://api.test.pensar/slow', { retries: 0 }).catch((e: Error) => {
+          aborted = ctx.signal.aborted
+          throw e
+        })
+      },
+    })
+    h.input.write(`/login${KEY.enter}`)
+    await eventually(() => String(t.fetch.requests.length), '1')
+    h.input.write(KEY.ctrlC)
+    await eventually(h.screen, 'Cancelled.')
+    expect(aborted).toBe(true)
+    await atPrompt(h, 2)
+    h.input.write(KEY.ctrlC)
+    await h.done
+  })
+})
+
+describe('the startup session check', () => {
+  test('a truly expired session gets the toast', async () => {
+    const h = start({}, { state: 'expired' })
+    await eventually(() => h.output.text, EXPIRED_NOTICE)
+    expect(EXPIRED_NOTICE).toBe('Your Pensar Console session has expired — run /login')
+    expect(h.output.text).toMatch(/╭─+╮\n│ ▲ Your Pensar Console session has expired — run \/login │\n╰─+╯/)
+    h.input.write(KEY.ctrlC)
+    await h.done
+  })
+
+  test.each([[{ state: 'ok' }], [{ state: 'none' }]] as const)('nothing is said when the session is %p', async (health) => {
+    const h = start({}, health)
+    await atPrompt(h, 1)
+    h.input.write(KEY.ctrlC)
+    await h.done
+    expect(h.output.text).not.toContain('expired')
+    expect(t.ui.lines).toEqual([])
+  })
+
+  test('an unreachable Console is a warning, not an expiry', async () => {
+    const h = start({}, { state: 'unchecked', reason: 'connection refused' })
+    await eventually(h.screen, 'warn: Could not check your Pensar Console session (connection refused)')
+    h.input.write(KEY.ctrlC)
+    await h.done
+    expect(h.output.text).not.toContain('expired')
+  })
+})
