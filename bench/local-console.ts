@@ -18,6 +18,9 @@ export interface LocalConsole {
   approve(userCode: string, email: string): Promise<void>
   stats(): Promise<ConsoleStats>
   resetStats(): Promise<void>
+  /** Every request to `route` (e.g. `POST /user_management/authenticate`) waits `delayMs` first. */
+  delayRoute(route: string, delayMs: number): Promise<void>
+  clearFaults(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -44,6 +47,8 @@ export async function startLocalConsole(args: string[]): Promise<LocalConsole> {
     approve: async (userCode, email) => void (await control('POST', '/_console/device/approve', { user_code: userCode, email })),
     stats: () => control<ConsoleStats>('GET', '/_console/stats'),
     resetStats: async () => void (await control('POST', '/_console/stats/reset')),
+    delayRoute: async (route, delayMs) => void (await control('POST', '/_console/faults', { route, kind: 'delay', delayMs, count: 1_000_000 })),
+    clearFaults: async () => void (await control('DELETE', '/_console/faults')),
     stop: async () => {
       proc.kill()
       await proc.exited
@@ -74,6 +79,7 @@ async function readReadyLine(stdout: ReadableStream<Uint8Array>, exited: Promise
 /** Keep reading so the Console never blocks on a full pipe. */
 async function drain(stream: ReadableStream<Uint8Array>): Promise<void> {
   try {
-    for await (const _ of stream) { /* discard */ }
+    const reader = stream.getReader()
+    while (!(await reader.read()).done) { /* discard */ }
   } catch { /* stopped */ }
 }

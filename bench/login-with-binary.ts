@@ -62,9 +62,12 @@ async function failure(what: string, events: TimedEvent[], stderr: Promise<strin
 async function readEvents(stdout: ReadableStream<Uint8Array>, onEvent: (e: TimedEvent) => void): Promise<void> {
   const decoder = new TextDecoder()
   let pending = ''
-  for await (const chunk of stdout) {
+  const reader = stdout.getReader()
+  for (;;) {
+    const chunk = await reader.read()
+    if (chunk.done) return
     const at = performance.now()
-    pending += decoder.decode(chunk, { stream: true })
+    pending += decoder.decode(chunk.value, { stream: true })
     const lines = pending.split('\n')
     pending = lines.pop() ?? ''
     for (const line of lines) {

@@ -1,9 +1,8 @@
 // Items 1 and 2: start-up time and peak RSS of short commands, against the floor. The cases run
 // interleaved, one of each per round and each round in a rotated order, so a burst of noise
 // from the other engineers' tests lands on the floor and the subject alike.
-import { median } from './stats'
-import { benchEnv, sampleProcess, type Sample } from './sample-process'
-import { rotate } from './stats'
+import { median, rotate } from './stats'
+import { benchEnv, peakRss, sampleProcess, type Sample } from './sample-process'
 
 export interface StartupCase {
   name: string
@@ -26,8 +25,12 @@ export function measureStartup(cases: StartupCase[], runs: number, warmup = 3): 
   for (const c of cases) checkCase(c)
   for (let i = 0; i < warmup; i++) for (const c of cases) sampleProcess(c.argv, c.env)
   const samples = new Map<string, Sample[]>(cases.map((c) => [c.name, []]))
+  const rss = new Map<string, number[]>(cases.map((c) => [c.name, []]))
   for (let round = 0; round < runs; round++) {
-    for (const c of rotate(cases, round)) samples.get(c.name)!.push(sampleProcess(c.argv, c.env))
+    for (const c of rotate(cases, round)) {
+      samples.get(c.name)!.push(sampleProcess(c.argv, c.env))
+      rss.get(c.name)!.push(peakRss(c.argv, c.env))
+    }
   }
   return cases.map((c) => {
     const list = samples.get(c.name)!
@@ -35,7 +38,7 @@ export function measureStartup(cases: StartupCase[], runs: number, warmup = 3): 
       name: c.name,
       medianMs: median(list.map((s) => s.ms)),
       medianCpuMs: median(list.map((s) => s.cpuMs)),
-      medianRssBytes: median(list.map((s) => s.maxRssBytes)),
+      medianRssBytes: median(rss.get(c.name)!),
       runs: list.length,
       exitCodes: [...new Set(list.map((s) => s.exitCode))],
     }

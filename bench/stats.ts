@@ -16,7 +16,7 @@ export function ms(value: number): string {
 }
 
 export function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
+  return `${(bytes / 1e6).toFixed(1)} MB`
 }
 
 export function ratio(value: number): string {

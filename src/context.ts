@@ -42,6 +42,13 @@ export interface Context {
   log: Log
   /** Aborted on Ctrl-C (reason: a CancelledError). Pass it to every wait. */
   signal: AbortSignal
+  /** Piped input (`login --with-api-key` reads the key here). Absent in most tests. */
+  stdin?: StdinSource
+}
+
+export interface StdinSource {
+  isTTY: boolean
+  readAll(): Promise<string>
 }
 
 export interface GlobalOptions {
@@ -87,6 +94,7 @@ export function createContext(globals: GlobalOptions, io: ProcessIo): Context {
     log,
     clock: systemClock,
     signal: io.signal,
+    stdin: { isTTY: Boolean(io.stdin.isTTY), readAll: () => readAllText(io.stdin) },
     browser: createSystemBrowser({ env: io.vars }),
     http: createHttp({ fetch: io.fetch ?? fetch, clock: systemClock, log, signal: io.signal }),
     store: createStore({ home: env.home, now: () => systemClock.now(), warn: (m) => ui.warn(m) }),
@@ -105,4 +113,11 @@ function createUi(env: Env, io: ProcessIo): Ui {
 export function apiUrlFor(ctx: Pick<Context, 'env' | 'store'>): string {
   if (ctx.env.apiUrlExplicit) return ctx.env.apiUrl
   return ctx.store.readConfig()?.apiUrl ?? ctx.env.apiUrl
+}
+
+async function readAllText(stream: NodeJS.ReadStream): Promise<string> {
+  let text = ''
+  const decoder = new TextDecoder()
+  for await (const chunk of stream as AsyncIterable<Uint8Array | string>) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })
+  return text + decoder.decode()
 }

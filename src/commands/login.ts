@@ -3,6 +3,7 @@
 import { defineCommand, type CommandDef } from 'citty'
 import type { Context } from '../context'
 import type { LoginOptions } from '../flows/login-options'
+import { UsageError } from '../lib/errors'
 import { globalArgs } from './global-args'
 import { logoutCommand } from './logout'
 import { statusCommand } from './status'
@@ -13,11 +14,19 @@ export type LoginRunner = (ctx: Context, opts: LoginOptions) => Promise<unknown>
 const loginArgs = {
   workspace: { type: 'string', valueHint: 'id|slug', description: 'Workspace to connect (required without a terminal when you have several)' },
   browser: { type: 'boolean', default: true, description: 'Open the verification page in your browser', negativeDescription: 'Do not open a browser; only print the address' },
+  'with-api-key': { type: 'boolean', description: 'Log in with an API key read from stdin (e.g. `pensar login --with-api-key < key.txt`)' },
   ...globalArgs,
 } as const
 
 // The real flow is imported on first use, so `--version` and `status` never load it.
 const runLogin: LoginRunner = async (ctx, opts) => (await import('../flows/login')).login(ctx, opts)
+
+// Session engineer's addition (issue 4): the key comes from stdin, never from argv.
+async function runApiKeyLogin(ctx: Context, workspace: string | undefined): Promise<void> {
+  if (workspace) throw new UsageError('--workspace cannot be combined with --with-api-key: an API key belongs to one workspace.')
+  const stdin = ctx.stdin ?? { isTTY: true, readAll: async () => '' }
+  await (await import('../flows/api-key-login')).loginWithApiKey(ctx, stdin)
+}
 
 export function loginCommand(ctx: Context, run: LoginRunner = runLogin, name = 'login'): CommandDef<any> {
   const subCommands = { status: statusCommand(ctx), logout: logoutCommand(ctx) }
@@ -30,6 +39,7 @@ export function loginCommand(ctx: Context, run: LoginRunner = runLogin, name = '
     subCommands,
     async run({ args, rawArgs }) {
       if (invokedSubcommand(rawArgs, loginArgs, Object.keys(subCommands))) return
+      if (args['with-api-key']) return runApiKeyLogin(ctx, args.workspace)
       await run(ctx, { workspace: args.workspace?.trim() || undefined, openBrowser: args.browser !== false })
     },
   })

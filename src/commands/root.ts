@@ -8,7 +8,7 @@ import { statusCommand } from './status'
 
 export function rootCommand(ctx: Context, runLogin?: LoginRunner): CommandDef<any> {
   return defineCommand({
-    meta: { name: 'pensar', description: 'Connect the Apex CLI to Pensar Console' },
+    meta: { name: 'pensar', description: 'Connect the Apex CLI to Pensar Console. With no command on a terminal: the interactive prompt (/login, /status, /logout)' },
     args: { ...globalArgs },
     subCommands: {
       login: loginCommand(ctx, runLogin, 'login'),

@@ -1,29 +1,35 @@
 // The "/login screen" of a connected computer (the product page: "press [D] on the /login screen
 // to disconnect", "press the key shown in Apex to open the billing page"): who is connected, to
 // which workspace, its balance and billing state, and one key per action, each shown on screen.
-// Switching and disconnecting are the login flow's own steps, not copies of them.
-import { apiUrlFor, type Context } from '../context'
-import type { WorkspaceSummary } from '../lib/console-api'
+// The facts come from the status flow's check (which renews a due token), and switching and
+// disconnecting are the login flow's own steps: no second copy of either.
+import type { Context } from '../context'
+import { AuthError } from '../lib/errors'
 import { unsafeUrlReason } from '../lib/safe-url'
 import { formatMoney } from '../ui/ui'
 import { LOW_BALANCE_DOLLARS } from './billing'
 import { disconnect, readStoredSession, switchWorkspace, type StoredSession } from './existing-session'
-import { getValidAccessToken, SessionExpiredError } from './refresh'
-import { listWorkspaces } from './select-workspace'
+import { SessionExpiredError } from './refresh-credentials'
+import { checkStatus, type StatusOutcome } from './status'
 
-export type ConnectedScreenResult = 'back' | 'switched' | 'disconnected'
+export type ConnectedScreenResult = 'back' | 'switched' | 'disconnected' | 'relogin'
 
-type Key = 'switch' | 'billing' | 'disconnect' | 'back'
+export interface ConnectedScreenOptions {
+  /** Also offer L, "log in again" (for `pensar login`, whose caller then runs the device login). */
+  offerRelogin?: boolean
+}
+
+type Key = 'switch' | 'billing' | 'disconnect' | 'relogin' | 'back'
 
 /** Shows the connection and acts on S / B / D until one of them ends the screen or Esc leaves it. */
-export async function connectedScreen(ctx: Context, stored: StoredSession): Promise<ConnectedScreenResult> {
-  const { session, token } = await renewed(ctx, stored)
-  const workspace = await currentWorkspace(ctx, session, token)
-  const billingUrl = billingPageOf(ctx, session)
-  ctx.ui.note('Connected to Pensar Console', connectionLines(ctx, session, workspace, billingUrl))
+export async function connectedScreen(ctx: Context, stored: StoredSession, opts: ConnectedScreenOptions = {}): Promise<ConnectedScreenResult> {
+  const outcome = await checkConnection(ctx)
+  const session = readStoredSession(ctx) ?? stored // the check may have renewed the token
+  const billingUrl = billingPageOf(session)
+  ctx.ui.note('Connected to Pensar Console', connectionLines(session, outcome, billingUrl))
   for (;;) {
-    const key = await ctx.ui.pressKey<Key>({ message: 'What next?', choices: keyChoices(billingUrl) })
-    if (key === 'back') return 'back'
+    const key = await ctx.ui.pressKey<Key>({ message: 'What next?', choices: keyChoices(billingUrl, opts) })
+    if (key === 'back' || key === 'relogin') return key
     if (key === 'disconnect') return (await disconnect(ctx), 'disconnected')
     if (key === 'billing' && billingUrl) await openBillingPage(ctx, billingUrl)
     if (key === 'switch') {
@@ -33,60 +39,47 @@ export async function connectedScreen(ctx: Context, stored: StoredSession): Prom
   }
 }
 
-function keyChoices(billingUrl: string | undefined) {
+/** The status check; a session the Console no longer accepts ends the screen with its reason. */
+async function checkConnection(ctx: Context): Promise<StatusOutcome> {
+  const outcome = await checkStatus(ctx, { offline: false })
+  if (outcome.report.loggedIn) return outcome
+  if (outcome.problem?.code === 'session_expired') throw new SessionExpiredError()
+  throw new AuthError(outcome.problem?.message ?? 'Not logged in to Pensar Console.', { code: outcome.problem?.code, hint: outcome.problem?.hint })
+}
+
+function keyChoices(billingUrl: string | undefined, opts: ConnectedScreenOptions) {
   return [
     { key: 's', value: 'switch' as const, label: 'switch workspace' },
     ...(billingUrl ? [{ key: 'b', value: 'billing' as const, label: 'open billing page' }] : []),
+    ...(opts.offerRelogin ? [{ key: 'l', value: 'relogin' as const, label: 'log in again' }] : []),
     { key: 'd', value: 'disconnect' as const, label: 'disconnect' },
     { key: 'escape', value: 'back' as const, label: 'back' },
   ]
 }
 
-function connectionLines(ctx: Context, session: StoredSession, workspace: WorkspaceSummary | undefined, billingUrl: string | undefined): string[] {
-  const { config, auth } = session
+function connectionLines(session: StoredSession, { report, offlineReason }: StatusOutcome, billingUrl: string | undefined): string[] {
+  const online = report.online?.ok ? report.online : undefined
   return [
-    `User:      ${config.user?.email ?? 'unknown'}${auth.authType === 'api-key' ? ' (API key)' : ''}`,
-    `Workspace: ${config.workspace.name} (${config.workspace.slug})`,
-    `Balance:   ${workspace ? formatMoney(workspace.balance) : 'unavailable (could not reach Pensar Console)'}`,
-    `Billing:   ${billingState(workspace, billingUrl)}`,
-    `Console:   ${apiUrlFor(ctx)}`,
+    `User:      ${report.user?.email ?? session.config.user?.email ?? 'unknown'}${report.authType === 'api-key' ? ' (API key)' : ''}`,
+    `Workspace: ${session.config.workspace.name} (${session.config.workspace.slug})`,
+    `Balance:   ${online?.balance != null ? formatMoney(online.balance) : `unavailable${offlineReason ? ` (${offlineReason})` : ''}`}`,
+    `Billing:   ${billingState(online, billingUrl)}`,
+    `Console:   ${report.apiUrl}`,
   ]
 }
 
 /** Billing warnings name the key that opens the billing page. */
-function billingState(workspace: WorkspaceSummary | undefined, billingUrl: string | undefined): string {
-  if (!workspace) return 'unknown'
+function billingState(online: { balance: number | null; billingReady: boolean | null } | undefined, billingUrl: string | undefined): string {
+  if (!online || online.billingReady === null) return 'unknown'
   const press = billingUrl ? ' — press B to open the billing page' : ' — see Settings > Billing in Pensar Console'
-  if (!workspace.hasPaymentMethod || workspace.balance <= 0) return `not set up${press}`
-  if (workspace.balance < LOW_BALANCE_DOLLARS) return `low balance${press}`
+  if (!online.billingReady) return `not set up${press}`
+  if (online.balance !== null && online.balance < LOW_BALANCE_DOLLARS) return `low balance${press}`
   return 'ready'
 }
 
-/** A due access token is refreshed first (an expired session throws), so S and the balance work. */
-async function renewed(ctx: Context, stored: StoredSession): Promise<{ session: StoredSession; token?: string }> {
-  try {
-    const token = await getValidAccessToken(ctx)
-    return { session: readStoredSession(ctx) ?? stored, token }
-  } catch (error) {
-    if (error instanceof SessionExpiredError) throw error
-    ctx.log.debug(`could not renew the session: ${(error as Error).message}`)
-    return { session: stored }
-  }
-}
-
-async function currentWorkspace(ctx: Context, session: StoredSession, token: string | undefined): Promise<WorkspaceSummary | undefined> {
-  if (!token) return undefined
-  try {
-    const { workspaces } = await listWorkspaces(ctx, apiUrlFor(ctx), token)
-    return workspaces.find((w) => w.id === session.config.workspace.id)
-  } catch (error) {
-    ctx.log.debug(`could not read the workspace's balance: ${(error as Error).message}`)
-    return undefined
-  }
-}
-
-function billingPageOf(ctx: Context, session: StoredSession): string | undefined {
-  const consoleUrl = (session.config.consoleUrl ?? apiUrlFor(ctx)).replace(/\/+$/, '')
+function billingPageOf(session: StoredSession): string | undefined {
+  const consoleUrl = (session.config.consoleUrl ?? session.config.apiUrl)?.replace(/\/+$/, '')
+  if (!consoleUrl) return undefined
   const url = `${consoleUrl}/${encodeURIComponent(session.config.workspace.slug)}/settings/billing`
   return unsafeUrlReason(url) ? undefined : url
 }
@@ -96,4 +89,3 @@ async function openBillingPage(ctx: Context, url: string) {
   if (result.opened) ctx.ui.success(`Opened the billing page in your browser: ${url}`)
   else ctx.ui.warn(`Could not open a browser (${result.reason}). The billing page is at ${url}`)
 }
-

@@ -6,7 +6,7 @@ import type { Context } from '../context'
 import { asObject, optStr, str } from '../lib/console-api'
 import { PensarError } from '../lib/errors'
 import { HttpError } from '../lib/http'
-import { assertSafeUrl } from '../lib/safe-url'
+import { assertSafeUrl, unsafeUrlReason } from '../lib/safe-url'
 
 export const WORKOS_DEVICE_ENDPOINT = 'https://api.workos.com/user_management/authorize/device'
 export const WORKOS_TOKEN_ENDPOINT = 'https://api.workos.com/user_management/authenticate'
@@ -31,6 +31,7 @@ export interface LegacyEndpoints {
 export type Endpoints = OAuthEndpoints | LegacyEndpoints
 
 export async function discoverEndpoints(ctx: Context, apiUrl: string): Promise<Endpoints> {
+  if (unsafeUrlReason(apiUrl)) ctx.ui.warn(`${apiUrl} is not https: your login would travel unencrypted. Use an https:// address unless this is a test setup.`)
   const config = await readCliConfig(ctx, apiUrl)
   if (!config) return legacyEndpoints(apiUrl)
   const clientId = optStr(config, 'clientId') ?? optStr(config, 'workosClientId')

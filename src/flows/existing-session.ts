@@ -2,12 +2,13 @@
 // connection and offer keep / switch workspace / log in again / disconnect (D). Without a
 // terminal, login simply runs again (the caller never asks).
 import { apiUrlFor, type Context } from '../context'
-import type { WorkspaceSummary } from '../lib/console-api'
-import { HttpError } from '../lib/http'
+import { AuthError, CancelledError } from '../lib/errors'
 import type { AuthFile, ConfigFile } from '../lib/store'
 import { formatMoney } from '../ui/ui'
 import { warnAboutBilling } from './billing'
 import type { LoginOptions } from './login-options'
+import { logout } from './logout'
+import { getValidAccessToken, SessionExpiredError } from './refresh'
 import { announceLogin, announceWorkspace } from './announce'
 import { chooseWorkspace, confirmWorkspace, listWorkspaces } from './select-workspace'
 
@@ -46,57 +47,55 @@ export async function askAboutExistingSession(ctx: Context, session: StoredSessi
   })
 }
 
-/** Picks another workspace with the stored token. False when that is impossible (then log in again). */
+/** Picks another workspace with the stored session (refreshed if needed). False when that is impossible (then log in again). */
 export async function switchWorkspace(ctx: Context, session: StoredSession, opts: LoginOptions): Promise<boolean> {
-  const token = session.auth.accessToken
-  if (session.auth.authType === 'api-key' || !token) {
+  if (session.auth.authType === 'api-key' || !session.auth.accessToken) {
     ctx.ui.info('An API key belongs to one workspace; log in again to choose another.')
     return false
   }
-  const apiUrl = apiUrlFor(ctx)
-  let chosen: WorkspaceSummary
-  try {
-    chosen = await chooseWorkspace(ctx, apiUrl, token, { requested: opts.workspace, lastWorkspaceId: session.config.workspace.id, openBrowser: opts.openBrowser, consoleUrl: session.config.consoleUrl })
-  } catch (error) {
-    // TODO(session): refresh the token under the refresh lock (src/flows/refresh.ts) instead of logging in again.
-    if (error instanceof HttpError && error.status === 401) {
-      ctx.ui.info('Your session has expired; logging in again.')
-      return false
-    }
-    throw error
+  const token = await validAccessToken(ctx)
+  if (!token) {
+    ctx.ui.info('Your session has expired; logging in again.')
+    return false
   }
+  const apiUrl = apiUrlFor(ctx)
+  const chosen = await chooseWorkspace(ctx, apiUrl, token, { requested: opts.workspace, lastWorkspaceId: session.config.workspace.id, openBrowser: opts.openBrowser, consoleUrl: session.config.consoleUrl })
   const selected = await confirmWorkspace(ctx, apiUrl, token, chosen.id)
   announceWorkspace(ctx, selected)
   await warnAboutBilling(ctx, selected, session.config.consoleUrl)
-  ctx.store.saveSession({
-    config: { workspace: selected.workspace, lastWorkspaceId: selected.workspace.id, gatewayUrl: selected.gatewayUrl ?? session.config.gatewayUrl },
-    auth: { ...withoutVersion(session.auth), signingKey: selected.signingKey ?? session.auth.signingKey },
-  })
+  // Patch only what changed: the tokens on disk may have been rotated by the refresh above.
+  if (selected.signingKey) ctx.store.writeAuth({ signingKey: selected.signingKey })
+  ctx.store.writeConfig({ workspace: selected.workspace, lastWorkspaceId: selected.workspace.id, gatewayUrl: selected.gatewayUrl ?? session.config.gatewayUrl })
   announceLogin(ctx, apiUrl, { kind: 'oauth', user: session.config.user }, selected)
   return true
 }
 
-/** "Disconnect (D)". */
+/** "Disconnect (D)": the same as `pensar logout` (revokes this device's session on the server). */
 export async function disconnect(ctx: Context): Promise<void> {
-  // TODO(session): call logout(ctx) from src/flows/logout.ts (revokes on the server) once it exists.
-  ctx.store.clearSession()
+  await logout(ctx, { quiet: true })
   ctx.ui.success('Disconnected. Run `pensar login` to connect again.')
   ctx.ui.emit({ event: 'logged_out' })
 }
 
-async function currentBalance(ctx: Context, session: StoredSession): Promise<number | undefined> {
-  const token = session.auth.accessToken ?? session.auth.apiKey
-  if (!token) return undefined
+/** A usable access token (refreshed under the cross-process lock when due), or undefined when the session is over. */
+async function validAccessToken(ctx: Context): Promise<string | undefined> {
   try {
-    const { workspaces } = await listWorkspaces(ctx, apiUrlFor(ctx), token)
-    return workspaces.find((w) => w.id === session.config.workspace.id)?.balance
+    return await getValidAccessToken(ctx)
   } catch (error) {
-    ctx.log.debug(`could not read the balance: ${(error as Error).message}`)
-    return undefined
+    if (error instanceof SessionExpiredError || error instanceof AuthError) return undefined
+    throw error
   }
 }
 
-function withoutVersion(auth: AuthFile): Omit<AuthFile, 'version'> {
-  const { version: _version, ...rest } = auth
-  return rest
+async function currentBalance(ctx: Context, session: StoredSession): Promise<number | undefined> {
+  try {
+    const token = session.auth.authType === 'api-key' ? session.auth.apiKey : await validAccessToken(ctx)
+    if (!token) return undefined
+    const { workspaces } = await listWorkspaces(ctx, apiUrlFor(ctx), token)
+    return workspaces.find((w) => w.id === session.config.workspace.id)?.balance
+  } catch (error) {
+    if (error instanceof CancelledError) throw error
+    ctx.log.debug(`could not read the balance: ${(error as Error).message}`)
+    return undefined
+  }
 }

@@ -3,13 +3,14 @@
 import { apiUrlFor, type Context } from '../context'
 import type { SelectedWorkspace } from '../lib/console-api'
 import { CancelledError } from '../lib/errors'
-import { createServerClock } from '../lib/server-clock'
+import { serverClockFor } from '../lib/server-clock'
 import { announceLogin, announceWorkspace } from './announce'
 import { warnAboutBilling } from './billing'
+import { persistLogin, revokeGrant, revokePreviousSession } from './persist-login'
 import { authorizeDevice } from './authorize-device'
 import { askAboutExistingSession, disconnect, readStoredSession, switchWorkspace } from './existing-session'
 import type { LoginOptions } from './login-options'
-import type { Grant, LegacyGrant, OAuthGrant } from './poll-token'
+import type { LegacyGrant, OAuthGrant } from './poll-token'
 import { chooseWorkspace, confirmWorkspace } from './select-workspace'
 import type { Endpoints } from './discovery'
 
@@ -22,7 +23,9 @@ export interface LoginResult {
 export async function login(ctx: Context, opts: LoginOptions): Promise<LoginResult> {
   try {
     const existing = readStoredSession(ctx)
-    if (existing && ctx.ui.interactive) {
+    // A session with another Console (`--api-url` elsewhere) is simply replaced.
+    const sameConsole = existing && (!ctx.env.apiUrlExplicit || existing.config.apiUrl === undefined || existing.config.apiUrl === ctx.env.apiUrl)
+    if (existing && sameConsole && ctx.ui.interactive) {
       const choice = await askAboutExistingSession(ctx, existing)
       if (choice === 'keep') return { outcome: 'kept' }
       if (choice === 'disconnect') return (await disconnect(ctx), { outcome: 'disconnected' })
@@ -40,19 +43,21 @@ export async function login(ctx: Context, opts: LoginOptions): Promise<LoginResu
 async function loginWithDevice(ctx: Context, opts: LoginOptions, lastWorkspaceId?: string): Promise<void> {
   const apiUrl = apiUrlFor(ctx)
   // Token expiry is measured by the Console's clock (its Date header), not ours.
-  const serverClock = createServerClock(() => ctx.clock.now())
-  const stopLearning = ctx.http.onServerDate((serverMs, localMs) => serverClock.learn(serverMs, localMs))
+  const serverClock = serverClockFor(ctx)
+  const { endpoints, grant } = await authorizeDevice(ctx, apiUrl, opts)
+  const receivedAt = serverClock.now()
+  ctx.ui.emit({ event: 'authorized' })
   try {
-    const { endpoints, grant } = await authorizeDevice(ctx, apiUrl, opts)
-    const receivedAt = serverClock.now()
-    ctx.ui.emit({ event: 'authorized' })
     const selected = grant.kind === 'oauth' ? await pickWorkspace(ctx, apiUrl, grant, opts, endpoints, lastWorkspaceId) : await legacySelection(ctx, apiUrl, grant)
     announceWorkspace(ctx, selected)
     await warnAboutBilling(ctx, selected, endpoints.consoleUrl)
-    saveSession(ctx, apiUrl, endpoints, grant, selected, receivedAt)
+    const previous = await persistLogin(ctx, { apiUrl, endpoints, grant, selected, receivedAt })
     announceLogin(ctx, apiUrl, grant, selected)
-  } finally {
-    stopLearning()
+    await revokePreviousSession(ctx, previous)
+  } catch (error) {
+    // A session we got but will not keep (Ctrl-C, exit 2…) is ended on the server too.
+    await revokeGrant(ctx, endpoints, grant)
+    throw error
   }
 }
 
@@ -73,39 +78,8 @@ async function legacySelection(ctx: Context, apiUrl: string, grant: LegacyGrant)
     const body = await ctx.http.get<{ billing?: SelectedWorkspace['billing'] }>(`${apiUrl}/auth/validate`, { token: grant.apiKey })
     return body.billing && typeof body.billing.ready === 'boolean' ? { ...fallback, billing: body.billing } : fallback
   } catch (error) {
+    if (error instanceof CancelledError) throw error
     ctx.log.debug(`could not read billing for the API key: ${(error as Error).message}`)
     return fallback
   }
-}
-
-function saveSession(ctx: Context, apiUrl: string, endpoints: Endpoints, grant: Grant, selected: SelectedWorkspace, receivedAt: number) {
-  const config = {
-    apiUrl,
-    authType: grant.kind === 'oauth' ? ('workos' as const) : ('api-key' as const),
-    user: grant.user,
-    workspace: selected.workspace,
-    lastWorkspaceId: selected.workspace.id,
-    consoleUrl: endpoints.consoleUrl,
-    gatewayUrl: selected.gatewayUrl ?? (grant.kind === 'legacy' ? grant.gatewayUrl : undefined),
-  }
-  if (grant.kind === 'legacy') {
-    ctx.store.saveSession({ config, auth: { authType: 'api-key', apiKey: grant.apiKey, signingKey: selected.signingKey ?? grant.signingKey } })
-    return
-  }
-  const oauth = endpoints.kind === 'oauth' ? endpoints : undefined
-  ctx.store.saveSession({
-    config,
-    auth: {
-      authType: 'workos',
-      accessToken: grant.accessToken,
-      refreshToken: grant.refreshToken,
-      tokenType: grant.tokenType,
-      expiresAt: grant.expiresInSec === undefined ? undefined : receivedAt + grant.expiresInSec * 1000,
-      signingKey: selected.signingKey,
-      clientId: oauth?.clientId,
-      issuer: oauth?.issuer,
-      tokenEndpoint: oauth?.tokenEndpoint,
-      revocationEndpoint: oauth?.revocationEndpoint,
-    },
-  })
 }

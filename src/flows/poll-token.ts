@@ -43,8 +43,11 @@ export class DeniedError extends PensarError {
 }
 
 export class CodeExpiredError extends PensarError {
-  constructor() {
-    super('The code expired. Run `pensar login` again.', { code: 'expired_token' })
+  constructor(unreachable?: HttpError) {
+    super(
+      unreachable ? `The code expired while Pensar Console could not be reached (${unreachable.message})` : 'The code expired. Run `pensar login` again.',
+      { code: 'expired_token', hint: unreachable ? (unreachable.hint ?? 'Run `pensar login` again.') : undefined },
+    )
   }
 }
 
@@ -55,12 +58,13 @@ export async function pollForGrant(ctx: Context, endpoints: Endpoints, code: Dev
   const expiresAt = code.receivedAt + code.expiresInSec * 1000
   let intervalMs = code.intervalSec * 1000
   let backoffMs = 0
+  let lastFailure: HttpError | undefined
   for (;;) {
     const waitMs = Math.max(intervalMs, backoffMs)
     if (ctx.clock.now() + waitMs >= expiresAt + 1000) {
       // The next poll would come after the code's lifetime: wait it out, then give up.
       await ctx.clock.sleep(Math.max(0, expiresAt - ctx.clock.now()), ctx.signal)
-      throw new CodeExpiredError()
+      throw new CodeExpiredError(lastFailure)
     }
     onWait(expiresAt - ctx.clock.now())
     await ctx.clock.sleep(waitMs, ctx.signal)
@@ -68,8 +72,10 @@ export async function pollForGrant(ctx: Context, endpoints: Endpoints, code: Dev
     try {
       outcome = endpoints.kind === 'oauth' ? await pollOAuth(ctx, endpoints, code) : await pollLegacy(ctx, endpoints, code)
       backoffMs = 0
+      lastFailure = undefined
     } catch (error) {
       if (!(error instanceof HttpError) || !error.transient) throw error
+      lastFailure = error
       backoffMs = error.retryAfterMs ?? Math.min(MAX_BACKOFF_MS, Math.max(intervalMs, backoffMs * 2))
       ctx.log.debug(`poll failed (${error.message}); next try in ${backoffMs} ms`)
       continue

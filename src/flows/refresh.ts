@@ -5,18 +5,16 @@
 // the new access token. Only `invalid_grant` ends a session; network trouble never does.
 import { join } from 'node:path'
 import type { Context } from '../context'
-import { PensarError } from '../lib/errors'
+import { AuthError, PensarError } from '../lib/errors'
 import { HttpError } from '../lib/http'
-import { accessTokenExpiresAt } from '../lib/jwt'
 import { acquireRefreshLock, LOCK_FILE_NAME } from '../lib/refresh-lock'
-import { serverClockFor } from '../lib/server-clock'
 import { InvalidGrantError, requestRefreshGrant, type RefreshedTokens } from './refresh-grant'
-import { notLoggedIn, readCredentials, SessionExpiredError, type Credentials, type WorkosCredentials } from './refresh-credentials'
+import { notLoggedIn, readCredentials, type Credentials, type WorkosCredentials } from './refresh-credentials'
+import { expiresSoon, isExpired } from './refresh-expiry'
+import { endSession, reserveRoomForTokens, saveTokens } from './refresh-persist'
 
 export { SessionExpiredError, SESSION_EXPIRED_MESSAGE } from './refresh-credentials'
-
-/** Refresh this long before `exp`, so a token never expires in flight. */
-export const REFRESH_MARGIN_MS = 60_000
+export { REFRESH_MARGIN_MS, tokenExpiresAt } from './refresh-expiry'
 
 export interface ActiveCredentials {
   kind: 'api-key' | 'workos'
@@ -35,18 +33,24 @@ export async function getValidCredentials(ctx: Context): Promise<ActiveCredentia
   if (creds.kind === 'none') throw notLoggedIn(creds)
   if (creds.kind === 'api-key') return active(creds)
   if (creds.accessToken && !expiresSoon(ctx, creds)) return active(creds)
-  return refreshSession(ctx, { rejectedToken: undefined })
+  return refreshSession(ctx, { staleToken: creds.accessToken, rejected: false })
 }
 
 /** After the Console answered 401 to `rejectedToken`: renew once (API keys cannot be renewed). */
 export async function renewAfterRejection(ctx: Context, rejectedToken: string): Promise<ActiveCredentials> {
-  return refreshSession(ctx, { rejectedToken })
+  return refreshSession(ctx, { staleToken: rejectedToken, rejected: true })
+}
+
+interface RefreshRequest {
+  /** The access token this process found unusable (expiring, or rejected with a 401). */
+  staleToken?: string
+  rejected: boolean
 }
 
 // One refresh at a time per Context: parallel calls in one process share it.
 const inFlight = new WeakMap<Context, Promise<ActiveCredentials>>()
 
-function refreshSession(ctx: Context, opts: { rejectedToken?: string }): Promise<ActiveCredentials> {
+function refreshSession(ctx: Context, opts: RefreshRequest): Promise<ActiveCredentials> {
   const running = inFlight.get(ctx)
   if (running) return running
   const started = refreshUnderLock(ctx, opts).finally(() => inFlight.delete(ctx))
@@ -54,18 +58,31 @@ function refreshSession(ctx: Context, opts: { rejectedToken?: string }): Promise
   return started
 }
 
-async function refreshUnderLock(ctx: Context, opts: { rejectedToken?: string }): Promise<ActiveCredentials> {
+async function refreshUnderLock(ctx: Context, opts: RefreshRequest): Promise<ActiveCredentials> {
   const lock = await acquireRefreshLock({ path: join(ctx.env.home, LOCK_FILE_NAME) })
   try {
     const creds = readCredentials(ctx) // again: another process may have refreshed or logged out
     if (creds.kind === 'none') throw notLoggedIn(creds)
     if (creds.kind === 'api-key') return active(creds)
-    if (creds.accessToken && creds.accessToken !== opts.rejectedToken && !expiresSoon(ctx, creds)) {
+    // Another process renewed it while we waited: use its token, even one already inside the
+    // refresh margin (with very short-lived tokens, twenty processes would otherwise each refresh).
+    if (creds.accessToken && creds.accessToken !== opts.staleToken && !isExpired(ctx, creds)) {
       ctx.log.debug('another process refreshed the session; using its token')
       return active(creds)
     }
-    const tokens = await redeemRefreshToken(ctx, creds, opts.rejectedToken)
+    // The server spends the old refresh token the moment it answers: make sure the new one
+    // can be written (a full disk fails here, before the grant, with the session intact).
+    const reservation = reserveRoomForTokens(ctx)
+    let tokens: RefreshedTokens | ActiveCredentials
+    try {
+      tokens = await redeemRefreshToken(ctx, creds, opts.rejected)
+    } finally {
+      reservation.release()
+    }
     if ('token' in tokens) return tokens
+    // `pensar login` does not take the lock: never write an old session over a new login.
+    const replaced = replacedMeanwhile(ctx, creds.refreshToken)
+    if (replaced) return replaced
     saveTokens(ctx, tokens)
     return { kind: 'workos', token: tokens.accessToken, source: 'file', signingKey: creds.signingKey }
   } finally {
@@ -74,11 +91,11 @@ async function refreshUnderLock(ctx: Context, opts: { rejectedToken?: string }):
 }
 
 /** The refresh grant, and what each failure means. Returns credentials when a fallback applies. */
-async function redeemRefreshToken(ctx: Context, creds: WorkosCredentials, rejectedToken?: string): Promise<RefreshedTokens | ActiveCredentials> {
+async function redeemRefreshToken(ctx: Context, creds: WorkosCredentials, rejected: boolean): Promise<RefreshedTokens | ActiveCredentials> {
   if (!creds.refreshToken) throw endSession(ctx)
   if (!creds.tokenEndpoint || !creds.clientId) {
-    throw new PensarError(`${ctx.store.paths.auth} lacks the token endpoint or client id needed to renew the session.`, {
-      code: 'invalid_auth_file', hint: 'Run `pensar login` to connect again.', exitCode: 4,
+    throw new AuthError(`${ctx.store.paths.auth} lacks the token endpoint or client id needed to renew the session.`, {
+      code: 'invalid_auth_file', hint: 'Run `pensar login` to connect again.',
     })
   }
   try {
@@ -86,7 +103,7 @@ async function redeemRefreshToken(ctx: Context, creds: WorkosCredentials, reject
   } catch (error) {
     if (error instanceof InvalidGrantError) return afterInvalidGrant(ctx, creds.refreshToken)
     // Network, timeout, 5xx, a garbled answer, any other refusal: the stored session stays.
-    if (creds.accessToken && creds.accessToken !== rejectedToken && !isExpired(ctx, creds)) {
+    if (creds.accessToken && !rejected && !isExpired(ctx, creds)) {
       ctx.log.debug(`refresh failed (${(error as Error).message}); the current access token is still valid`)
       return active(creds)
     }
@@ -94,49 +111,20 @@ async function redeemRefreshToken(ctx: Context, creds: WorkosCredentials, reject
   }
 }
 
-/** `invalid_grant`: end the session, unless auth.json changed meanwhile (a new login). */
+/** `invalid_grant`: end the session, unless auth.json changed meanwhile (a new login wrote it). */
 function afterInvalidGrant(ctx: Context, sentRefreshToken: string): ActiveCredentials {
-  const now = readCredentials(ctx)
-  if (now.kind === 'api-key') return active(now)
-  if (now.kind === 'workos' && now.refreshToken !== sentRefreshToken && now.accessToken) return active({ ...now, accessToken: now.accessToken })
+  const replaced = replacedMeanwhile(ctx, sentRefreshToken)
+  if (replaced) return replaced
   throw endSession(ctx)
 }
 
-function endSession(ctx: Context): SessionExpiredError {
-  try {
-    ctx.store.writeAuth({
-      accessToken: undefined, refreshToken: undefined, expiresAt: undefined, tokenType: undefined, signingKey: undefined,
-      sessionExpiredAt: ctx.clock.now(),
-    })
-  } catch (error) {
-    ctx.log.debug(`could not mark the session expired: ${(error as Error).message}`)
-  }
-  return new SessionExpiredError()
-}
-
-function saveTokens(ctx: Context, tokens: RefreshedTokens): void {
-  const clock = serverClockFor(ctx)
-  const expiresAt = accessTokenExpiresAt(tokens.accessToken) ?? (tokens.expiresInSec === undefined ? undefined : clock.now() + tokens.expiresInSec * 1000)
-  try {
-    ctx.store.writeAuth({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt, tokenType: tokens.tokenType })
-  } catch (error) {
-    throw new PensarError(`The session was renewed but could not be saved to ${ctx.store.paths.auth} (${(error as Error).message}).`, {
-      code: 'store_failed', hint: 'Free disk space or make PENSAR_HOME writable, then run `pensar login`.', cause: error,
-    })
-  }
-  rememberSkew(ctx, clock.skewMs())
-}
-
-/** Later processes start from the skew learned here (config.json `clockSkewMs`). */
-function rememberSkew(ctx: Context, skewMs: number): void {
-  const stored = ctx.store.readConfig()?.clockSkewMs
-  const previous = typeof stored === 'number' ? stored : 0
-  if (Math.abs(skewMs - previous) < 2_000) return
-  try {
-    ctx.store.writeConfig({ clockSkewMs: skewMs === 0 ? undefined : skewMs })
-  } catch (error) {
-    ctx.log.debug(`could not store the clock skew: ${(error as Error).message}`)
-  }
+/** The credentials now on disk when they are no longer the session we were renewing. */
+function replacedMeanwhile(ctx: Context, sentRefreshToken: string | undefined): ActiveCredentials | undefined {
+  const now = readCredentials(ctx)
+  if (now.kind === 'workos' && now.refreshToken === sentRefreshToken) return undefined
+  if (now.kind === 'api-key' || (now.kind === 'workos' && now.accessToken)) return active(now)
+  if (now.kind === 'none') throw notLoggedIn(now) // logged out meanwhile
+  throw new PensarError('The stored session changed while it was being renewed.', { code: 'session_changed', hint: 'Run the command again.' })
 }
 
 function refreshFailed(ctx: Context, error: unknown): PensarError {
@@ -147,20 +135,6 @@ function refreshFailed(ctx: Context, error: unknown): PensarError {
     hint: `Your login is kept (${ctx.store.paths.auth}); try again when Pensar Console is reachable.`,
     cause: error,
   })
-}
-
-export function tokenExpiresAt(creds: Pick<WorkosCredentials, 'accessToken' | 'expiresAt'>): number | undefined {
-  return (creds.accessToken ? accessTokenExpiresAt(creds.accessToken) : null) ?? creds.expiresAt
-}
-
-function expiresSoon(ctx: Context, creds: WorkosCredentials): boolean {
-  const exp = tokenExpiresAt(creds)
-  return exp !== undefined && exp - REFRESH_MARGIN_MS <= serverClockFor(ctx).now()
-}
-
-function isExpired(ctx: Context, creds: WorkosCredentials): boolean {
-  const exp = tokenExpiresAt(creds)
-  return exp !== undefined && exp <= serverClockFor(ctx).now()
 }
 
 function active(creds: Exclude<Credentials, { kind: 'none' }>): ActiveCredentials {

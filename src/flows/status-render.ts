@@ -39,7 +39,8 @@ function describeExpiry(ctx: Context, iso: string): string {
 
 function describeOnline(online: NonNullable<StatusOutcome['report']['online']>, offlineReason?: string): string {
   if (!online.ok) return `could not check: ${offlineReason ?? 'no answer'}`
-  const balance = online.balance === null ? 'balance unknown' : `balance ${formatMoney(online.balance)}`
+  const low = online.balance !== null && online.balance < 1 ? ' (low: add credits under Settings > Billing)' : ''
+  const balance = online.balance === null ? 'balance unknown' : `balance ${formatMoney(online.balance)}${low}`
   const billing = online.billingReady === null ? '' : online.billingReady ? ', billing ready' : ', billing NOT ready (Settings > Billing in Pensar Console)'
   return `token accepted, ${balance}${billing}`
 }

@@ -47,8 +47,11 @@ export interface StatusOutcome {
 
 export async function status(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
   const outcome = await checkStatus(ctx, opts)
-  if (ctx.env.json) ctx.ui.emit(outcome.report as unknown as JsonEvent)
-  else renderStatus(ctx, outcome)
+  if (ctx.env.json) {
+    ctx.ui.emit(outcome.report as unknown as JsonEvent)
+    // The data is on stdout; the reason (e.g. the expiry notice) goes to stderr for people.
+    if (outcome.problem) ctx.ui.error(outcome.problem.message, outcome.problem.hint)
+  } else renderStatus(ctx, outcome)
   if (!outcome.report.loggedIn) throw new SilentError(EXIT.auth)
   return outcome
 }

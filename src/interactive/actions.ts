@@ -1,24 +1,31 @@
 // What the slash commands run: the very flows of `pensar login`, `pensar status` and
 // `pensar logout` (one implementation, two front ends), loaded on first use.
+import type { Context } from '../context'
 import type { InteractiveActions } from './repl'
 import { checkSessionAtStartup } from './session-check'
 
 export const flowActions: InteractiveActions = {
   checkSession: (ctx) => checkSessionAtStartup(ctx),
+  login: loginOrManage,
+  status: async (ctx) => (await import('../flows/status')).status(ctx, { offline: false }),
+  logout: async (ctx) => (await import('../flows/logout')).logout(ctx),
+}
 
-  /** Connected: the /login screen (S / B / D / Esc). Not connected: the device login. */
-  async login(ctx) {
-    const { readStoredSession } = await import('../flows/existing-session')
-    const session = readStoredSession(ctx)
-    if (session) return (await import('../flows/connected-screen')).connectedScreen(ctx, session)
-    return (await import('../flows/login')).login(ctx, { openBrowser: true })
-  },
-
-  async status(ctx) {
-    throw new Error('status: waiting for src/flows/status.ts')
-  },
-
-  async logout(ctx) {
-    return (await import('../flows/existing-session')).disconnect(ctx)
-  },
+/** Connected: the /login screen (S / B / D / Esc). Not connected, or the session just ended: the device login. */
+async function loginOrManage(ctx: Context): Promise<unknown> {
+  const [{ readStoredSession }, { connectedScreen }, { SessionExpiredError }] = await Promise.all([
+    import('../flows/existing-session'),
+    import('../flows/connected-screen'),
+    import('../flows/refresh-credentials'),
+  ])
+  const session = readStoredSession(ctx)
+  if (session) {
+    try {
+      return await connectedScreen(ctx, session)
+    } catch (error) {
+      if (!(error instanceof SessionExpiredError)) throw error
+      ctx.ui.warn('Your Pensar Console session has expired; log in again.')
+    }
+  }
+  return (await import('../flows/login')).login(ctx, { openBrowser: true })
 }

@@ -15,24 +15,42 @@ export interface KeyPress {
   meta: boolean
 }
 
-export type KeyHandler = (key: KeyPress) => void
+/** Returns false to leave the key for whoever listens next (typing ahead of the prompt). */
+export type KeyHandler = (key: KeyPress) => boolean | void
 
 export interface KeyInput {
-  /** Delivers every key press to `handler` until the returned function is called. */
+  /** Delivers key presses to `handler` until the returned function is called. */
   listen(handler: KeyHandler): () => void
 }
 
+const MAX_TYPEAHEAD = 256
+
 export function createKeyInput(input: KeyInputStream): KeyInput {
   emitKeypressEvents(input)
+  // Keys typed while a step runs (or during the startup check) are kept for the next prompt,
+  // as a shell keeps what you type while a command runs.
+  let typeahead: KeyPress[] = []
   return {
     listen(handler) {
+      let active = true
+      const deliver = (key: KeyPress) => {
+        if (handler(key) === false && typeahead.length < MAX_TYPEAHEAD) typeahead.push(key)
+      }
       const onKeypress = (text: string | undefined, key: { name?: string; ctrl?: boolean; meta?: boolean } = {}) => {
-        handler({ text: text && !key.ctrl && !key.meta ? text : undefined, name: key.name, ctrl: Boolean(key.ctrl), meta: Boolean(key.meta) })
+        deliver({ text: text && !key.ctrl && !key.meta ? text : undefined, name: key.name, ctrl: Boolean(key.ctrl), meta: Boolean(key.meta) })
+      }
+      const replay = () => {
+        const pending = typeahead
+        typeahead = []
+        while (active && pending.length > 0) deliver(pending.shift()!)
+        typeahead = [...typeahead, ...pending]
       }
       input.on('keypress', onKeypress)
       if (input.isTTY) input.setRawMode?.(true)
       input.resume()
+      queueMicrotask(replay)
       return () => {
+        active = false
         input.off('keypress', onKeypress)
         if (input.isTTY) input.setRawMode?.(false)
         input.pause()

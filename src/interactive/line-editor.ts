@@ -1,5 +1,6 @@
 // A one-line editor for the prompt: typing, ←/→, Home/End, Backspace/Delete, Ctrl-U, ↑/↓ history,
-// Tab completion of slash commands, and a hint line under the prompt that follows what is typed.
+// Ctrl-L (clear the screen), Tab completion of slash commands, and a hint line under the prompt
+// that follows what is typed.
 // The editing rules are a pure function of (state, key) so they are tested without a terminal.
 import type { Writable } from 'node:stream'
 import { isCtrlC, isEscape, type KeyInput, type KeyPress } from './key-input'
@@ -13,7 +14,8 @@ export interface EditorState {
   historyAt: number
 }
 
-export type EditorAction = 'edit' | 'submit' | 'exit'
+/** `clear`: Ctrl-L, clear the screen and draw the prompt at the top. */
+export type EditorAction = 'edit' | 'submit' | 'exit' | 'clear'
 
 export function initialState(history: string[] = []): EditorState {
   return { text: '', cursor: 0, history, historyAt: history.length }
@@ -25,6 +27,7 @@ export function applyKey(state: EditorState, key: KeyPress): { state: EditorStat
   if (isCtrlC(key)) return { state, action: 'exit' }
   if (key.ctrl && key.name === 'd') return text === '' ? { state, action: 'exit' } : edit({ text: text.slice(0, cursor) + text.slice(cursor + 1) })
   if (key.name === 'return' || key.name === 'enter') return { state, action: 'submit' }
+  if (key.ctrl && key.name === 'l') return { state, action: 'clear' }
   if (key.name === 'tab') {
     const completed = completeLine(text)
     return edit({ text: completed, cursor: completed.length })
@@ -64,9 +67,15 @@ export function readLine(opts: ReadLineOptions): Promise<ReadLineResult> {
   const { output, prompt, dim } = opts
   let state = initialState(opts.history)
   const draw = () => {
-    const col = visibleLength(prompt) + state.cursor
+    // Neither line may wrap, or "up one line" would miss the prompt: a long line scrolls sideways
+    // and the hint is cut to the width.
+    const columns = (output as { columns?: number }).columns ?? 80
+    const room = Math.max(8, columns - visibleLength(prompt) - 1)
+    const start = Math.max(0, state.cursor - room)
+    const col = visibleLength(prompt) + state.cursor - start
+    const hint = hintFor(state.text).slice(0, Math.max(0, columns - 1))
     // Clear from the prompt line down, draw prompt and hint, then put the cursor back on the text.
-    output.write(`\r\x1b[J${prompt}${state.text}\n${dim(hintFor(state.text))}\x1b[1A\r${col > 0 ? `\x1b[${col}C` : ''}`)
+    output.write(`\r\x1b[J${prompt}${state.text.slice(start, start + room)}\n${dim(hint)}\x1b[1A\r${col > 0 ? `\x1b[${col}C` : ''}`)
   }
   const finish = (shown: string) => output.write(`\r\x1b[J${prompt}${shown}\n`)
   return new Promise((resolve) => {
@@ -74,7 +83,8 @@ export function readLine(opts: ReadLineOptions): Promise<ReadLineResult> {
     const stop = opts.keys.listen((key) => {
       const next = applyKey(state, key)
       state = next.state
-      if (next.action === 'edit') return draw()
+      if (next.action === 'clear') output.write('\x1b[2J\x1b[H')
+      if (next.action === 'edit' || next.action === 'clear') return draw()
       stop()
       finish(next.action === 'exit' ? '' : state.text)
       resolve(next.action === 'exit' ? { kind: 'exit' } : { kind: 'line', text: state.text })

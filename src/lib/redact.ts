@@ -5,7 +5,10 @@ export const REDACTED = '[redacted]'
 
 // Field names whose values are secret (or a code that grants a session): token, refresh_token,
 // access_token, device_code, deviceCode, user_code, apiKey, signingKey, password, client_secret…
-const SECRET_KEY = /token|code|key|secret|password|passwd|authorization|signature|cookie|csrf/i
+const SECRET_NAME = /token|code|key|secret|password|passwd|authorization|signature|cookie|csrf/i
+// …but not names that only describe one: token_endpoint, token_type, keys_url, code_challenge_methods_supported.
+const DESCRIPTIVE_NAME = /endpoint|ur[il]$|_type$|type$|supported|expires|_in$|hint$|methods/i
+const isSecretName = (name: string) => SECRET_NAME.test(name) && !DESCRIPTIVE_NAME.test(name)
 
 // Values that look like a credential wherever they appear in free text.
 const SECRET_VALUE_PATTERNS: RegExp[] = [
@@ -24,7 +27,7 @@ export function redactText(text: string): string {
 
 /** A deep copy with every secret-named field replaced; other strings are scanned for credentials. */
 export function redactValue(value: unknown, keyName = ''): unknown {
-  if (keyName && SECRET_KEY.test(keyName) && value !== null && value !== undefined && value !== '') return REDACTED
+  if (keyName && isSecretName(keyName) && value !== null && value !== undefined && value !== '') return REDACTED
   if (typeof value === 'string') return redactText(value)
   if (Array.isArray(value)) return value.map((item) => redactValue(item))
   if (value && typeof value === 'object') {
@@ -36,7 +39,7 @@ export function redactValue(value: unknown, keyName = ''): unknown {
 /** Redacts an `application/x-www-form-urlencoded` body or a URL query string. */
 export function redactForm(form: string): string {
   const params = new URLSearchParams(form)
-  for (const [k] of params) if (SECRET_KEY.test(k)) params.set(k, REDACTED)
+  for (const [k] of params) if (isSecretName(k)) params.set(k, REDACTED)
   return redactText(params.toString())
 }
 
@@ -50,6 +53,6 @@ export function redactHeaders(headers: Headers | Record<string, string>): Record
   const entries: [string, string][] = []
   if (headers instanceof Headers) headers.forEach((v, k) => entries.push([k, v]))
   else entries.push(...Object.entries(headers))
-  for (const [k, v] of entries) out[k] = SECRET_KEY.test(k) ? REDACTED : redactText(v)
+  for (const [k, v] of entries) out[k] = isSecretName(k) ? REDACTED : redactText(v)
   return out
 }

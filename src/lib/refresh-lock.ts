@@ -2,7 +2,8 @@
 // rotated token presented again as theft (it revokes the whole session), so two processes must
 // never refresh with the same token. The lock is a file created exclusively (`wx`) holding the
 // holder's pid, host and time; it is stale after 30 s or when its holder's pid is gone (kill -9).
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs'
+import { writeAllSync } from './write-all'
 import { hostname } from 'node:os'
 import { dirname } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -72,11 +73,14 @@ function tryCreate(path: string, self: LockHolder): boolean {
     throw unwritable(path, error)
   }
   try {
-    writeSync(fd, JSON.stringify(self))
+    writeAllSync(fd, JSON.stringify(self))
     fsyncSync(fd)
-  } finally {
+  } catch (error) {
     closeSync(fd)
+    try { unlinkSync(path) } catch { /* nothing to undo */ }
+    throw unwritable(path, error) // a full disk: an empty lock file must not be left behind
   }
+  closeSync(fd)
   return true
 }
 

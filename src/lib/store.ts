@@ -5,7 +5,8 @@
 // never leaves half a file. Fields this version does not know are kept on every write. A file
 // that does not parse is moved aside as `<name>.corrupt-<time>` with one warning, and reads as
 // logged out.
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
+import { writeAllSync } from './write-all'
 import { join } from 'node:path'
 
 export const SCHEMA_VERSION = 1
@@ -137,7 +138,7 @@ export function createStore(deps: StoreDeps): Store {
     const temp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`
     const fd = openSync(temp, 'w', 0o600)
     try {
-      writeSync(fd, `${JSON.stringify(value, null, 2)}\n`)
+      writeAllSync(fd, `${JSON.stringify(value, null, 2)}\n`)
       fsyncSync(fd)
     } catch (error) {
       closeSync(fd)
@@ -161,7 +162,8 @@ export function createStore(deps: StoreDeps): Store {
   }
 }
 
-const KNOWN_AUTH_FIELDS = new Set(['authType', 'accessToken', 'refreshToken', 'expiresAt', 'tokenType', 'apiKey', 'signingKey', 'clientId', 'issuer', 'tokenEndpoint', 'revocationEndpoint'])
+// Replaced as a whole by a new session (sessionExpiredAt is the refresh flow's marker of an ended one).
+const KNOWN_AUTH_FIELDS = new Set(['authType', 'accessToken', 'refreshToken', 'expiresAt', 'tokenType', 'apiKey', 'signingKey', 'clientId', 'issuer', 'tokenEndpoint', 'revocationEndpoint', 'sessionExpiredAt'])
 const isKnownAuthField = (k: string) => KNOWN_AUTH_FIELDS.has(k)
 
 /** Creates PENSAR_HOME 0700, and tightens it if it exists with looser bits. */

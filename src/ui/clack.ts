@@ -104,6 +104,7 @@ export class ClackUi implements Ui {
         const choice = opts.choices.find((c) => c.key === pressed)
         if (!choice) return
         finish()
+        output.write(`${this.bar}  ${paint('dim', choice.label)}\n`)
         resolve(choice.value)
       }
       input.on('keypress', onKey)
@@ -115,7 +116,12 @@ export class ClackUi implements Ui {
     const frames = unicode ? ['◒', '◐', '◓', '◑'] : ['-', '\\', '|', '/']
     let text = message
     let frame = 0
-    const draw = () => output.write(`\r\x1b[2K${paint('cyan', frames[frame++ % frames.length]!)}  ${text}`)
+    // One line only: a wrapped line could not be redrawn in place.
+    const fit = (line: string) => {
+      const columns = (output as { columns?: number }).columns ?? 80
+      return line.length > columns - 4 ? `${line.slice(0, Math.max(0, columns - 5))}…` : line
+    }
+    const draw = () => output.write(`\r\x1b[2K${paint('cyan', frames[frame++ % frames.length]!)}  ${fit(text)}`)
     output.write('\x1b[?25l')
     draw()
     const timer = setInterval(draw, 120)

@@ -188,6 +188,25 @@ describe('login: polling (RFC 8628 §3.5)', () => {
     expect(stored().auth?.accessToken).toBe(ACCESS_TOKEN)
   })
 
+  test('a Console unreachable until the code expires: the error says so', async () => {
+    t = createTestContext()
+    stubDiscovery(t.fetch)
+    stubDeviceCode(t.fetch, { expires_in: 60 })
+    t.fetch.on('POST', '/user_management/authenticate', networkError('connection refused'), Infinity)
+    const error = await run().catch((e) => e)
+    expect(error).toBeInstanceOf(CodeExpiredError)
+    expect(error.message).toContain('could not be reached')
+    expect(error.message).toContain('connection refused')
+    expect(t.clock.sleptMs).toBe(60_000)
+  })
+
+  test('a plain-http API on another host gets a warning', async () => {
+    t = createTestContext({ env: { apiUrl: 'http://console.example', apiUrlExplicit: true } })
+    t.fetch.on('GET', 'http://console.example/api/cli/config', json({ error: 'nope' }, 500), 2)
+    await run().catch(() => {})
+    expect(t.ui.text).toContain('http://console.example is not https')
+  })
+
   test('the first success ends polling: the code is not polled again', async () => {
     t = createTestContext()
     stubHappyPath(t.fetch, { pending: 0 })
@@ -203,6 +222,7 @@ describe('login: workspaces', () => {
     stubDeviceCode(t.fetch)
     stubPolls(t.fetch, 0)
     stubWorkspaces(t.fetch, [ACME, LOW, NO_BILLING])
+    t.fetch.on('POST', '/oauth/revoke', json({}))
     const error = await run().catch((e) => e)
     expect(error).toBeInstanceOf(UsageError)
     expect(error.message).toContain('acme, low-balance, no-billing')
@@ -225,6 +245,7 @@ describe('login: workspaces', () => {
     stubDeviceCode(t.fetch)
     stubPolls(t.fetch, 0)
     stubWorkspaces(t.fetch, [ACME, LOW])
+    t.fetch.on('POST', '/oauth/revoke', json({}))
     const error = await run({ workspace: 'nope' }).catch((e) => e)
     expect(error).toBeInstanceOf(UsageError)
     expect(error.message).toContain('acme, low-balance')
@@ -264,6 +285,7 @@ describe('login: workspaces', () => {
     stubDeviceCode(t.fetch)
     stubPolls(t.fetch, 0)
     stubWorkspaces(t.fetch, [], Infinity)
+    t.fetch.on('POST', '/oauth/revoke', json({}))
     const error = await run().catch((e) => e)
     expect(error.message).toBe('No workspace appeared within 5 minutes.')
     expect(error.hint).toContain('/workspaces/new')
@@ -313,6 +335,18 @@ describe('login: cancelling', () => {
     expect(filesInHome()).toEqual([])
   })
 
+  test('a session abandoned after approval is revoked on the server', async () => {
+    t = createTestContext()
+    stubDiscovery(t.fetch)
+    stubDeviceCode(t.fetch)
+    stubPolls(t.fetch, 0)
+    stubWorkspaces(t.fetch, [ACME, LOW])
+    t.fetch.on('POST', '/oauth/revoke', json({}))
+    expect(await run().catch((e) => e)).toBeInstanceOf(UsageError)
+    expect(t.fetch.calls('/oauth/revoke')[0]!.form).toEqual({ token: REFRESH_TOKEN, token_type_hint: 'refresh_token', client_id: 'client_cli' })
+    t.fetch.verify()
+  })
+
   test('Ctrl-C at the workspace prompt keeps the previous session untouched', async () => {
     t = createTestContext({ interactive: true })
     t.ctx.store.saveSession({ config: { workspace: { id: 'ws_old', name: 'Old', slug: 'old' } }, auth: { authType: 'workos', accessToken: 'old-token' } })
@@ -321,7 +355,7 @@ describe('login: cancelling', () => {
     t.ui.answer('What would you like to do', 'relogin')
     t.ui.answer('Which workspace', CANCEL)
     stubHappyPath(t.fetch, { workspaces: [ACME, LOW] })
-    t.fetch.on('POST', '/api/cli/select-workspace', json({}), 0)
+    t.fetch.on('POST', '/oauth/revoke', json({}))
     const error = await run().catch((e) => e)
     expect(error).toBeInstanceOf(CancelledError)
     expect(stored()).toEqual(before)
@@ -363,6 +397,15 @@ describe('login: already connected', () => {
     t.fetch.verify()
   })
 
+  test('with --api-url naming another Console, no menu: a fresh login there', async () => {
+    t = createTestContext({ interactive: true, env: { apiUrlExplicit: true } })
+    t.ctx.store.saveSession({ config: { apiUrl: 'https://other.console', workspace: { id: 'ws_x', name: 'X', slug: 'x' } }, auth: { authType: 'workos', accessToken: 'a' } })
+    stubHappyPath(t.fetch)
+    expect(await run()).toEqual({ outcome: 'logged_in' })
+    expect(t.ui.prompts).toEqual([])
+    expect(stored().config?.apiUrl).toBe(TEST_API)
+  })
+
   test('D disconnects: the secrets are gone, the last workspace is remembered', async () => {
     t = createTestContext({ interactive: true })
     seed()
@@ -371,6 +414,29 @@ describe('login: already connected', () => {
     expect(await run()).toEqual({ outcome: 'disconnected' })
     expect(stored().auth).toBeUndefined()
     expect(stored().config?.workspace).toBeUndefined()
+  })
+
+  test('logging in again ends the replaced session on the server', async () => {
+    t = createTestContext()
+    t.ctx.store.saveSession({
+      config: { apiUrl: TEST_API, authType: 'workos', workspace: { id: 'ws_acme', name: 'Acme', slug: 'acme' } },
+      auth: { authType: 'workos', accessToken: 'old-access', refreshToken: 'rt_old_refresh_token', clientId: 'client_cli', revocationEndpoint: `${TEST_API}/oauth/revoke`, sessionExpiredAt: 1 },
+    })
+    stubHappyPath(t.fetch)
+    t.fetch.on('POST', '/oauth/revoke', json({}))
+    await run()
+    t.fetch.verify()
+    expect(t.fetch.calls('/oauth/revoke')[0]!.form).toEqual({ token: 'rt_old_refresh_token', token_type_hint: 'refresh_token', client_id: 'client_cli' })
+    expect(stored().auth).toMatchObject({ refreshToken: REFRESH_TOKEN })
+    expect(stored().auth?.sessionExpiredAt).toBeUndefined()
+  })
+
+  test('a failed revocation of the replaced session does not fail the login', async () => {
+    t = createTestContext()
+    t.ctx.store.saveSession({ config: { workspace: { id: 'ws_acme', name: 'Acme', slug: 'acme' } }, auth: { authType: 'workos', refreshToken: 'rt_old_refresh_token', accessToken: 'a', revocationEndpoint: `${TEST_API}/oauth/revoke` } })
+    stubHappyPath(t.fetch)
+    t.fetch.on('POST', '/oauth/revoke', networkError())
+    expect(await run()).toEqual({ outcome: 'logged_in' })
   })
 
   test('without a terminal it simply logs in again', async () => {

@@ -7,7 +7,7 @@ import { AuthError, EXIT, PensarError } from '../../src/lib/errors'
 import { createStore } from '../../src/lib/store'
 import { createTestContext, type TestContext } from '../helpers/context'
 import { json, networkError, oauthError } from '../helpers/fake-fetch'
-import { accessTokenExpiringIn, CLIENT_ID, refreshedTokens, seedApiKeySession, seedWorkosSession, TOKEN_ENDPOINT, USER, WORKSPACE } from '../helpers/session-fixtures'
+import { accessTokenExpiringIn, CLIENT_ID, fakeJwt, refreshedTokens, seedApiKeySession, seedWorkosSession, TOKEN_ENDPOINT, USER, WORKSPACE } from '../helpers/session-fixtures'
 
 let t: TestContext
 
@@ -140,6 +140,29 @@ describe('invalid_grant ends the session', () => {
     expect(t.ui.lines).toHaveLength(0)
   })
 
+  test('a new login written during the refresh is not wiped by its invalid_grant', async () => {
+    loggedIn(-5_000)
+    const newLogin = accessTokenExpiringIn(t.clock.now(), 300_000, { n: 'new' })
+    t.fetch.on('POST', TOKEN_PATH, () => {
+      // `pensar login` in another terminal finished just now (it does not take the lock).
+      seedWorkosSession(t.ctx, { accessToken: newLogin, refreshToken: 'rt_newlogin0123456789' })
+      return oauthError('invalid_grant')
+    })
+    expect(await getValidAccessToken(t.ctx)).toBe(newLogin)
+    expect(authFile().refreshToken).toBe('rt_newlogin0123456789')
+  })
+
+  test('a new login written during a successful refresh is kept; the old session\'s tokens are not written over it', async () => {
+    loggedIn(-5_000)
+    const newLogin = accessTokenExpiringIn(t.clock.now(), 300_000, { n: 'new' })
+    t.fetch.on('POST', TOKEN_PATH, () => {
+      seedWorkosSession(t.ctx, { accessToken: newLogin, refreshToken: 'rt_newlogin0123456789' })
+      return json(refreshedTokens(t.clock.now()))
+    })
+    expect(await getValidAccessToken(t.ctx)).toBe(newLogin)
+    expect(authFile().refreshToken).toBe('rt_newlogin0123456789')
+  })
+
   test('later commands get the same notice without asking the Console', async () => {
     loggedIn(-5_000)
     t.fetch.on('POST', TOKEN_PATH, oauthError('invalid_grant'))
@@ -227,6 +250,18 @@ describe('bad files', () => {
     expect(readFileSync(path, 'utf8')).toBe(damaged)
   })
 
+  test('a session without the token endpoint cannot be renewed: exit 4 with what to do, file kept', async () => {
+    loggedIn(-5_000)
+    const path = join(t.home, 'auth.json')
+    const { tokenEndpoint: _gone, ...rest } = authFile()
+    writeFileSync(path, JSON.stringify(rest))
+    const error = await getValidAccessToken(t.ctx).catch((e) => e)
+    expect(error).toBeInstanceOf(AuthError)
+    expect(error.message).toContain('lacks the token endpoint')
+    expect(authFile().refreshToken).toBe('rt_original0123456789')
+    expect(t.fetch.requests).toHaveLength(0)
+  })
+
   test('a truncated auth.json reads as logged out, kept aside with a warning', async () => {
     loggedIn(200_000)
     const path = join(t.home, 'auth.json')
@@ -242,5 +277,31 @@ describe('bad files', () => {
     expect(error.message).toContain('PENSAR_API_KEY')
     expect(error.message).toContain('spaces')
     expect(error.message).not.toContain('psk_abc')
+  })
+})
+
+describe('short-lived tokens', () => {
+  test('a 4 s token is renewed in its second half, not on every call', async () => {
+    t = createTestContext()
+    const now = Math.ceil(t.clock.now() / 1000) * 1000
+    const short = fakeJwt({ iat: now / 1000, exp: now / 1000 + 4 })
+    seedWorkosSession(t.ctx, { accessToken: short })
+    t.clock.advance(now - t.clock.now() + 1_000)
+    expect(await getValidAccessToken(t.ctx)).toBe(short)
+    t.clock.advance(1_500)
+    t.fetch.on('POST', TOKEN_PATH, json(refreshedTokens(t.clock.now())))
+    expect(await getValidAccessToken(t.ctx)).not.toBe(short)
+    t.fetch.verify()
+  })
+
+  test('under the lock, a token another process renewed is used even inside the margin', async () => {
+    t = createTestContext()
+    const now = Math.ceil(t.clock.now() / 1000) * 1000
+    const renewedByOther = fakeJwt({ iat: now / 1000 - 3, exp: now / 1000 + 1 })
+    seedWorkosSession(t.ctx, { accessToken: renewedByOther })
+    t.clock.advance(now - t.clock.now())
+    const creds = await renewAfterRejection(t.ctx, 'eyJ.older.token')
+    expect(creds.token).toBe(renewedByOther)
+    expect(t.fetch.requests).toHaveLength(0)
   })
 })

@@ -2,7 +2,7 @@
 // when missing or older than a source file, under a lock folder so concurrent `bun test`
 // processes don't build twice, and written to a temp file then renamed, so a binary another
 // test is running is never overwritten in place.
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { checkStarts, compile } from '../../build/compile'
 
@@ -45,19 +45,41 @@ async function build() {
     checkStarts(temp)
     renameSync(temp, PENSAR_BINARY)
   } finally {
-    rmSync(temp, { force: true })
+    // The build also writes `<outfile>.map` beside the binary (the map is embedded as well).
+    for (const leftover of [temp, `${temp}.map`]) rmSync(leftover, { force: true })
   }
 }
 
 function tryLock(): boolean {
   try {
     mkdirSync(LOCK)
+    writeFileSync(join(LOCK, 'pid'), String(process.pid))
     return true
   } catch {
-    try {
-      if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true })
-    } catch {}
+    if (lockIsStale()) rmSync(LOCK, { recursive: true, force: true })
     return false
+  }
+}
+
+/** A lock whose builder died (killed test run) or that is very old is taken over. */
+function lockIsStale(): boolean {
+  try {
+    const pid = Number(readFileSync(join(LOCK, 'pid'), 'utf8'))
+    if (pid && !isAlive(pid)) return true
+  } catch {}
+  try {
+    return Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS
+  } catch {
+    return false
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

@@ -16,9 +16,10 @@ export function fakeJwt(claims: Record<string, unknown>): string {
   return `${part({ alg: 'ES256', typ: 'JWT' })}.${part({ sub: USER.id, sid: 'ses_1', email: USER.email, ...claims })}.c2ln`
 }
 
-/** An access token expiring `inMs` after `now` (epoch ms). */
+/** An access token expiring `inMs` after `now` (epoch ms), issued with a 5-minute lifetime. */
 export function accessTokenExpiringIn(now: number, inMs: number, extra: Record<string, unknown> = {}): string {
-  return fakeJwt({ iat: Math.floor(now / 1000), exp: Math.floor((now + inMs) / 1000), ...extra })
+  const exp = Math.floor((now + inMs) / 1000)
+  return fakeJwt({ iat: exp - 300, exp, ...extra })
 }
 
 export interface SeedOptions {

@@ -32,6 +32,11 @@ describe('applyKey', () => {
     expect(applyKey({ ...initialState(), text: 'ab', cursor: 0 }, key('d', { ctrl: true }))).toMatchObject({ action: 'edit', state: { text: 'b' } })
   })
 
+  test('Ctrl-L clears the screen and keeps the line', () => {
+    const typed = typeAll(initialState(), [char('/'), char('l')]).state
+    expect(applyKey(typed, key('l', { ctrl: true }))).toEqual({ state: typed, action: 'clear' })
+  })
+
   test('Esc and Ctrl-U clear the line', () => {
     const typed = typeAll(initialState(), [char('/'), char('l')]).state
     expect(applyKey(typed, key('escape')).state.text).toBe('')
@@ -70,6 +75,22 @@ describe('readLine on a (fake) terminal', () => {
     input.write(KEY.enter)
     expect(await line).toEqual({ kind: 'line', text: '/status ' })
     expect(input.rawModes).toEqual([true, false])
+  })
+
+  test('on a narrow terminal neither the line nor the hint wraps', async () => {
+    const input = new FakeTtyInput()
+    const output = Object.assign(new FakeTtyOutput(), { columns: 20 })
+    const line = readLine({ keys: createKeyInput(input), output, prompt: '> ', history: [], dim: (t) => t })
+    input.write('/login and a lot more words')
+    await eventually(() => output.text, 'a lot more words')
+    const frames = output.raw.split('\r\x1b[J').slice(1)
+    for (const frame of frames) {
+      const [promptLine = '', hintLine = ''] = frame.replace(/\x1b\[[0-9;]*[A-Za-z]|\r/g, '').split('\n')
+      expect(promptLine.length).toBeLessThan(20)
+      expect(hintLine.length).toBeLessThan(20)
+    }
+    input.write(KEY.enter)
+    expect(await line).toEqual({ kind: 'line', text: '/login and a lot more words' })
   })
 
   test('Ctrl-C asks to leave and gives the terminal back', async () => {

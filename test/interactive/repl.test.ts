@@ -18,7 +18,8 @@ interface Harness {
   screen(): string
 }
 
-function start(actions: Partial<InteractiveActions> = {}, health: SessionHealth = { state: 'ok' }): Harness {
+/** Starts the prompt and waits until it is drawn (keys typed earlier would go to the startup check). */
+async function start(actions: Partial<InteractiveActions> = {}, health: SessionHealth = { state: 'ok' }): Promise<Harness> {
   t = createTestContext({ interactive: true })
   const input = new FakeTtyInput()
   const output = new FakeTtyOutput()
@@ -29,18 +30,20 @@ function start(actions: Partial<InteractiveActions> = {}, health: SessionHealth 
     output,
     actions: { checkSession: async () => health, login: record('login'), status: record('status'), logout: record('logout'), ...actions },
   })
-  return { input, output, done, calls, screen: () => `${output.text}\n${t.ui.text}` }
+  const h = { input, output, done, calls, screen: () => `${output.text}\n${t.ui.text}` }
+  await atPrompt(h, 1)
+  return h
 }
 
 /** Waits for the prompt to be drawn (again) after `n` earlier prompts. */
 const promptCount = (h: Harness) => h.output.text.split('› ').length - 1
-async function atPrompt(h: Harness, n: number) {
-  await eventually(() => String(promptCount(h)), new RegExp(`^(${n}|[${n + 1}-9]|\\d\\d+)$`))
+async function atPrompt(h: Pick<Harness, 'output'>, n: number) {
+  await eventually(() => (promptCount(h as Harness) >= n ? 'drawn' : 'waiting'), 'drawn')
 }
 
 describe('the prompt loop', () => {
   test('/help lists the commands, unknown input gets a hint, /exit leaves', async () => {
-    const h = start()
+    const h = await start()
     h.input.write(`/help${KEY.enter}`)
     await eventually(h.screen, '/logout  Disconnect')
     h.input.write(`/frobnicate${KEY.enter}`)
@@ -51,7 +54,7 @@ describe('the prompt loop', () => {
   })
 
   test('Ctrl-C at the prompt leaves', async () => {
-    const h = start()
+    const h = await start()
     h.input.write('/lo')
     h.input.write(KEY.ctrlC)
     await h.done
@@ -59,13 +62,13 @@ describe('the prompt loop', () => {
   })
 
   test('Ctrl-D on an empty line leaves', async () => {
-    const h = start()
+    const h = await start()
     h.input.write(KEY.ctrlD)
     await h.done
   })
 
   test('/login, /auth, /status and /logout run their flows, and the prompt comes back after each', async () => {
-    const h = start()
+    const h = await start()
     for (const [i, line] of ['/login', '/auth', '/status', '/logout'].entries()) {
       await atPrompt(h, i + 1)
       h.input.write(`${line}${KEY.enter}`)
@@ -77,7 +80,7 @@ describe('the prompt loop', () => {
   })
 
   test('Tab completes a command before Enter runs it', async () => {
-    const h = start()
+    const h = await start()
     h.input.write(`/st${KEY.tab}${KEY.enter}`)
     await eventually(() => h.calls.join(), 'status')
     h.input.write(KEY.ctrlC)
@@ -89,17 +92,19 @@ describe('steps', () => {
   /** A login that waits until its signal is aborted, like one polling for approval. */
   const pendingLogin = (seen: { signal?: AbortSignal }) => (ctx: Context) =>
     new Promise<void>((_resolve, reject) => {
+      ctx.ui.spinner('Waiting for approval in the browser')
       seen.signal = ctx.signal
       ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true })
     })
 
   test('Esc cancels a pending step, back to the prompt, and the next command still runs', async () => {
     const seen: { signal?: AbortSignal } = {}
-    const h = start({ login: pendingLogin(seen) })
+    const h = await start({ login: pendingLogin(seen) })
     h.input.write(`/login${KEY.enter}`)
     await eventually(() => String(Boolean(seen.signal)), 'true')
     h.input.write(KEY.esc)
     await eventually(h.screen, 'Cancelled. Nothing was changed.')
+    expect(h.screen()).toContain('spinner: Waiting for approval in the browser · Esc cancels')
     expect(seen.signal!.aborted).toBe(true)
     expect(t.ctx.signal.aborted).toBe(false) // only the step was cancelled, not the program
     await atPrompt(h, 2)
@@ -111,7 +116,7 @@ describe('steps', () => {
 
   test('Ctrl-C inside a step cancels only that step; a second Ctrl-C at the prompt leaves', async () => {
     const seen: { signal?: AbortSignal } = {}
-    const h = start({ login: pendingLogin(seen) })
+    const h = await start({ login: pendingLogin(seen) })
     h.input.write(`/login${KEY.enter}`)
     await eventually(() => String(Boolean(seen.signal)), 'true')
     h.input.write(KEY.ctrlC)
@@ -121,8 +126,16 @@ describe('steps', () => {
     await h.done
   })
 
+  test('what a step says names slash commands, not shell commands', async () => {
+    const h = await start({ logout: async (ctx) => ctx.ui.success('Disconnected. Run `pensar login` to connect again.') })
+    h.input.write(`/logout${KEY.enter}`)
+    await eventually(h.screen, 'success: Disconnected. Run /login to connect again.')
+    h.input.write(KEY.ctrlC)
+    await h.done
+  })
+
   test('a failing step is reported in slash-command words and the prompt carries on', async () => {
-    const h = start({
+    const h = await start({
       status: async () => {
         throw new PensarError('You are not logged in to Pensar Console.', { hint: 'Run `pensar login` (or set PENSAR_API_KEY).' })
       },
@@ -143,7 +156,7 @@ describe('steps', () => {
   test('while a step shows its own prompt, Esc belongs to that prompt, not to the step', async () => {
     let answer: (value: string) => void = () => {}
     let stepSignal: AbortSignal | undefined
-    const h = start({
+    const h = await start({
       login: async (ctx) => {
         stepSignal = ctx.signal
         // A prompt the test answers by hand, after Esc has been typed while it was open.
@@ -155,9 +168,11 @@ describe('steps', () => {
     })
     h.input.write(`/login${KEY.enter}`)
     await eventually(() => String(Boolean(stepSignal)), 'true')
+    const decoded: string[] = []
+    h.input.on('keypress', (_text, key: { name?: string }) => decoded.push(key.name ?? ''))
+    h.input.resume() // as a real prompt would: it reads the keyboard itself
     h.input.write(KEY.esc)
-    h.input.write('x') // flushes the lone Esc through the key decoder at once
-    await Bun.sleep(0)
+    await eventually(() => decoded.join(','), 'escape')
     answer('acme')
     await eventually(h.screen, 'success: picked acme')
     expect(stepSignal!.aborted).toBe(false)
@@ -165,9 +180,29 @@ describe('steps', () => {
     await h.done
   })
 
+  test('a key prompt without an Esc choice gets one, and Esc there cancels the step', async () => {
+    let offered: string[] = []
+    const h = await start({
+      login: async (ctx) => {
+        t.ui.answer('Press B', (options: { value: unknown; label: string }[]) => {
+          offered = options.map((o) => o.label)
+          return options.at(-1)!.value
+        })
+        await ctx.ui.pressKey({ message: 'Press B to open the billing page, Enter to continue', choices: [{ key: 'b', value: 'open', label: 'open billing' }, { key: 'enter', value: 'go', label: 'continue' }] })
+        ctx.ui.success('saved')
+      },
+    })
+    h.input.write(`/login${KEY.enter}`)
+    await eventually(h.screen, 'Cancelled. Nothing was changed.')
+    expect(offered).toEqual(['b: open billing', 'enter: continue', 'escape: cancel'])
+    expect(h.screen()).not.toContain('saved')
+    h.input.write(KEY.ctrlC)
+    await h.done
+  })
+
   test('a step sees HTTP requests carrying its own signal', async () => {
     let aborted: boolean | undefined
-    const h = start({
+    const h = await start({
       login: async (ctx) => {
         t.fetch.on('GET', '/slow', () => new Promise<Response>(() => {}))
         await ctx.http.get('https://api.test.pensar/slow', { retries: 0 }).catch((e: Error) => {
@@ -189,7 +224,7 @@ describe('steps', () => {
 
 describe('the startup session check', () => {
   test('a truly expired session gets the toast', async () => {
-    const h = start({}, { state: 'expired' })
+    const h = await start({}, { state: 'expired' })
     await eventually(() => h.output.text, EXPIRED_NOTICE)
     expect(EXPIRED_NOTICE).toBe('Your Pensar Console session has expired — run /login')
     expect(h.output.text).toMatch(/╭─+╮\n│ ▲ Your Pensar Console session has expired — run \/login │\n╰─+╯/)
@@ -198,7 +233,7 @@ describe('the startup session check', () => {
   })
 
   test.each([[{ state: 'ok' }], [{ state: 'none' }]] as const)('nothing is said when the session is %p', async (health) => {
-    const h = start({}, health)
+    const h = await start({}, health)
     await atPrompt(h, 1)
     h.input.write(KEY.ctrlC)
     await h.done
@@ -207,7 +242,7 @@ describe('the startup session check', () => {
   })
 
   test('an unreachable Console is a warning, not an expiry', async () => {
-    const h = start({}, { state: 'unchecked', reason: 'connection refused' })
+    const h = await start({}, { state: 'unchecked', reason: 'connection refused' })
     await eventually(h.screen, 'warn: Could not check your Pensar Console session (connection refused)')
     h.input.write(KEY.ctrlC)
     await h.done

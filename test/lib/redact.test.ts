@@ -8,6 +8,11 @@ describe('redact', () => {
     })
   })
 
+  test('keeps names that only describe a secret', () => {
+    const doc = { token_endpoint: 'https://x/t', device_authorization_endpoint: 'https://x/d', token_type: 'Bearer', expires_in: 300, verification_uri: 'https://x/device' }
+    expect(redactValue(doc)).toEqual(doc)
+  })
+
   test('finds credentials in free text', () => {
     const text = 'Bearer abc.def token eyJhbGciOi.eyJzdWIi.sig rt_abcdefgh psk_12345678 sk_abcdefgh dc_abcdefgh'
     const out = redactText(text)

@@ -16,6 +16,7 @@ export interface TerminalOptions {
 }
 
 const EXIT_MARK = '__PENSAR_EXIT='
+const TMUX = Bun.which('tmux') ?? 'tmux'
 
 export class Terminal {
   readonly socket: string
@@ -31,13 +32,18 @@ export class Terminal {
     const term = new Terminal(mkdtempSync(join(tmpdir(), 'pensar-tmux-')))
     // The shell prints the exit code and then waits, so the last screen stays readable.
     const line = `${opts.command.map(shellQuote).join(' ')}; echo "${EXIT_MARK}$?"; sleep 600`
-    const env = Object.entries(opts.env)
-      .filter((e): e is [string, string] => typeof e[1] === 'string')
-      .flatMap(([k, v]) => ['-e', `${k}=${v}`])
-    term.tmux([
-      'new-session', '-d', '-s', term.session, '-x', String(opts.cols ?? 100), '-y', String(opts.rows ?? 32),
-      ...(opts.cwd ? ['-c', opts.cwd] : []), ...env, 'sh', '-c', line,
-    ])
+    // The first command starts this socket's tmux server, whose environment the pane inherits:
+    // give it exactly the test's variables, so nothing of the test runner's (CI=true, which makes
+    // the CLI non-interactive; a developer's PENSAR_*) leaks into the terminal. `-u`: UTF-8 even
+    // without a UTF-8 locale, so clack's symbols are not drawn as `_`.
+    const env = Object.fromEntries(Object.entries(opts.env).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    term.tmux(
+      [
+        '-u', 'new-session', '-d', '-s', term.session, '-x', String(opts.cols ?? 100), '-y', String(opts.rows ?? 32),
+        ...(opts.cwd ? ['-c', opts.cwd] : []), 'sh', '-c', line,
+      ],
+      env,
+    )
     return term
   }
 
@@ -75,12 +81,12 @@ export class Terminal {
   }
 
   stop(): void {
-    Bun.spawnSync(['tmux', '-S', this.socket, 'kill-server'], { stderr: 'ignore' })
+    Bun.spawnSync([TMUX, '-S', this.socket, 'kill-server'], { stderr: 'ignore' })
     rmSync(this.dir, { recursive: true, force: true })
   }
 
-  private tmux(args: string[]): string {
-    const run = Bun.spawnSync(['tmux', '-S', this.socket, ...args], { stderr: 'pipe' })
+  private tmux(args: string[], env?: Record<string, string>): string {
+    const run = Bun.spawnSync([TMUX, '-S', this.socket, ...args], { stderr: 'pipe', ...(env ? { env } : {}) })
     if (run.exitCode !== 0) throw new Error(`tmux ${args[0]} failed: ${run.stderr.toString()}`)
     return run.stdout.toString()
   }

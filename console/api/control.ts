@@ -1,0 +1,152 @@
+// The control API for tests and demos (only with --dev): set up users, workspaces and billing,
+// decide user codes without a browser, revoke sessions, read stats and inject faults.
+import type { App } from '../app.ts'
+import { approveCode, denyCode } from '../approvals.ts'
+import { parseFault } from '../faults.ts'
+import { badRequest, json, notFound, optionalBoolean, optionalNumber, optionalString, readBody, requireString, type Body } from '../lib/http.ts'
+import { normalizeUserCode } from '../lib/ids.ts'
+import { createApiKey } from '../store/api-keys.ts'
+import { findByUserCode, isUsable, pendingCodes } from '../store/device-codes.ts'
+import { revokeSessionsOfUser } from '../store/sessions.ts'
+import { createUser, findUserByEmail, hashPassword, isPlausibleEmail, publicUser, type User } from '../store/users.ts'
+import { addMember, createWorkspace, findWorkspaceById, findWorkspaceBySlug, isValidSlug, setBilling, toCents, workspaceSummary, type Workspace } from '../store/workspaces.ts'
+import { resetStats } from '../stats.ts'
+import type { RequestContext, Route } from '../router.ts'
+import { createUserWithWorkspace } from './auth.ts'
+
+export function controlRoutes(): Route[] {
+  const post = (pattern: string, handler: (app: App, body: Body, params: Record<string, string>) => unknown | Promise<unknown>): Route => ({
+    method: 'POST',
+    pattern,
+    handler: async ({ app, req, params }: RequestContext) => json(await handler(app, await readBody(req, { formAllowed: false }), params)),
+  })
+  const get = (pattern: string, handler: (app: App) => unknown): Route => ({ method: 'GET', pattern, handler: ({ app }) => json(handler(app)) })
+  return [
+    post('/_console/users', createUserWithWorkspaces),
+    post('/_console/workspaces', createWorkspaceFor),
+    post('/_console/workspaces/:slug/members', addMemberTo),
+    post('/_console/workspaces/:slug/billing', setWorkspaceBilling),
+    post('/_console/api-keys', createKeyFor),
+    get('/_console/device/pending', listPending),
+    post('/_console/device/approve', approve),
+    post('/_console/device/deny', deny),
+    post('/_console/sessions/revoke', revokeSessions),
+    get('/_console/stats', (app) => app.stats),
+    post('/_console/stats/reset', (app) => (resetStats(app.stats), { ok: true })),
+    post('/_console/faults', (app, body) => {
+      const { route, fault } = parseFault(body)
+      app.faults.set(route, fault)
+      return { ok: true }
+    }),
+    { method: 'DELETE', pattern: '/_console/faults', handler: ({ app }) => (app.faults.clear(), json({ ok: true })) },
+  ]
+}
+
+async function createUserWithWorkspaces(app: App, body: Body) {
+  const email = requireEmail(body)
+  if (findUserByEmail(app.db, email)) throw badRequest(`A user with email ${email} already exists.`)
+  const password = optionalString(body, 'password')
+  const user = createUser(app.db, email, password ? await hashPassword(password) : null, app.now())
+  const specs = body.workspaces ?? []
+  if (!Array.isArray(specs)) throw badRequest('workspaces must be an array.')
+  const workspaces = specs.map((spec) => newWorkspace(app, user, spec as Body))
+  return { user: publicUser(user), workspaces: workspaces.map(workspaceSummary) }
+}
+
+async function createWorkspaceFor(app: App, body: Body) {
+  const user = userOf(app, requireEmail(body))
+  return { workspace: workspaceSummary(newWorkspace(app, user, body)) }
+}
+
+function addMemberTo(app: App, body: Body, params: Record<string, string>) {
+  const workspace = requireWorkspaceBySlug(app, params.slug!)
+  addMember(app.db, userOf(app, requireEmail(body)).id, workspace.id)
+  return { ok: true }
+}
+
+function setWorkspaceBilling(app: App, body: Body, params: Record<string, string>) {
+  const workspace = requireWorkspaceBySlug(app, params.slug!)
+  const balance = optionalNumber(body, 'balance')
+  const hasPaymentMethod = optionalBoolean(body, 'hasPaymentMethod')
+  setBilling(app.db, workspace.id, { balanceCents: balance === undefined ? undefined : toCents(balance), hasPaymentMethod })
+  return { workspace: workspaceSummary(findWorkspaceById(app.db, workspace.id)!) }
+}
+
+function createKeyFor(app: App, body: Body) {
+  const workspace = requireWorkspaceBySlug(app, requireString(body, 'workspace'))
+  const user = userOf(app, requireEmail(body))
+  addMember(app.db, user.id, workspace.id)
+  const { apiKey, record } = createApiKey(app.db, workspace.id, user.id, optionalString(body, 'name') ?? 'Control API key', app.now())
+  return { apiKey, id: record.id }
+}
+
+function listPending(app: App) {
+  const codes = pendingCodes(app.db, app.now()).map((code) => ({
+    user_code: code.userCode,
+    client_id: code.clientId,
+    legacy: code.legacy,
+    created_at: new Date(code.createdAt).toISOString(),
+    expires_at: new Date(code.expiresAt).toISOString(),
+  }))
+  return { codes }
+}
+
+function approve(app: App, body: Body) {
+  const code = requirePendingCode(app, body)
+  const user = userOf(app, requireEmail(body), { withWorkspace: true })
+  approveCode(app, code, user, optionalString(body, 'workspace'))
+  return { approved: true, user: publicUser(user) }
+}
+
+function deny(app: App, body: Body) {
+  denyCode(app, requirePendingCode(app, body))
+  return { denied: true }
+}
+
+function revokeSessions(app: App, body: Body) {
+  const user = findUserByEmail(app.db, requireEmail(body))
+  if (!user) throw notFound('No user with that email.')
+  const revoked = revokeSessionsOfUser(app.db, user.id, 'revoked by control API', app.now())
+  app.stats.revocations += revoked
+  return { revoked }
+}
+
+function requirePendingCode(app: App, body: Body) {
+  const userCode = normalizeUserCode(requireString(body, 'user_code'))
+  const code = userCode ? findByUserCode(app.db, userCode) : null
+  if (!isUsable(code, app.now())) throw notFound('No pending, unexpired device code with that user_code.')
+  return code
+}
+
+function requireEmail(body: Body): string {
+  const email = requireString(body, 'email')
+  if (!isPlausibleEmail(email.trim())) throw badRequest('email must be an email address.')
+  return email
+}
+
+/** The user with that email; an unknown email becomes a new user (with one workspace if asked). */
+function userOf(app: App, email: string, { withWorkspace = false } = {}): User {
+  const existing = findUserByEmail(app.db, email)
+  if (existing) return publicUser(existing)
+  return withWorkspace ? createUserWithWorkspace(app, email) : createUser(app.db, email, null, app.now())
+}
+
+function newWorkspace(app: App, user: User, spec: Body): Workspace {
+  const name = requireString(spec, 'name')
+  const slug = optionalString(spec, 'slug')
+  if (slug !== undefined && !isValidSlug(slug)) throw badRequest('slug must be lowercase letters, digits and dashes.')
+  if (slug !== undefined && findWorkspaceBySlug(app.db, slug)) throw badRequest(`Workspace ${slug} already exists.`)
+  const balance = optionalNumber(spec, 'balance')
+  return createWorkspace(app.db, user.id, {
+    name,
+    slug,
+    balanceCents: balance === undefined ? 0 : toCents(balance),
+    hasPaymentMethod: optionalBoolean(spec, 'hasPaymentMethod') ?? false,
+  }, app.now())
+}
+
+function requireWorkspaceBySlug(app: App, slug: string): Workspace {
+  const workspace = findWorkspaceBySlug(app.db, slug)
+  if (!workspace) throw notFound(`No workspace ${slug}.`)
+  return workspace
+}

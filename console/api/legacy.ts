@@ -1,0 +1,54 @@
+// The legacy device flow of older backends: camelCase JSON, always 200, ends in a workspace API key.
+import { LEGACY_CLIENT_ID } from '../app.ts'
+import { json, optionalString, readBody, requireString } from '../lib/http.ts'
+import { createApiKey } from '../store/api-keys.ts'
+import { findByDeviceCode, issueDeviceCode, spend } from '../store/device-codes.ts'
+import { findUserById, publicUser } from '../store/users.ts'
+import { dollars, findWorkspaceById, workspaceRef } from '../store/workspaces.ts'
+import type { RequestContext } from '../router.ts'
+import { NO_STORE } from './tokens.ts'
+
+export async function legacyDeviceCode({ app, req, ip }: RequestContext): Promise<Response> {
+  const body = await readBody(req, { formAllowed: false })
+  const { deviceCode, code } = issueDeviceCode(app.db, {
+    clientId: LEGACY_CLIENT_ID,
+    legacy: true,
+    clientName: optionalString(body, 'clientName'),
+    clientIp: ip,
+    now: app.now(),
+    ttlMs: app.options.deviceTtlSeconds * 1000,
+    intervalMs: app.options.intervalSeconds * 1000,
+  })
+  return json({
+    deviceCode,
+    userCode: code.userCode,
+    verificationUri: `${app.url}/device`,
+    verificationUriComplete: `${app.url}/device?user_code=${code.userCode}`,
+    expiresIn: app.options.deviceTtlSeconds,
+    interval: app.options.intervalSeconds,
+  }, 200, NO_STORE)
+}
+
+export async function legacyDeviceToken({ app, req }: RequestContext): Promise<Response> {
+  const body = await readBody(req, { formAllowed: false })
+  const code = findByDeviceCode(app.db, requireString(body, 'deviceCode'))
+  const now = app.now()
+  if (!code || !code.legacy || code.status === 'spent') return json({ status: 'not_found' }, 200, NO_STORE)
+  if (code.expiresAt <= now) return json({ status: 'expired' }, 200, NO_STORE)
+  if (code.status === 'denied') return json({ status: 'denied' }, 200, NO_STORE)
+  if (code.status === 'pending' || !spend(app.db, code)) {
+    return json({ status: code.status === 'pending' ? 'pending' : 'not_found' }, 200, NO_STORE)
+  }
+  const user = findUserById(app.db, code.userId!)!
+  const workspace = findWorkspaceById(app.db, code.workspaceId!)!
+  const { apiKey } = createApiKey(app.db, workspace.id, user.id, code.clientName ?? 'Apex CLI (device login)', now)
+  return json({
+    status: 'complete',
+    apiKey,
+    workspace: workspaceRef(workspace),
+    credits: { balance: dollars(workspace.balanceCents) },
+    signingKey: workspace.signingKey,
+    gatewayUrl: app.url,
+    user: publicUser(user),
+  }, 200, NO_STORE)
+}

@@ -1,0 +1,28 @@
+// Refresh-token rotation with reuse detection (OAuth 2.0 Security BCP §4.14): each refresh token
+// works once; presenting a spent one means it was copied, so the whole session is revoked.
+import type { App } from '../app.ts'
+import { requireString, type Body } from '../lib/http.ts'
+import { findRefreshToken, findSession, isLive, markRotated, revokeSession } from '../store/sessions.ts'
+import { findUserById } from '../store/users.ts'
+import { grantError } from './device-flow.ts'
+import { tokenResponse } from './tokens.ts'
+
+export async function refreshGrant(app: App, body: Body, clientId: string) {
+  const token = requireString(body, 'refresh_token')
+  const now = app.now()
+  const record = findRefreshToken(app.db, token)
+  if (!record) throw grantError('invalid_grant', 'Unknown refresh token. Log in again.')
+  const session = findSession(app.db, record.sessionId)
+  if (!isLive(session, now) || session.clientId !== clientId) {
+    throw grantError('invalid_grant', 'The session of this refresh token has ended. Log in again.')
+  }
+  if (record.rotatedAt !== null || !markRotated(app.db, token, now)) {
+    app.stats.reuseDetections += 1
+    revokeSession(app.db, session.id, 'refresh token reuse', now)
+    throw grantError('invalid_grant', 'This refresh token was already used; the session is revoked. Log in again.')
+  }
+  const user = findUserById(app.db, session.userId)
+  if (!user) throw grantError('invalid_grant', 'The user no longer exists.')
+  app.stats.refreshes += 1
+  return tokenResponse(app, session, user)
+}

@@ -1,0 +1,28 @@
+// Token responses: an ES256 access token bound to a session, plus a rotating refresh token.
+import type { App } from '../app.ts'
+import { signJwt } from '../lib/jwt.ts'
+import { issueRefreshToken, type Session } from '../store/sessions.ts'
+import { publicUser, type User } from '../store/users.ts'
+
+export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' }
+
+export async function tokenResponse(app: App, session: Session, user: User) {
+  const now = app.now()
+  const iat = Math.floor(now / 1000)
+  const accessToken = await signJwt(app.key, {
+    iss: app.url,
+    sub: user.id,
+    sid: session.id,
+    email: user.email,
+    client_id: session.clientId,
+    iat,
+    exp: iat + app.options.accessTtlSeconds,
+  })
+  return {
+    access_token: accessToken,
+    refresh_token: issueRefreshToken(app.db, session.id, now),
+    token_type: 'Bearer',
+    expires_in: app.options.accessTtlSeconds,
+    user: publicUser(user),
+  }
+}

@@ -1,0 +1,80 @@
+// The bag of state every handler receives: database, options, signing key, clock, stats, faults.
+import type { Database } from 'bun:sqlite'
+import type { SigningKey } from './lib/jwt.ts'
+import type { Stats } from './stats.ts'
+import type { Faults } from './faults.ts'
+import type { TrustedIssuer } from './trust-issuer.ts'
+
+export const CLI_CLIENT_ID = 'client_pensar_cli'
+// A second registered client, so tests can check that one client cannot redeem another's codes.
+export const TEST_CLIENT_ID = 'client_pensar_test'
+export const KNOWN_CLIENTS = new Set([CLI_CLIENT_ID, TEST_CLIENT_ID])
+export const LEGACY_CLIENT_ID = 'legacy'
+
+export interface ConsoleOptions {
+  port?: number
+  host?: string
+  /** File path, or `:memory:`. */
+  db?: string
+  accessTtlSeconds?: number
+  deviceTtlSeconds?: number
+  /** May be fractional (0.2) so tests run fast. */
+  intervalSeconds?: number
+  seed?: 'demo'
+  dev?: boolean
+  trustIssuer?: string
+  legacyOnly?: boolean
+  /** Milliseconds since the epoch; injectable for in-process tests. */
+  now?: () => number
+}
+
+export interface ResolvedOptions {
+  port: number
+  host: string
+  db: string
+  accessTtlSeconds: number
+  deviceTtlSeconds: number
+  intervalSeconds: number
+  seed?: 'demo'
+  dev: boolean
+  trustIssuer?: string
+  legacyOnly: boolean
+}
+
+export interface App {
+  db: Database
+  options: ResolvedOptions
+  /** The public base URL, e.g. http://127.0.0.1:4100; known once the server listens. */
+  url: string
+  key: SigningKey
+  now: () => number
+  stats: Stats
+  faults: Faults
+  trust: TrustedIssuer | null
+  /** Secret for CSRF tokens (kept in the database). */
+  csrfSecret: string
+}
+
+export const DEFAULTS = {
+  port: 4100,
+  host: '127.0.0.1',
+  db: '.pensar-console/console.db',
+  accessTtlSeconds: 300,
+  deviceTtlSeconds: 600,
+  intervalSeconds: 5,
+} as const
+
+export function resolveOptions(options: ConsoleOptions): ResolvedOptions {
+  return {
+    port: options.port ?? DEFAULTS.port,
+    host: options.host ?? DEFAULTS.host,
+    db: options.db ?? DEFAULTS.db,
+    accessTtlSeconds: options.accessTtlSeconds ?? DEFAULTS.accessTtlSeconds,
+    deviceTtlSeconds: options.deviceTtlSeconds ?? DEFAULTS.deviceTtlSeconds,
+    intervalSeconds: options.intervalSeconds ?? DEFAULTS.intervalSeconds,
+    seed: options.seed,
+    dev: options.dev ?? false,
+    trustIssuer: options.trustIssuer?.replace(/\/+$/, ''),
+    legacyOnly: options.legacyOnly ?? false,
+  }
+}

@@ -1,0 +1,81 @@
+// The browser side: the `pc_session` cookie, the signed-in user, and CSRF tokens.
+// A CSRF token is an HMAC of the cookie that identifies the browser (the session, or before sign-in
+// a random `pc_csrf` cookie), so a form from another site can't carry a valid one.
+import { createHmac } from 'node:crypto'
+import type { App } from '../app.ts'
+import { randomToken, safeEqual, sha256Hex } from '../lib/ids.ts'
+import { findUserById, type User } from '../store/users.ts'
+
+export const SESSION_COOKIE = 'pc_session'
+const CSRF_COOKIE = 'pc_csrf'
+const BROWSER_SESSION_MS = 7 * 24 * 3600 * 1000
+
+export interface Browser {
+  user: User | null
+  /** The CSRF token forms on this response must carry. */
+  csrf: string
+  /** Set-Cookie headers this response must send. */
+  setCookies: string[]
+}
+
+export function readCookies(req: Request): Map<string, string> {
+  const cookies = new Map<string, string>()
+  for (const part of (req.headers.get('cookie') ?? '').split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0) cookies.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim())
+  }
+  return cookies
+}
+
+export function identifyBrowser(app: App, req: Request): Browser {
+  const cookies = readCookies(req)
+  const sessionToken = cookies.get(SESSION_COOKIE)
+  const user = sessionToken ? userOfBrowserSession(app, sessionToken) : null
+  if (user && sessionToken) return { user, csrf: csrfFor(app, sessionToken), setCookies: [] }
+  const existing = cookies.get(CSRF_COOKIE)
+  if (existing) return { user: null, csrf: csrfFor(app, existing), setCookies: [] }
+  const fresh = randomToken('', 24)
+  return { user: null, csrf: csrfFor(app, fresh), setCookies: [cookie(CSRF_COOKIE, fresh)] }
+}
+
+/** True when the posted `csrf` field matches the cookie this browser sent. */
+export function checkCsrf(app: App, req: Request, posted: unknown): boolean {
+  if (typeof posted !== 'string' || posted === '') return false
+  const cookies = readCookies(req)
+  const candidates = [cookies.get(SESSION_COOKIE), cookies.get(CSRF_COOKIE)].filter((v): v is string => !!v)
+  return candidates.some((binding) => safeEqual(csrfFor(app, binding), posted))
+}
+
+export function signIn(app: App, userId: string): string[] {
+  const token = randomToken('', 32)
+  app.db.query('INSERT INTO browser_sessions (id_hash, user_id, created_at) VALUES (?, ?, ?)').run(sha256Hex(token), userId, app.now())
+  return [cookie(SESSION_COOKIE, token)]
+}
+
+export function signOut(app: App, req: Request): string[] {
+  const token = readCookies(req).get(SESSION_COOKIE)
+  if (token) app.db.query('DELETE FROM browser_sessions WHERE id_hash = ?').run(sha256Hex(token))
+  return [`${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`]
+}
+
+function userOfBrowserSession(app: App, token: string): User | null {
+  const row = app.db
+    .query<{ user_id: string; created_at: number }, [string]>('SELECT user_id, created_at FROM browser_sessions WHERE id_hash = ?')
+    .get(sha256Hex(token))
+  if (!row || row.created_at + BROWSER_SESSION_MS < app.now()) return null
+  return findUserById(app.db, row.user_id)
+}
+
+function csrfFor(app: App, binding: string): string {
+  return createHmac('sha256', app.csrfSecret).update(`csrf:${binding}`).digest('base64url')
+}
+
+function cookie(name: string, value: string): string {
+  return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax`
+}
+
+/** Only same-site paths may be a `next` target (no open redirects). */
+export function safeNext(next: string | null | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/'
+  return next
+}

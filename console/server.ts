@@ -1,0 +1,96 @@
+// startConsole(): the local Pensar Console as a Bun.serve server, runnable in-process or from main.ts.
+import { randomBytes } from 'node:crypto'
+import { resolveOptions, type App, type ConsoleOptions } from './app.ts'
+import { applyFault, takeFault } from './faults.ts'
+import { ApiError, errorResponse, json } from './lib/http.ts'
+import { loadSigningKey } from './lib/jwt.ts'
+import { matchRoute, type Route } from './router.ts'
+import { buildRoutes } from './routes.ts'
+import { seedDemo } from './seed.ts'
+import { countRequest, newStats } from './stats.ts'
+import { getMeta, openDatabase, setMeta } from './store/db.ts'
+import type { Database } from 'bun:sqlite'
+import { createTrustedIssuer } from './trust-issuer.ts'
+
+export type { ConsoleOptions } from './app.ts'
+
+export interface RunningConsole {
+  url: string
+  port: number
+  stop(): Promise<void>
+}
+
+export async function startConsole(input: ConsoleOptions = {}): Promise<RunningConsole> {
+  const options = resolveOptions(input)
+  const db = openDatabase(options.db)
+  const app: App = {
+    db,
+    options,
+    url: '',
+    key: await loadSigningKey(db),
+    now: input.now ?? Date.now,
+    stats: newStats(),
+    faults: new Map(),
+    trust: options.trustIssuer ? createTrustedIssuer(options.trustIssuer) : null,
+    csrfSecret: loadCsrfSecret(db),
+  }
+  if (options.seed === 'demo') await seedDemo(app)
+  const routes = buildRoutes(app)
+
+  const server = Bun.serve({
+    port: options.port,
+    hostname: options.host,
+    idleTimeout: 120,
+    // Larger than our own 64 KB limit, so oversized bodies get our JSON 413 rather than Bun's.
+    maxRequestBodySize: 1024 * 1024,
+    fetch: (req, srv) => handle(app, routes, req, srv.requestIP(req)?.address ?? 'unknown'),
+    error: (error) => internalError(error),
+  })
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host
+  app.url = `http://${host}:${server.port}`
+  return {
+    url: app.url,
+    port: server.port!,
+    async stop() {
+      await server.stop(true)
+      db.close()
+    },
+  }
+}
+
+async function handle(app: App, routes: Route[], req: Request, ip: string): Promise<Response> {
+  const url = new URL(req.url)
+  const match = matchRoute(routes, req.method, url.pathname)
+  const routeKey = match.kind === 'found' ? `${match.route.method} ${match.route.pattern}` : `${req.method} *`
+  countRequest(app.stats, routeKey)
+  try {
+    if (!url.pathname.startsWith('/_console/')) {
+      const fault = takeFault(app.faults, routeKey)
+      const faulted = fault && (await applyFault(fault))
+      if (faulted) return faulted
+    }
+    if (match.kind === 'wrong-method') {
+      throw new ApiError(405, 'method_not_allowed', `Use ${match.allowed.join(' or ')} on ${url.pathname}.`, { allow: match.allowed.join(', ') })
+    }
+    if (match.kind === 'none') throw new ApiError(404, 'not_found', `No route ${req.method} ${url.pathname}.`)
+    return await match.route.handler({ app, req, url, params: match.params, ip })
+  } catch (error) {
+    if (error instanceof ApiError) return errorResponse(error)
+    return internalError(error)
+  }
+}
+
+// A bug answers a plain 500 and the server keeps serving; the details go to the server's stderr only.
+function internalError(error: unknown): Response {
+  console.error('pensar-console: request failed:', error instanceof Error ? error.message : String(error))
+  return json({ error: 'server_error', error_description: 'The Console hit an internal error. Try again.' }, 500)
+}
+
+// Kept in the database so forms rendered before a restart still post afterwards.
+function loadCsrfSecret(db: Database): string {
+  const existing = getMeta(db, 'csrf_secret')
+  if (existing) return existing
+  const secret = randomBytes(32).toString('hex')
+  setMeta(db, 'csrf_secret', secret)
+  return secret
+}

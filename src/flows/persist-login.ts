@@ -1,0 +1,87 @@
+// Step 7: persist the new session, and end on the server the sessions this login replaces or
+// abandons (best effort: a revocation that fails never fails the login).
+import { join } from 'node:path'
+import type { Context } from '../context'
+import type { SelectedWorkspace } from '../lib/console-api'
+import { acquireRefreshLock, LOCK_FILE_NAME } from '../lib/refresh-lock'
+import type { AuthFile } from '../lib/store'
+import type { Endpoints } from './discovery'
+import type { Grant } from './poll-token'
+
+const REVOKE_TIMEOUT_MS = 3_000
+
+export interface NewLogin {
+  apiUrl: string
+  endpoints: Endpoints
+  grant: Grant
+  selected: SelectedWorkspace
+  /** When the tokens were issued, by the server's clock. */
+  receivedAt: number
+}
+
+/** Saves both files under the refresh lock (a refresh in another process must not write the old
+ * session's rotated tokens over the new one). Returns the auth it replaced. */
+export async function persistLogin(ctx: Context, login: NewLogin): Promise<AuthFile | undefined> {
+  const lock = await acquireRefreshLock({ path: join(ctx.env.home, LOCK_FILE_NAME) })
+  try {
+    const previous = ctx.store.readAuth()
+    ctx.store.saveSession({ config: configOf(login), auth: authOf(login) })
+    return previous
+  } finally {
+    lock.release()
+  }
+}
+
+function configOf({ apiUrl, endpoints, grant, selected }: NewLogin) {
+  return {
+    apiUrl,
+    authType: grant.kind === 'oauth' ? ('workos' as const) : ('api-key' as const),
+    user: grant.user,
+    workspace: selected.workspace,
+    lastWorkspaceId: selected.workspace.id,
+    consoleUrl: endpoints.consoleUrl,
+    gatewayUrl: selected.gatewayUrl ?? (grant.kind === 'legacy' ? grant.gatewayUrl : undefined),
+  }
+}
+
+function authOf({ endpoints, grant, selected, receivedAt }: NewLogin): Omit<AuthFile, 'version'> {
+  if (grant.kind === 'legacy') return { authType: 'api-key', apiKey: grant.apiKey, signingKey: selected.signingKey ?? grant.signingKey }
+  const oauth = endpoints.kind === 'oauth' ? endpoints : undefined
+  return {
+    authType: 'workos',
+    accessToken: grant.accessToken,
+    refreshToken: grant.refreshToken,
+    tokenType: grant.tokenType,
+    expiresAt: grant.expiresInSec === undefined ? undefined : receivedAt + grant.expiresInSec * 1000,
+    signingKey: selected.signingKey,
+    clientId: oauth?.clientId,
+    issuer: oauth?.issuer,
+    tokenEndpoint: oauth?.tokenEndpoint,
+    revocationEndpoint: oauth?.revocationEndpoint,
+  }
+}
+
+/** Ends the session a fresh grant opened, when we are not going to keep it. */
+export async function revokeGrant(ctx: Context, endpoints: Endpoints, grant: Grant): Promise<void> {
+  if (grant.kind !== 'oauth' || endpoints.kind !== 'oauth' || !endpoints.revocationEndpoint) return
+  await revokeQuietly(ctx, endpoints.revocationEndpoint, endpoints.clientId, grant.refreshToken, grant.accessToken)
+}
+
+/** "Log in again" replaced a session of this device: end it on the server as well. */
+export async function revokePreviousSession(ctx: Context, previous: AuthFile | undefined): Promise<void> {
+  if (!previous || previous.authType === 'api-key' || !previous.revocationEndpoint) return
+  await revokeQuietly(ctx, previous.revocationEndpoint, previous.clientId, previous.refreshToken, previous.accessToken)
+}
+
+async function revokeQuietly(ctx: Context, endpoint: string, clientId: string | undefined, refreshToken?: string, accessToken?: string) {
+  const token = refreshToken ?? accessToken
+  if (!token) return
+  const form: Record<string, string> = { token, token_type_hint: refreshToken ? 'refresh_token' : 'access_token' }
+  if (clientId) form.client_id = clientId
+  try {
+    // Its own deadline: ctx.signal may already be aborted by the Ctrl-C that brought us here.
+    await ctx.http.postForm(endpoint, form, { signal: AbortSignal.timeout(REVOKE_TIMEOUT_MS) })
+  } catch (error) {
+    ctx.log.debug(`could not revoke a session at ${endpoint}: ${(error as Error).message}`)
+  }
+}

@@ -1,0 +1,68 @@
+// What a refresh writes: the rotated tokens (atomically, through the store), the learned clock
+// skew, and the end of a session. Disk space for the new tokens is reserved before the grant,
+// because the Console spends the old refresh token the moment it answers.
+import { statSync } from 'node:fs'
+import type { Context } from '../context'
+import { reserveDiskSpace, type Reservation } from '../lib/disk-reserve'
+import { PensarError } from '../lib/errors'
+import { accessTokenExpiresAt } from '../lib/jwt'
+import { serverClockFor } from '../lib/server-clock'
+import type { RefreshedTokens } from './refresh-grant'
+import { SessionExpiredError } from './refresh-credentials'
+
+const RESERVE_MIN_BYTES = 64 * 1024
+
+/** Room for the new auth.json, taken before the grant and released just before writing it. */
+export function reserveRoomForTokens(ctx: Context): Reservation {
+  let size = RESERVE_MIN_BYTES
+  try {
+    size = Math.max(size, statSync(ctx.store.paths.auth).size * 4)
+  } catch {}
+  try {
+    return reserveDiskSpace(`${ctx.store.paths.auth}.reserve`, size)
+  } catch (error) {
+    throw new PensarError(`Cannot write in ${ctx.env.home} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}), so the session cannot be renewed safely.`, {
+      code: 'store_failed',
+      hint: 'Free disk space or make PENSAR_HOME writable, then try again. Your login is kept.',
+      cause: error,
+    })
+  }
+}
+
+export function saveTokens(ctx: Context, tokens: RefreshedTokens): void {
+  const clock = serverClockFor(ctx)
+  const expiresAt = accessTokenExpiresAt(tokens.accessToken) ?? (tokens.expiresInSec === undefined ? undefined : clock.now() + tokens.expiresInSec * 1000)
+  try {
+    ctx.store.writeAuth({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt, tokenType: tokens.tokenType })
+  } catch (error) {
+    throw new PensarError(`The session was renewed but could not be saved to ${ctx.store.paths.auth} (${(error as Error).message}).`, {
+      code: 'store_failed', hint: 'Free disk space or make PENSAR_HOME writable, then run `pensar login`.', cause: error,
+    })
+  }
+  rememberSkew(ctx, clock.skewMs())
+}
+
+/** Later processes start from the skew learned here (config.json `clockSkewMs`). */
+function rememberSkew(ctx: Context, skewMs: number): void {
+  const stored = ctx.store.readConfig()?.clockSkewMs
+  const previous = typeof stored === 'number' ? stored : 0
+  if (Math.abs(skewMs - previous) < 2_000) return
+  try {
+    ctx.store.writeConfig({ clockSkewMs: skewMs === 0 ? undefined : skewMs })
+  } catch (error) {
+    ctx.log.debug(`could not store the clock skew: ${(error as Error).message}`)
+  }
+}
+
+/** Forgets the tokens and signing key; user and workspace stay so `status` can say what expired. */
+export function endSession(ctx: Context): SessionExpiredError {
+  try {
+    ctx.store.writeAuth({
+      accessToken: undefined, refreshToken: undefined, expiresAt: undefined, tokenType: undefined, signingKey: undefined,
+      sessionExpiredAt: ctx.clock.now(),
+    })
+  } catch (error) {
+    ctx.log.debug(`could not mark the session expired: ${(error as Error).message}`)
+  }
+  return new SessionExpiredError()
+}

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { startTestConsole, type TestConsole } from '../helpers/console.ts'
+import { bearer, getJson, loginAs, postForm, refresh } from './oauth-client.ts'
+
+const DEMO = 'demo@pensar.local'
+let pc: TestConsole
+beforeAll(async () => {
+  pc = await startTestConsole(['--seed', 'demo'])
+}, 30_000)
+afterAll(() => pc.stop())
+
+const login = (email = DEMO) => loginAs(pc.url, (code) => pc.control.approve(code, email))
+const workspacesStatus = async (token: string) => (await getJson(`${pc.url}/api/cli/workspaces`, bearer(token))).status
+
+describe('refresh tokens', () => {
+  test('rotate: each refresh returns a new refresh token and a working access token', async () => {
+    const first = await login()
+    const second = await refresh(pc.url, first.refresh_token)
+    expect(second.status).toBe(200)
+    expect(second.headers.get('cache-control')).toBe('no-store')
+    expect(second.body.refresh_token).not.toBe(first.refresh_token)
+    expect(await workspacesStatus(second.body.access_token)).toBe(200)
+    const third = await refresh(pc.url, second.body.refresh_token)
+    expect(third.status).toBe(200)
+  })
+
+  test('reusing a rotated refresh token revokes the whole session', async () => {
+    await pc.control.resetStats()
+    const first = await login()
+    const rotated = await refresh(pc.url, first.refresh_token)
+    const reuse = await refresh(pc.url, first.refresh_token)
+    expect(reuse.status).toBe(400)
+    expect(reuse.body.error).toBe('invalid_grant')
+    // Everything descended from that login is dead: the newest refresh token and both access tokens.
+    expect((await refresh(pc.url, rotated.body.refresh_token)).body.error).toBe('invalid_grant')
+    expect(await workspacesStatus(rotated.body.access_token)).toBe(401)
+    expect(await workspacesStatus(first.access_token)).toBe(401)
+    const stats = await pc.control.stats()
+    expect(stats).toMatchObject({ deviceGrants: 1, refreshes: 1, reuseDetections: 1 })
+  })
+
+  test('unknown refresh tokens and wrong clients get invalid_grant / invalid_client', async () => {
+    expect((await refresh(pc.url, 'rt_unknown')).body.error).toBe('invalid_grant')
+    const session = await login()
+    const other = await postForm(`${pc.url}/user_management/authenticate`, {
+      grant_type: 'refresh_token', refresh_token: session.refresh_token, client_id: 'client_pensar_test',
+    })
+    expect(other.body.error).toBe('invalid_grant')
+    expect((await refresh(pc.url, session.refresh_token)).status).toBe(200)
+  })
+})
+
+describe('revocation', () => {
+  test('revoking one session by refresh token leaves the same user\'s other session alive', async () => {
+    await pc.control.resetStats()
+    const laptop = await login('two-devices@example.com')
+    const desktop = await login('two-devices@example.com')
+    const revoked = await postForm(`${pc.url}/oauth/revoke`, { token: laptop.refresh_token, token_type_hint: 'refresh_token', client_id: 'client_pensar_cli' })
+    expect(revoked.status).toBe(200)
+    expect(revoked.body).toEqual({})
+    expect(await workspacesStatus(laptop.access_token)).toBe(401)
+    expect((await refresh(pc.url, laptop.refresh_token)).body.error).toBe('invalid_grant')
+    expect(await workspacesStatus(desktop.access_token)).toBe(200)
+    expect((await refresh(pc.url, desktop.refresh_token)).status).toBe(200)
+    expect((await pc.control.stats()).revocations).toBe(1)
+  })
+
+  test('an access token revokes its session too; unknown tokens still answer 200', async () => {
+    const session = await login()
+    expect((await postForm(`${pc.url}/oauth/revoke`, { token: session.access_token })).status).toBe(200)
+    expect(await workspacesStatus(session.access_token)).toBe(401)
+    expect((await postForm(`${pc.url}/oauth/revoke`, { token: 'rt_nothing' })).status).toBe(200)
+    expect((await postForm(`${pc.url}/oauth/revoke`, { token: session.refresh_token })).status).toBe(200)
+    const missing = await postForm(`${pc.url}/oauth/revoke`, {})
+    expect(missing.status).toBe(400)
+    expect(missing.body.error).toBe('invalid_request')
+  })
+
+  test('the control API revokes every session of a user', async () => {
+    const a = await login('everywhere@example.com')
+    const b = await login('everywhere@example.com')
+    expect(await pc.control.revokeSessions('everywhere@example.com')).toEqual({ revoked: 2 })
+    expect(await workspacesStatus(a.access_token)).toBe(401)
+    expect(await workspacesStatus(b.access_token)).toBe(401)
+  })
+})

@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, test } from 'bun:test'
+import { readFileSync } from 'node:fs'
+import { connectedScreen } from '../../src/flows/connected-screen'
+import { readStoredSession } from '../../src/flows/existing-session'
+import { CancelledError } from '../../src/lib/errors'
+import { createTestContext, TEST_API, type TestContext } from '../helpers/context'
+import { json, networkError, oauthError } from '../helpers/fake-fetch'
+import { CANCEL } from '../helpers/ui-recorder'
+import { accessTokenExpiringIn, refreshedTokens, seedWorkosSession, TOKEN_ENDPOINT, WORKSPACE } from '../helpers/session-fixtures'
+
+let t: TestContext
+afterEach(() => t?.cleanup())
+
+const VALIDATE = '/gateway/validate'
+const BILLING_URL = `${TEST_API}/acme/settings/billing`
+const validated = (balance: number, ready: boolean) => json({ workspace: WORKSPACE, credits: { balance }, billing: { ready, hasPaymentMethod: ready } })
+const OTHER = { id: 'ws_other', name: 'Other', slug: 'other', balance: 7, hasPaymentMethod: true }
+
+function connected(validate: Parameters<typeof t.fetch.on>[2] = validated(50, true)) {
+  t = createTestContext({ interactive: true })
+  seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000) })
+  t.fetch.on('GET', VALIDATE, validate)
+  return t
+}
+
+async function show() {
+  return connectedScreen(t.ctx, readStoredSession(t.ctx)!)
+}
+
+const screenText = () => t.ui.text
+const files = () => [readFileSync(t.ctx.store.paths.config, 'utf8'), readFileSync(t.ctx.store.paths.auth, 'utf8')]
+
+describe('the /login screen', () => {
+  test('shows user, workspace, balance and billing, with every key on screen; Esc goes back unchanged', async () => {
+    connected()
+    const before = files()
+    t.ui.answer('What next?', 'back')
+    expect(await show()).toBe('back')
+    expect(screenText()).toContain('User:      demo@pensar.local')
+    expect(screenText()).toContain('Workspace: Acme (acme)')
+    expect(screenText()).toContain('Balance:   $50.00')
+    expect(screenText()).toContain('Billing:   ready')
+    expect(t.ui.prompts[0]!.options.map((o) => o.label)).toEqual(['s: switch workspace', 'b: open billing page', 'd: disconnect', 'escape: back'])
+    expect(files()).toEqual(before)
+    t.fetch.verify()
+  })
+
+  test('for `pensar login` it can also offer L, log in again', async () => {
+    connected()
+    t.ui.answer('What next?', 'relogin')
+    expect(await connectedScreen(t.ctx, readStoredSession(t.ctx)!, { offerRelogin: true })).toBe('relogin')
+    expect(t.ui.prompts[0]!.options.map((o) => o.label)).toContain('l: log in again')
+  })
+
+  test('billing not set up names the B key, and B opens the billing page', async () => {
+    connected(validated(0, false))
+    t.ui.answer('What next?', 'billing', 'back')
+    expect(await show()).toBe('back')
+    expect(screenText()).toContain('Billing:   not set up — press B to open the billing page')
+    expect(t.browser.opened).toEqual([BILLING_URL])
+    expect(screenText()).toContain(`Opened the billing page in your browser: ${BILLING_URL}`)
+  })
+
+  test('a low balance names the B key too', async () => {
+    connected(validated(0.42, true))
+    t.ui.answer('What next?', 'back')
+    await show()
+    expect(screenText()).toContain('Balance:   $0.42')
+    expect(screenText()).toContain('Billing:   low balance — press B to open the billing page')
+  })
+
+  test('D disconnects: the tokens are gone from PENSAR_HOME', async () => {
+    connected()
+    t.fetch.on('POST', '/oauth/revoke', json({}))
+    t.ui.answer('What next?', 'disconnect')
+    expect(await show()).toBe('disconnected')
+    expect(t.ctx.store.readAuth()).toBeUndefined()
+    expect(t.ctx.store.readConfig()?.workspace).toBeUndefined()
+    expect(t.fetch.calls('/oauth/revoke')[0]?.form?.token).toBe('rt_original0123456789') // this device's session ends at the Console too
+  })
+
+  test('S switches the workspace with the arrow-key list and stores the new one', async () => {
+    connected()
+    t.fetch.on('GET', '/api/cli/workspaces', json({ workspaces: [{ ...WORKSPACE, balance: 50, hasPaymentMethod: true }, OTHER] }))
+    t.fetch.on('POST', '/api/cli/select-workspace', json({ confirmed: true, workspace: OTHER, billing: { balance: 7, hasPaymentMethod: true, ready: true }, signingKey: 'sk_other0123456789' }))
+    t.ui.answer('What next?', 'switch')
+    t.ui.answer('Which workspace', (options: { value: unknown }[]) => options[1]!.value)
+    expect(await show()).toBe('switched')
+    expect(t.ctx.store.readConfig()?.workspace).toEqual({ id: OTHER.id, name: OTHER.name, slug: OTHER.slug })
+    expect(t.ctx.store.readAuth()?.signingKey).toBe('sk_other0123456789')
+    t.fetch.verify()
+  })
+
+  test('Esc in the workspace list cancels the step and leaves the stored state unchanged', async () => {
+    connected()
+    const before = files()
+    t.fetch.on('GET', '/api/cli/workspaces', json({ workspaces: [{ ...WORKSPACE, balance: 50, hasPaymentMethod: true }, OTHER] }))
+    t.ui.answer('What next?', 'switch')
+    t.ui.answer('Which workspace', CANCEL)
+    await expect(show()).rejects.toBeInstanceOf(CancelledError)
+    expect(files()).toEqual(before)
+  })
+
+  test('an expired token is renewed first, so the screen and S use a fresh one', async () => {
+    t = createTestContext({ interactive: true })
+    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    const fresh = refreshedTokens(t.clock.now())
+    t.fetch.on('POST', TOKEN_ENDPOINT, json(fresh))
+    t.fetch.on('GET', VALIDATE, validated(50, true))
+    t.fetch.on('GET', '/api/cli/workspaces', json({ workspaces: [{ ...WORKSPACE, balance: 50, hasPaymentMethod: true }, OTHER] }))
+    t.fetch.on('POST', '/api/cli/select-workspace', json({ confirmed: true, workspace: OTHER, billing: { balance: 7, hasPaymentMethod: true, ready: true } }))
+    t.ui.answer('What next?', 'switch')
+    t.ui.answer('Which workspace', (options: { value: unknown }[]) => options[1]!.value)
+    expect(await show()).toBe('switched')
+    expect(t.fetch.calls('/api/cli/workspaces')[0]!.headers.get('authorization')).toBe(`Bearer ${fresh.access_token}`)
+  })
+
+  test('a session the Console ended: the screen does not open and says so', async () => {
+    t = createTestContext({ interactive: true })
+    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    t.fetch.on('POST', TOKEN_ENDPOINT, oauthError('invalid_grant'))
+    await expect(show()).rejects.toThrow('Your Pensar Console session has expired')
+    expect(t.ui.prompts).toEqual([])
+  })
+
+  test('the Console unreachable: the screen still opens, balance unavailable', async () => {
+    connected(networkError('connection refused'))
+    t.ui.answer('What next?', 'back')
+    expect(await show()).toBe('back')
+    expect(screenText()).toContain('Balance:   unavailable')
+    expect(screenText()).toContain('Billing:   unknown')
+  })
+})

@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, test } from 'bun:test'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { logout } from '../../src/flows/logout'
+import { createTestContext, type TestContext } from '../helpers/context'
+import { json, networkError } from '../helpers/fake-fetch'
+import { accessTokenExpiringIn, CLIENT_ID, seedApiKeySession, seedWorkosSession } from '../helpers/session-fixtures'
+
+let t: TestContext
+afterEach(() => t?.cleanup())
+
+const REVOKE = '/oauth/revoke'
+const config = () => JSON.parse(readFileSync(join(t.home, 'config.json'), 'utf8'))
+
+function loggedIn(vars: Record<string, string> = {}) {
+  t = createTestContext({ env: { vars } })
+  seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000), extraConfig: { theme: 'dark', clockSkewMs: 5_000 } })
+}
+
+describe('logout', () => {
+  test("revokes this device's refresh token (RFC 7009), then forgets the session and keeps other settings", async () => {
+    loggedIn()
+    t.fetch.on('POST', REVOKE, json({}))
+    const result = await logout(t.ctx)
+    expect(result).toEqual({ wasLoggedIn: true, revocation: 'revoked' })
+    expect(t.fetch.calls(REVOKE)[0]!.form).toEqual({ token: 'rt_original0123456789', token_type_hint: 'refresh_token', client_id: CLIENT_ID })
+    expect(existsSync(join(t.home, 'auth.json'))).toBe(false)
+    const kept = config()
+    for (const gone of ['authType', 'user', 'workspace', 'gatewayUrl']) expect(kept[gone]).toBeUndefined()
+    expect(kept.theme).toBe('dark')
+    expect(kept.apiUrl).toBeDefined()
+    expect(t.ui.text).toContain('revoked at Pensar Console')
+    expect(t.ui.events).toEqual([{ event: 'logged_out', wasLoggedIn: true, revocation: 'revoked' }])
+    t.fetch.verify()
+  })
+
+  test('offline: clears locally and says the server-side revocation did not happen', async () => {
+    loggedIn()
+    t.fetch.on('POST', REVOKE, networkError('ECONNREFUSED'))
+    const result = await logout(t.ctx)
+    expect(result.revocation).toBe('failed')
+    expect(existsSync(join(t.home, 'auth.json'))).toBe(false)
+    const warning = t.ui.lines.find((l) => l.kind === 'warn')!.text
+    expect(warning).toContain('server-side revocation did not happen')
+    expect(warning).toContain('ECONNREFUSED')
+  })
+
+  test('twice: the second run succeeds with nothing to do and no request', async () => {
+    loggedIn()
+    t.fetch.on('POST', REVOKE, json({}))
+    await logout(t.ctx)
+    const second = await logout(t.ctx)
+    expect(second).toEqual({ wasLoggedIn: false, revocation: 'nothing' })
+    expect(t.fetch.calls(REVOKE)).toHaveLength(1)
+    expect(t.ui.text).toContain('Not logged in; nothing to do.')
+  })
+
+  test('an API key is removed locally and the person told it stays valid at the Console', async () => {
+    t = createTestContext()
+    seedApiKeySession(t.ctx, 'psk_stored123')
+    const result = await logout(t.ctx)
+    expect(result.revocation).toBe('api-key')
+    expect(existsSync(join(t.home, 'auth.json'))).toBe(false)
+    expect(t.ui.text).toContain('Settings > API keys')
+    expect(t.fetch.requests).toHaveLength(0)
+  })
+
+  test('a damaged auth.json does not block logout', async () => {
+    loggedIn()
+    writeFileSync(join(t.home, 'auth.json'), '{"refreshToken": ')
+    const result = await logout(t.ctx)
+    expect(result.wasLoggedIn).toBe(true)
+    expect(existsSync(join(t.home, 'auth.json'))).toBe(false)
+  })
+
+  test('quiet (the login screen\'s D) prints nothing on success', async () => {
+    loggedIn()
+    t.fetch.on('POST', REVOKE, json({}))
+    await logout(t.ctx, { quiet: true })
+    expect(t.ui.lines).toHaveLength(0)
+  })
+
+  test('reminds that PENSAR_API_KEY stays in effect', async () => {
+    loggedIn({ PENSAR_API_KEY: 'psk_env123' })
+    t.fetch.on('POST', REVOKE, json({}))
+    await logout(t.ctx)
+    expect(t.ui.text).toContain('PENSAR_API_KEY is still set')
+  })
+})

@@ -1,0 +1,144 @@
+// The compiled binary on a real terminal (tmux): the clack panel, the workspace select, the
+// billing key, the already-connected menu and Ctrl-C, against the local Console.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Terminal } from '../e2e/support/terminal'
+import { UrlOpener } from '../e2e/support/opener'
+import { startTestConsole, type TestConsole } from '../helpers/console'
+import { pensarBinary } from '../helpers/pensar-binary'
+
+const TIMEOUT = 90_000
+const root = mkdtempSync(join(tmpdir(), 'pensar-tty-'))
+let pc: TestConsole
+let binary: string
+let term: Terminal | undefined
+
+beforeAll(async () => {
+  binary = await pensarBinary()
+  pc = await startTestConsole(['--interval', '0.2'])
+}, 300_000)
+
+afterEach(() => {
+  term?.stop()
+  term = undefined
+})
+
+afterAll(async () => {
+  await pc?.stop()
+  rmSync(root, { recursive: true, force: true })
+})
+
+function startLogin(home: string, opener: UrlOpener, extra: string[] = []) {
+  return Terminal.start({
+    command: [binary, 'login', '--api-url', pc.url, ...extra],
+    env: { PATH: process.env.PATH, HOME: home, PENSAR_HOME: join(home, '.pensar'), BROWSER: opener.script, NO_PROXY: '127.0.0.1,localhost', TERM: 'xterm-256color' },
+  })
+}
+
+async function readWhenWritten(path: string, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const text = existsSync(path) ? readFileSync(path, 'utf8').trim() : ''
+    if (text) return text
+    await Bun.sleep(50) // another process writes it
+  }
+  throw new Error(`${path} was never written`)
+}
+
+/** Reads the spaced code off the screen (`B C D F - G H J K`) and approves it. */
+async function approveShownCode(t: Terminal, email: string) {
+  const screen = await t.waitFor(/([B-Z] ){4}- ([B-Z] ){3}[B-Z]/)
+  const spaced = screen.match(/((?:[B-Z] ){4}- (?:[B-Z] ){3}[B-Z])/)![1]!
+  await pc.control.approve(spaced.replaceAll(' ', ''), email)
+}
+
+describe('pensar login on a terminal', () => {
+  test('code panel, browser opened, workspace select with balances, billing key B, then saved', async () => {
+    const email = 'tty@pensar.local'
+    await pc.control.createUser(email, { workspaces: [{ name: 'Acme', slug: 'acme', balance: 50, hasPaymentMethod: true }, { name: 'Low Balance', slug: 'low-tty', balance: 0.42, hasPaymentMethod: true }] })
+    const home = mkdtempSync(join(root, 'home-'))
+    const opener = new UrlOpener()
+    term = await startLogin(home, opener)
+    const screen = await term.waitFor('Log in to Pensar Console')
+    expect(screen).toContain(`${pc.url}/device?user_code=`)
+    expect(await opener.waitForUrl(1)).toStartWith(`${pc.url}/device?user_code=`)
+    await approveShownCode(term, email)
+    const select = await term.waitFor('Which workspace')
+    expect(select).toContain('Acme (acme) — $50.00')
+    expect(select).toContain('Low Balance (low-tty) — $0.42')
+    term.press('Down')
+    await term.waitFor(/● Low Balance/)
+    term.press('Enter')
+    await term.waitFor('Press B to open the billing page, Enter to continue')
+    term.press('b')
+    expect(await opener.waitForUrl(2)).toBe(`${pc.url}/low-tty/settings/billing`)
+    expect(await term.exitCode()).toBe(0)
+    expect(term.screen()).toContain('Logged in as tty@pensar.local')
+    const config = JSON.parse(readFileSync(join(home, '.pensar', 'config.json'), 'utf8'))
+    expect(config.workspace.slug).toBe('low-tty')
+    expect(statSync(join(home, '.pensar', 'auth.json')).mode & 0o777).toBe(0o600)
+  }, TIMEOUT)
+
+  test('Ctrl-C while waiting: "Login cancelled.", exit 130, nothing written', async () => {
+    const home = mkdtempSync(join(root, 'home-'))
+    const codeFile = join(home, 'exit-code')
+    // Ctrl-C also reaches the helper's `sh` wrapper, which dies of it: bash (which outlives a child
+    // that exits normally on SIGINT) records pensar's own exit code, and the pane stays readable.
+    term = await Terminal.start({
+      command: ['bash', '-c', `trap '' HUP; '${binary}' login --no-browser --api-url ${pc.url}; echo $? > '${codeFile}'`],
+      env: { PATH: process.env.PATH, HOME: home, PENSAR_HOME: join(home, '.pensar'), NO_PROXY: '127.0.0.1,localhost', TERM: 'xterm-256color' },
+    })
+    Bun.spawnSync(['tmux', '-S', term.socket, 'set-option', '-g', 'remain-on-exit', 'on'])
+    await term.waitFor('Waiting for approval')
+    term.press('C-c')
+    await term.waitFor('Login cancelled.')
+    expect(await readWhenWritten(codeFile)).toBe('130')
+    expect(existsSync(join(home, '.pensar', 'auth.json'))).toBe(false)
+    expect(existsSync(join(home, '.pensar', 'config.json'))).toBe(false)
+  }, TIMEOUT)
+
+  test('already connected: the menu shows the connection, D disconnects', async () => {
+    const email = 'again@pensar.local'
+    await pc.control.createUser(email, { workspaces: [{ name: 'Solo', slug: 'solo-tty', balance: 12, hasPaymentMethod: true }] })
+    const home = mkdtempSync(join(root, 'home-'))
+    term = await startLogin(home, new UrlOpener(), ['--no-browser'])
+    await approveShownCode(term, email)
+    expect(await term.exitCode()).toBe(0)
+    term.stop()
+    term = await startLogin(home, new UrlOpener(), ['--no-browser'])
+    const menu = await term.waitFor('What would you like to do?')
+    expect(menu).toContain('again@pensar.local')
+    expect(menu).toContain('Solo (solo-tty)')
+    expect(menu).toContain('$12.00')
+    term.press('d')
+    expect(await term.exitCode()).toBe(0)
+    expect(term.screen()).toContain('Disconnected.')
+    expect(existsSync(join(home, '.pensar', 'auth.json'))).toBe(false)
+    expect((await pc.control.stats()).revocations).toBeGreaterThanOrEqual(1)
+  }, TIMEOUT)
+
+  test('an expired code is replaced by a fresh one with Enter', async () => {
+    const short = await startTestConsole(['--interval', '0.2', '--device-ttl', '3'])
+    try {
+      const email = 'fresh@pensar.local'
+      await short.control.createUser(email, { workspaces: [{ name: 'Fresh', slug: 'fresh', balance: 5, hasPaymentMethod: true }] })
+      const home = mkdtempSync(join(root, 'home-'))
+      term = await Terminal.start({
+        command: [binary, 'login', '--no-browser', '--api-url', short.url],
+        env: { PATH: process.env.PATH, HOME: home, PENSAR_HOME: join(home, '.pensar'), NO_PROXY: '127.0.0.1,localhost', TERM: 'xterm-256color' },
+      })
+      await term.waitFor('Get a fresh code?')
+      term.press('Enter')
+      await term.waitFor(/Enter new code[\s\S]*Log in to Pensar Console/)
+      // The Console's lifetime is 3 s: approve the new code as soon as it is pending.
+      const pending = await short.waitForPending()
+      await short.control.approve(pending.user_code, email)
+      expect(await term.exitCode()).toBe(0)
+      expect(term.screen()).toContain('Logged in as fresh@pensar.local')
+    } finally {
+      await short.stop()
+    }
+  }, TIMEOUT)
+})

@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, test } from 'bun:test'
+import { checkSessionAtStartup } from '../../src/interactive/session-check'
+import { createTestContext, type TestContext } from '../helpers/context'
+import { json, networkError, oauthError } from '../helpers/fake-fetch'
+import { accessTokenExpiringIn, refreshedTokens, seedApiKeySession, seedWorkosSession, TOKEN_ENDPOINT } from '../helpers/session-fixtures'
+
+let t: TestContext
+afterEach(() => t?.cleanup())
+
+function setup() {
+  t = createTestContext({ interactive: true })
+  return t
+}
+
+describe('checkSessionAtStartup', () => {
+  test('nobody logged in: "none", and no request', async () => {
+    const { ctx, fetch } = setup()
+    expect(await checkSessionAtStartup(ctx)).toEqual({ state: 'none' })
+    expect(fetch.requests).toEqual([])
+  })
+
+  test('a token that is still good: "ok" without asking the Console', async () => {
+    const { ctx, fetch, clock } = setup()
+    seedWorkosSession(ctx, { accessToken: accessTokenExpiringIn(clock.now(), 10 * 60_000) })
+    expect(await checkSessionAtStartup(ctx)).toEqual({ state: 'ok' })
+    expect(fetch.requests).toEqual([])
+  })
+
+  test('an expired token with a valid refresh token: restored silently, rotated token on disk', async () => {
+    const { ctx, fetch, clock, ui } = setup()
+    seedWorkosSession(ctx, { accessToken: accessTokenExpiringIn(clock.now(), -60_000) })
+    fetch.on('POST', TOKEN_ENDPOINT, json(refreshedTokens(clock.now())))
+    expect(await checkSessionAtStartup(ctx)).toEqual({ state: 'ok' })
+    fetch.verify()
+    expect(ctx.store.readAuth()?.refreshToken).toBe('rt_rotated1_0123456789')
+    expect(ui.lines).toEqual([])
+  })
+
+  test('an expired token whose refresh token the Console refuses: "expired", tokens gone', async () => {
+    const { ctx, fetch, clock } = setup()
+    seedWorkosSession(ctx, { accessToken: accessTokenExpiringIn(clock.now(), -60_000) })
+    fetch.on('POST', TOKEN_ENDPOINT, oauthError('invalid_grant'))
+    expect(await checkSessionAtStartup(ctx)).toEqual({ state: 'expired' })
+    expect(ctx.store.readAuth()?.refreshToken).toBeUndefined()
+    // …and the next start says so again, without asking the Console.
+    expect(await checkSessionAtStartup(ctx)).toEqual({ state: 'expired' })
+    expect(fetch.requests).toHaveLength(1)
+  })
+
+  test('the Console unreachable: "unchecked" with the reason, and the session kept', async () => {
+    const { ctx, fetch, clock } = setup()
+    seedWorkosSession(ctx, { accessToken: accessTokenExpiringIn(clock.now(), -60_000) })
+    fetch.on('POST', TOKEN_ENDPOINT, networkError('connection refused'))
+    const health = await checkSessionAtStartup(ctx)
+    expect(health.state).toBe('unchecked')
+    expect(JSON.stringify(health)).toContain('connection refused')
+    expect(ctx.store.readAuth()?.refreshToken).toBe('rt_original0123456789')
+  })
+
+  test('an API key never expires: "ok" without a request', async () => {
+    const { ctx, fetch } = setup()
+    seedApiKeySession(ctx, 'psk_test0123456789')
+    expect(await checkSessionAtStartup(ctx)).toEqual({ state: 'ok' })
+    expect(fetch.requests).toEqual([])
+  })
+})

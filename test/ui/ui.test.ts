@@ -1,0 +1,122 @@
+import { describe, expect, test } from 'bun:test'
+import { PassThrough } from 'node:stream'
+import { CancelledError, UsageError } from '../../src/lib/errors'
+import { ClackUi } from '../../src/ui/clack'
+import { JsonUi, PlainUi } from '../../src/ui/plain'
+import { createPaint } from '../../src/ui/style'
+import { formatDuration, formatMoney, spaceOut } from '../../src/ui/ui'
+
+const code = { userCode: 'BCDF-GHJK', verificationUri: 'https://c/device', verificationUriComplete: 'https://c/device?user_code=BCDF-GHJK', expiresInSec: 600 }
+
+function clackUi() {
+  const input = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(raw: boolean) { input.isRaw = raw } })
+  let out = ''
+  const output = new PassThrough()
+  output.on('data', (d) => (out += String(d)))
+  const ui = new ClackUi({ input, output, paint: createPaint(false), unicode: true })
+  return { ui, input, output: () => out }
+}
+
+const waitFor = async (check: () => boolean) => {
+  const deadline = Date.now() + 10_000
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition never held')
+    await new Promise((r) => setImmediate(r))
+  }
+}
+
+describe('formatting', () => {
+  test('money, durations and the spaced code', () => {
+    expect(formatMoney(0.42)).toBe('$0.42')
+    expect(formatMoney(50)).toBe('$50.00')
+    expect(formatDuration(600_000)).toBe('10m 00s')
+    expect(formatDuration(59_001)).toBe('1m 00s')
+    expect(formatDuration(5_000)).toBe('5s')
+    expect(formatDuration(-1)).toBe('0s')
+    expect(spaceOut('BCDF-GHJK')).toBe('B C D F - G H J K')
+  })
+})
+
+describe('PlainUi (no terminal)', () => {
+  test('writes plain lines to stderr and shows the code and the URL', () => {
+    let err = ''
+    const ui = new PlainUi((s) => (err += s))
+    ui.showCode({ ...code, browser: { opened: false, reason: 'no display' } })
+    ui.warn('careful')
+    expect(err).toContain('https://c/device?user_code=BCDF-GHJK')
+    expect(err).toContain('BCDF-GHJK')
+    expect(err).toContain('Could not open a browser: no display.')
+    expect(err).toContain('Warning: careful')
+    expect(err).not.toContain('\x1b[')
+  })
+
+  test('never prompts: a UsageError instead', async () => {
+    const ui = new PlainUi(() => {})
+    expect(await ui.select({ message: 'Pick', options: [] }).catch((e) => e)).toBeInstanceOf(UsageError)
+    expect(await ui.pressKey({ message: 'Key', choices: [] }).catch((e) => e)).toBeInstanceOf(UsageError)
+  })
+})
+
+describe('JsonUi', () => {
+  test('events on stdout, one per line; everything else on stderr', () => {
+    let out = ''
+    let err = ''
+    const ui = new JsonUi((s) => (err += s), (s) => (out += s))
+    ui.info('hello')
+    ui.emit({ event: 'authorized' })
+    ui.showCode({ ...code, browser: { skipped: true } })
+    expect(out).toBe('{"event":"authorized"}\n')
+    expect(err).toContain('hello')
+    expect(err).toContain('BCDF-GHJK')
+  })
+})
+
+describe('ClackUi (terminal)', () => {
+  test('shows the code large and spaced, with the URL', () => {
+    const { ui, output } = clackUi()
+    ui.showCode({ ...code, browser: { opened: true } })
+    expect(output()).toContain('B C D F - G H J K')
+    expect(output()).toContain('https://c/device?user_code=BCDF-GHJK')
+    expect(output()).toContain('Your browser has been opened')
+  })
+
+  test('says so when the browser could not be opened', () => {
+    const { ui, output } = clackUi()
+    ui.showCode({ ...code, browser: { opened: false, reason: 'no display' } })
+    expect(output()).toContain('Could not open a browser (no display)')
+  })
+
+  test('pressKey answers a letter or Enter, in raw mode, and restores the mode', async () => {
+    const { ui, input, output } = clackUi()
+    const choices = [{ key: 'b', value: 'open', label: 'open billing' }, { key: 'enter', value: 'continue', label: 'continue' }]
+    const first = ui.pressKey({ message: 'Press B', choices })
+    await waitFor(() => output().includes('Press B'))
+    expect(input.isRaw).toBe(true)
+    input.write('x')
+    input.write('B')
+    expect(await first).toBe('open')
+    expect(input.isRaw).toBe(false)
+    const second = ui.pressKey({ message: 'Again', choices })
+    await waitFor(() => output().includes('Again'))
+    input.write('\r')
+    expect(await second).toBe('continue')
+  })
+
+  test('Ctrl-C on a key prompt is a CancelledError', async () => {
+    const { ui, input, output } = clackUi()
+    const answer = ui.pressKey({ message: 'Press', choices: [{ key: 'enter', value: 1, label: 'go' }] })
+    await waitFor(() => output().includes('Press'))
+    input.write('\x03')
+    expect(await answer.catch((e) => e)).toBeInstanceOf(CancelledError)
+    expect(input.isRaw).toBe(false)
+  })
+
+  test('the select shows each label and returns the chosen value', async () => {
+    const { ui, input, output } = clackUi()
+    const answer = ui.select({ message: 'Which workspace', options: [{ value: 'a', label: 'Acme (acme) — $50.00' }, { value: 'b', label: 'Low (low) — $0.42' }] })
+    await waitFor(() => output().includes('Low (low) — $0.42'))
+    input.write('\x1b[B') // down
+    input.write('\r')
+    expect(await answer).toBe('b')
+  })
+})
