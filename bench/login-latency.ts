@@ -1,7 +1,7 @@
 // Item 5: how long after the person approves does `pensar login` finish? The CLI can only see an
 // approval at its next poll, so a correct client finishes within one poll interval (plus one
-// round of requests). Approvals land at random points of the poll cycle, so the median tells the
-// average wait and the maximum the worst case.
+// round of requests). Approvals land at evenly spread points of the poll cycle, so the median
+// tells the average wait and the maximum the worst case.
 import { mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LocalConsole } from './local-console'

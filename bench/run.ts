@@ -1,7 +1,7 @@
-// `bun run bench [--runs N] [--check] [--only …]`: builds pensar and the floor with the same flags, measures
-// items 1–5 of issue 8 against the floor, and writes bench/RESULTS.md. Scratch goes to
-// bench/.work/ (git-ignored). `--check` exits 1 when a target fails; `--only startup,contention,login`
-// runs a subset (RESULTS.md then holds only that subset).
+// `bun run bench [--runs N] [--check] [--only …]`: builds pensar and the floor with the same
+// flags, measures items 1–5 of issue 8 against the floor, and writes bench/RESULTS.md. Scratch
+// goes to bench/.work/ (git-ignored). `--check` exits 1 when a target fails; `--only
+// startup,contention,login` runs a subset (RESULTS.md then holds only that subset).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -32,6 +32,9 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
   },
 })
+// The benchmark's own requests go to the local Console: keep them off any configured proxy.
+process.env.NO_PROXY = [process.env.NO_PROXY, '127.0.0.1', 'localhost'].filter(Boolean).join(',')
+
 const wanted = (name: string) => !flags.only || flags.only.split(',').includes(name)
 
 const report: BenchReport = { machine: describeMachine(), checks: [], notes: [] }

@@ -1,6 +1,6 @@
 // Items 1 and 2: start-up time and peak RSS of short commands, against the floor. The cases run
 // interleaved, one of each per round and each round in a rotated order, so a burst of noise
-// from the other engineers' tests lands on the floor and the subject alike.
+// from other work on the machine lands on the floor and the subject alike.
 import { median, rotate } from './stats'
 import { benchEnv, peakRss, sampleProcess, type Sample } from './sample-process'
 

@@ -5,10 +5,11 @@
 // step throws is reported here and the prompt carries on.
 import type { Context } from '../context'
 import { CancelledError, PensarError, SilentError } from '../lib/errors'
-import type { Http } from '../lib/http'
 import { redactText } from '../lib/redact'
-import type { KeyChoice, Ui } from '../ui/ui'
+import type { Ui } from '../ui/ui'
 import { isCtrlC, isEscape, type KeyInput } from './key-input'
+import { withSignal } from './step-http'
+import { stepUi, toSlashWords } from './step-ui'
 
 export type StepOutcome = 'done' | 'cancelled' | 'failed'
 
@@ -19,7 +20,7 @@ export async function runStep(ctx: Context, keys: KeyInput, step: Step): Promise
   const signal = AbortSignal.any([ctx.signal, controller.signal])
   const guard = keyboardGuard(keys, () => controller.abort(new CancelledError()))
   const http = withSignal(ctx.http, signal)
-  const stepCtx: Context = { ...ctx, signal, ui: pausingUi(ctx.ui, guard), http }
+  const stepCtx: Context = { ...ctx, signal, ui: stepUi(ctx.ui, guard), http }
   guard.resume()
   try {
     await step(stepCtx)
@@ -41,23 +42,6 @@ function report(ui: Ui, error: unknown): StepOutcome {
   if (error instanceof PensarError) ui.error(toSlashWords(redactText(error.message)), error.hint ? toSlashWords(redactText(error.hint)) : undefined)
   else ui.error(`Unexpected error: ${redactText(error instanceof Error ? error.message : String(error))}`)
   return 'failed'
-}
-
-/** Messages written for the shell name shell commands; at this prompt the slash command is the way. */
-export function toSlashWords(text: string): string {
-  return text.replace(/`?pensar (?:login|auth) (status|logout)`?/g, '/$1').replace(/`?pensar (login|auth|status|logout)`?/g, '/$1')
-}
-
-const withEscHint = (message: string) => `${message} · Esc cancels`
-
-const ESC = Symbol('escape')
-
-/** At this prompt Esc always leads out: a key prompt that does not offer it gets it, as "cancel". */
-async function pressKeyOrEsc<V>(ui: Ui, opts: { message: string; choices: KeyChoice<V>[] }): Promise<V> {
-  if (opts.choices.some((c) => c.key === 'escape')) return ui.pressKey(opts)
-  const answer = await ui.pressKey<V | typeof ESC>({ ...opts, choices: [...opts.choices, { key: 'escape', value: ESC, label: 'cancel' }] })
-  if (answer === ESC) throw new CancelledError()
-  return answer
 }
 
 interface KeyboardGuard {
@@ -85,63 +69,6 @@ function keyboardGuard(keys: KeyInput, cancel: () => void): KeyboardGuard {
     stop() {
       stopped = true
       pause()
-    },
-  }
-}
-
-/** The step's Ui: hands the keyboard to each prompt while it is open, and speaks in slash commands. */
-function pausingUi(ui: Ui, guard: KeyboardGuard): Ui {
-  const prompting = async <T>(ask: () => Promise<T>): Promise<T> => {
-    guard.pause()
-    try {
-      return await ask()
-    } finally {
-      guard.resume()
-    }
-  }
-  return {
-    get interactive() {
-      return ui.interactive
-    },
-    info: (m) => ui.info(toSlashWords(m)),
-    success: (m) => ui.success(toSlashWords(m)),
-    warn: (m) => ui.warn(toSlashWords(m)),
-    error: (m, hint) => ui.error(toSlashWords(m), hint === undefined ? undefined : toSlashWords(hint)),
-    note: (title, lines) => ui.note(title, lines.map(toSlashWords)),
-    showCode: (code) => ui.showCode(code),
-    emit: (event) => ui.emit(event),
-    // A wait is where one wants out: say how.
-    spinner: (m) => {
-      const spinner = ui.spinner(withEscHint(m))
-      return { update: (next) => spinner.update(withEscHint(next)), stop: (done) => spinner.stop(done) }
-    },
-    select: (opts) => prompting(() => ui.select(opts)),
-    pressKey: (opts) => prompting(() => pressKeyOrEsc(ui, opts)),
-  }
-}
-
-/**
- * Every request of the step carries the step's signal unless it brings its own. Listeners the
- * step registers on the shared client are removed when it ends, so a long session does not
- * collect one per command.
- */
-function withSignal(http: Http, signal: AbortSignal): Http & { dispose(): void } {
-  const unsubscribers = new Set<() => void>()
-  return {
-    get: (url, opts) => http.get(url, { ...opts, signal: opts?.signal ?? signal }),
-    postJson: (url, body, opts) => http.postJson(url, body, { ...opts, signal: opts?.signal ?? signal }),
-    postForm: (url, form, opts) => http.postForm(url, form, { ...opts, signal: opts?.signal ?? signal }),
-    onServerDate(listener) {
-      const unsubscribe = http.onServerDate(listener)
-      unsubscribers.add(unsubscribe)
-      return () => {
-        unsubscribers.delete(unsubscribe)
-        unsubscribe()
-      }
-    },
-    dispose() {
-      for (const unsubscribe of unsubscribers) unsubscribe()
-      unsubscribers.clear()
     },
   }
 }

@@ -99,6 +99,21 @@ describe('pensar login on a terminal', () => {
     expect(existsSync(join(home, '.pensar', 'config.json'))).toBe(false)
   }, TIMEOUT)
 
+  test('Ctrl-C at the workspace select: exit 130, nothing written, the approved session revoked', async () => {
+    const email = 'quit@pensar.local'
+    await pc.control.createUser(email, { workspaces: [{ name: 'One', slug: 'one-q' }, { name: 'Two', slug: 'two-q' }] })
+    const before = (await pc.control.stats()).revocations
+    const home = mkdtempSync(join(root, 'home-'))
+    term = await startLogin(home, new UrlOpener(), ['--no-browser'])
+    await approveShownCode(term, email)
+    await term.waitFor('Which workspace')
+    term.press('C-c')
+    expect(await term.exitCode()).toBe(130)
+    expect(term.screen()).toContain('Login cancelled.')
+    expect(existsSync(join(home, '.pensar', 'auth.json'))).toBe(false)
+    expect((await pc.control.stats()).revocations).toBe(before + 1)
+  }, TIMEOUT)
+
   test('already connected: the menu shows the connection, D disconnects', async () => {
     const email = 'again@pensar.local'
     await pc.control.createUser(email, { workspaces: [{ name: 'Solo', slug: 'solo-tty', balance: 12, hasPaymentMethod: true }] })
