@@ -4,7 +4,7 @@
 // `pensar status` and `pensar logout` run.
 import type { Writable } from 'node:stream'
 import type { Context } from '../context'
-import { createPaint } from '../ui/style'
+import { createPaint, type Paint } from '../ui/style'
 import type { KeyInput } from './key-input'
 import { readLine } from './line-editor'
 import { helpLines, parseLine, UNKNOWN_HINT, type SlashCommandName } from './slash-commands'
@@ -35,7 +35,7 @@ export async function runInteractive(ctx: Context, deps: InteractiveDeps): Promi
   const paint = createPaint(!ctx.env.noColor)
   const unicode = deps.unicode ?? true
   deps.output.write(`${paint('bold', 'Apex')} ${paint('dim', '· Pensar Console · /help lists the commands')}\n`)
-  await announceSessionHealth(ctx, deps, unicode)
+  await announceSessionHealth(ctx, deps, paint, unicode)
   const history: string[] = []
   const prompt = `${paint('cyan', unicode ? '›' : '>')} `
   while (!ctx.signal.aborted) {
@@ -55,13 +55,13 @@ export async function runInteractive(ctx: Context, deps: InteractiveDeps): Promi
 }
 
 /** Silence when all is well; a toast when the session truly expired. */
-async function announceSessionHealth(ctx: Context, deps: InteractiveDeps, unicode: boolean) {
+async function announceSessionHealth(ctx: Context, deps: InteractiveDeps, paint: Paint, unicode: boolean) {
   let result: SessionHealth | undefined
   // The check may refresh over the network: Esc / Ctrl-C skips it like any other step.
   await runStep(ctx, deps.keys, async (stepCtx) => {
     result = await deps.actions.checkSession(stepCtx)
   })
   if (!result) return
-  if (result.state === 'expired') showToast(deps.output, createPaint(!ctx.env.noColor), EXPIRED_NOTICE, 'yellow', unicode)
+  if (result.state === 'expired') showToast(deps.output, paint, EXPIRED_NOTICE, 'yellow', unicode)
   if (result.state === 'unchecked') ctx.ui.warn(`Could not check your Pensar Console session (${result.reason}). It is kept; commands will retry.`)
 }

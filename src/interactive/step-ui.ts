@@ -15,6 +15,7 @@ export function toSlashWords(text: string): string {
   return text.replace(/`?pensar (?:login|auth) (status|logout)`?/g, '/$1').replace(/`?pensar (login|auth|status|logout)`?/g, '/$1')
 }
 
+/** Wraps the prompt's Ui for one step; `guard` is the step's Esc / Ctrl-C watcher. */
 export function stepUi(ui: Ui, guard: KeyboardHandover): Ui {
   const prompting = async <T>(ask: () => Promise<T>): Promise<T> => {
     guard.pause()

@@ -25,6 +25,8 @@ export interface CommandResult {
   stderr: string
 }
 
+const open = new Set<Scenario>()
+
 export class Scenario {
   readonly home: string
   readonly pensarHome: string
@@ -44,7 +46,14 @@ export class Scenario {
 
   static async open(stage: Stage): Promise<Scenario> {
     const context = await stage.browser.newContext()
-    return new Scenario(stage, context, await context.newPage())
+    const scenario = new Scenario(stage, context, await context.newPage())
+    open.add(scenario)
+    return scenario
+  }
+
+  /** For afterAll: a scenario whose test timed out never reached its own cleanup. */
+  static async disposeAll(): Promise<void> {
+    await Promise.all([...open].map((s) => s.dispose()))
   }
 
   /** The environment a person's shell would give `pensar`: nothing of the test runner's. */
@@ -108,6 +117,7 @@ export class Scenario {
   }
 
   async dispose(): Promise<void> {
+    open.delete(this)
     for (const term of this.terminals.splice(0)) term.stop()
     for (const proc of this.processes) proc.kill('SIGKILL')
     await this.context.close().catch(() => {})

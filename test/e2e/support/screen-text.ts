@@ -18,3 +18,8 @@ export function verificationUrlOn(screen: string): string {
 }
 
 export const CODE_SHOWN = SPACED_CODE
+
+/** A code as the panel shows it: `BCDF-GHJK` → `B C D F - G H J K`. */
+export function spacedOut(code: string): string {
+  return code.split('').join(' ')
+}

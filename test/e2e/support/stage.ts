@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core'
 import { startTestConsole, type TestConsole } from '../../helpers/console'
 import { pensarBinary } from '../../helpers/pensar-binary'
 import { launchBrowser } from './browser'
-import type { Stage } from './scenario'
+import { Scenario, type Stage } from './scenario'
 
 /** Polling every 0.3 s keeps the scenarios quick (the local Console allows fractional intervals). */
 export const FAST_POLLING = ['--interval', '0.3']
@@ -26,6 +26,7 @@ export function useStage(consoleArgs: string[] = FAST_POLLING): StageHandle {
     ;[binary, browser, pc] = await Promise.all([pensarBinary(), launchBrowser(), startTestConsole(consoleArgs)])
   }, SETUP_TIMEOUT_MS)
   afterAll(async () => {
+    await Scenario.disposeAll()
     await browser?.close()
     await pc?.stop()
   })

@@ -18,6 +18,13 @@ export interface TerminalOptions {
 const EXIT_MARK = '__PENSAR_EXIT='
 const TMUX = Bun.which('tmux') ?? 'tmux'
 
+// A test that times out never reaches its cleanup: whatever is still running when the test
+// process exits is stopped here (stop() is synchronous, so it works in an 'exit' handler).
+const live = new Set<Terminal>()
+process.on('exit', () => {
+  for (const term of live) term.stop()
+})
+
 export class Terminal {
   readonly socket: string
   private readonly dir: string
@@ -44,6 +51,7 @@ export class Terminal {
       ],
       env,
     )
+    live.add(term)
     return term
   }
 
@@ -81,6 +89,7 @@ export class Terminal {
   }
 
   stop(): void {
+    live.delete(this)
     Bun.spawnSync([TMUX, '-S', this.socket, 'kill-server'], { stderr: 'ignore' })
     rmSync(this.dir, { recursive: true, force: true })
   }
