@@ -11,6 +11,7 @@ import { createStore, type Store } from './lib/store'
 import { ClackUi } from './ui/clack'
 import { JsonUi, PlainUi } from './ui/plain'
 import { createPaint } from './ui/style'
+import { clipboardWanted } from './ui/terminal-codes'
 import type { Ui } from './ui/ui'
 
 export const DEFAULT_API_URL = 'https://api.console.pensar.dev'
@@ -106,7 +107,16 @@ function createUi(env: Env, io: ProcessIo): Ui {
   if (env.json) return new JsonUi(writeErr, (text) => void io.stdout.write(text))
   if (!env.isTTY || env.isCI) return new PlainUi(writeErr)
   const unicode = io.vars.TERM !== 'linux' && process.platform !== 'win32' ? true : Boolean(io.vars.WT_SESSION)
-  return new ClackUi({ input: io.stdin, output: io.stderr, paint: createPaint(!env.noColor), unicode })
+  // The escape codes go where the panel goes, stderr: only when that is the terminal too.
+  const terminal = Boolean(io.stderr.isTTY)
+  return new ClackUi({
+    input: io.stdin,
+    output: io.stderr,
+    paint: createPaint(!env.noColor),
+    unicode,
+    hyperlinks: terminal && !env.noColor,
+    clipboard: terminal && clipboardWanted(io.vars),
+  })
 }
 
 /** The API a stored session belongs to: an explicit --api-url / PENSAR_API_URL wins, then config.json. */

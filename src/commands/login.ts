@@ -1,9 +1,10 @@
 // `pensar login` (and its legacy name `pensar auth`): parses flags, hands over to the login flow.
-// `login status` and `login logout` are the same commands as `pensar status` / `pensar logout`.
+// `login status`, `login logout` and `login doctor` are the same commands as `pensar status` etc.
 import { defineCommand, type CommandDef } from 'citty'
 import type { Context } from '../context'
 import type { LoginOptions } from '../flows/login-options'
 import { UsageError } from '../lib/errors'
+import { doctorCommand } from './doctor'
 import { globalArgs } from './global-args'
 import { logoutCommand } from './logout'
 import { statusCommand } from './status'
@@ -29,7 +30,7 @@ async function runApiKeyLogin(ctx: Context, workspace: string | undefined): Prom
 }
 
 export function loginCommand(ctx: Context, run: LoginRunner = runLogin, name = 'login'): CommandDef<any> {
-  const subCommands = { status: statusCommand(ctx), logout: logoutCommand(ctx) }
+  const subCommands = { status: statusCommand(ctx), logout: logoutCommand(ctx), doctor: doctorCommand(ctx) }
   return defineCommand({
     meta: {
       name,

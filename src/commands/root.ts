@@ -1,6 +1,7 @@
 // The command tree. `pensar auth …` is the legacy name of `pensar login …`.
 import { defineCommand, type CommandDef } from 'citty'
 import type { Context } from '../context'
+import { doctorCommand } from './doctor'
 import { globalArgs } from './global-args'
 import { loginCommand, type LoginRunner } from './login'
 import { logoutCommand } from './logout'
@@ -14,6 +15,7 @@ export function rootCommand(ctx: Context, runLogin?: LoginRunner): CommandDef<an
       login: loginCommand(ctx, runLogin, 'login'),
       status: statusCommand(ctx),
       logout: logoutCommand(ctx),
+      doctor: doctorCommand(ctx),
       auth: loginCommand(ctx, runLogin, 'auth'),
     },
   })

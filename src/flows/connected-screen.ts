@@ -2,26 +2,34 @@
 // to disconnect", "press the key shown in Apex to open the billing page"): who is connected, to
 // which workspace, its balance and billing state, and one key per action, each shown on screen.
 // The facts come from the status flow's check (which renews a due token), and switching and
-// disconnecting are the login flow's own steps: no second copy of either.
+// disconnecting are the login flow's own steps: no second copy of either. Two front ends use it:
+// the interactive prompt's /login, and `pensar login` on a connected terminal (`offerRelogin`).
 import type { Context } from '../context'
 import { AuthError } from '../lib/errors'
 import { unsafeUrlReason } from '../lib/safe-url'
 import { formatMoney } from '../ui/ui'
 import { LOW_BALANCE_DOLLARS } from './billing'
 import { disconnect, readStoredSession, switchWorkspace, type StoredSession } from './existing-session'
+import type { LoginOptions } from './login-options'
 import { SessionExpiredError } from './refresh-credentials'
 import { checkStatus, type StatusOutcome } from './status'
 
 export type ConnectedScreenResult = 'back' | 'switched' | 'disconnected' | 'relogin'
 
 export interface ConnectedScreenOptions {
-  /** Also offer L, "log in again" (for `pensar login`, whose caller then runs the device login). */
+  /**
+   * For `pensar login`: also offer L, "log in again", and Enter to keep the connection. A switch
+   * that cannot happen (API key, session over) then ends in 'relogin', whose caller runs the
+   * device login.
+   */
   offerRelogin?: boolean
+  /** `pensar login`'s flags, for S (`--workspace`, `--no-browser`). */
+  login?: LoginOptions
 }
 
 type Key = 'switch' | 'billing' | 'disconnect' | 'relogin' | 'back'
 
-/** Shows the connection and acts on S / B / D until one of them ends the screen or Esc leaves it. */
+/** Shows the connection and acts on S / B / L / D until one of them ends the screen or Esc leaves it. */
 export async function connectedScreen(ctx: Context, stored: StoredSession, opts: ConnectedScreenOptions = {}): Promise<ConnectedScreenResult> {
   const outcome = await checkConnection(ctx)
   const session = readStoredSession(ctx) ?? stored // the check may have renewed the token
@@ -33,7 +41,8 @@ export async function connectedScreen(ctx: Context, stored: StoredSession, opts:
     if (key === 'disconnect') return (await disconnect(ctx), 'disconnected')
     if (key === 'billing' && billingUrl) await openBillingPage(ctx, billingUrl)
     if (key === 'switch') {
-      if (await switchWorkspace(ctx, session, { openBrowser: true })) return 'switched'
+      if (await switchWorkspace(ctx, session, opts.login ?? { openBrowser: true })) return 'switched'
+      if (opts.offerRelogin) return 'relogin'
       ctx.ui.info('Press D to disconnect, then run /login to connect to another workspace.')
     }
   }
@@ -53,7 +62,8 @@ function keyChoices(billingUrl: string | undefined, opts: ConnectedScreenOptions
     ...(billingUrl ? [{ key: 'b', value: 'billing' as const, label: 'open billing page' }] : []),
     ...(opts.offerRelogin ? [{ key: 'l', value: 'relogin' as const, label: 'log in again' }] : []),
     { key: 'd', value: 'disconnect' as const, label: 'disconnect' },
-    { key: 'escape', value: 'back' as const, label: 'back' },
+    ...(opts.offerRelogin ? [{ key: 'enter', value: 'back' as const, label: 'keep' }] : []),
+    { key: 'escape', value: 'back' as const, label: opts.offerRelogin ? 'cancel' : 'back' },
   ]
 }
 

@@ -1,50 +1,26 @@
-// Step 8: `pensar login` when this computer is already connected. On a terminal: show the
-// connection and offer keep / switch workspace / log in again / disconnect (D). Without a
-// terminal, login simply runs again (the caller never asks).
+// Step 8: `pensar login` when this computer is already connected. The stored session and the
+// actions the connected screen (connected-screen.ts, shared with the interactive /login) offers:
+// switch workspace and disconnect (D). Without a terminal, login simply runs again.
 import { apiUrlFor, type Context } from '../context'
-import { AuthError, CancelledError } from '../lib/errors'
+import { AuthError } from '../lib/errors'
 import type { AuthFile, ConfigFile } from '../lib/store'
-import { formatMoney } from '../ui/ui'
 import { warnAboutBilling } from './billing'
 import type { LoginOptions } from './login-options'
 import { logout } from './logout'
 import { getValidAccessToken, SessionExpiredError } from './refresh'
 import { announceLogin, announceWorkspace } from './announce'
-import { chooseWorkspace, confirmWorkspace, listWorkspaces } from './select-workspace'
+import { chooseWorkspace, confirmWorkspace } from './select-workspace'
 
 export interface StoredSession {
   config: ConfigFile & { workspace: NonNullable<ConfigFile['workspace']> }
   auth: AuthFile
 }
 
-export type ExistingSessionChoice = 'keep' | 'switch' | 'relogin' | 'disconnect'
-
 export function readStoredSession(ctx: Context): StoredSession | undefined {
   const config = ctx.store.readConfig()
   const auth = ctx.store.readAuth()
   if (!config?.workspace || !auth || !(auth.accessToken || auth.apiKey)) return undefined
   return { config: config as StoredSession['config'], auth }
-}
-
-export async function askAboutExistingSession(ctx: Context, session: StoredSession): Promise<ExistingSessionChoice> {
-  const { config } = session
-  const balance = await currentBalance(ctx, session)
-  ctx.ui.note('Already connected to Pensar Console', [
-    `User:      ${config.user?.email ?? 'unknown'}${session.auth.authType === 'api-key' ? ' (API key)' : ''}`,
-    `Workspace: ${config.workspace.name} (${config.workspace.slug})`,
-    `Balance:   ${balance === undefined ? 'unavailable' : formatMoney(balance)}`,
-    `Console:   ${apiUrlFor(ctx)}`,
-  ])
-  return ctx.ui.pressKey<ExistingSessionChoice>({
-    message: 'What would you like to do?',
-    choices: [
-      { key: 'enter', value: 'keep', label: 'keep it' },
-      { key: 'w', value: 'switch', label: 'switch workspace' },
-      { key: 'l', value: 'relogin', label: 'log in again' },
-      { key: 'd', value: 'disconnect', label: 'disconnect' },
-      { key: 'escape', value: 'keep', label: 'cancel' },
-    ],
-  })
 }
 
 /** Picks another workspace with the stored session (refreshed if needed). False when that is impossible (then log in again). */
@@ -84,18 +60,5 @@ async function validAccessToken(ctx: Context): Promise<string | undefined> {
   } catch (error) {
     if (error instanceof SessionExpiredError || error instanceof AuthError) return undefined
     throw error
-  }
-}
-
-async function currentBalance(ctx: Context, session: StoredSession): Promise<number | undefined> {
-  try {
-    const token = session.auth.authType === 'api-key' ? session.auth.apiKey : await validAccessToken(ctx)
-    if (!token) return undefined
-    const { workspaces } = await listWorkspaces(ctx, apiUrlFor(ctx), token)
-    return workspaces.find((w) => w.id === session.config.workspace.id)?.balance
-  } catch (error) {
-    if (error instanceof CancelledError) throw error
-    ctx.log.debug(`could not read the balance: ${(error as Error).message}`)
-    return undefined
   }
 }

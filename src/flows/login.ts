@@ -2,15 +2,17 @@
 // Nothing is written until the very end, so Ctrl-C at any step leaves the disk as it was.
 import { apiUrlFor, type Context } from '../context'
 import type { SelectedWorkspace } from '../lib/console-api'
-import { CancelledError } from '../lib/errors'
+import { AuthError, CancelledError } from '../lib/errors'
 import { serverClockFor } from '../lib/server-clock'
 import { announceLogin, announceWorkspace } from './announce'
 import { warnAboutBilling } from './billing'
 import { persistLogin, revokeGrant, revokePreviousSession } from './persist-login'
 import { authorizeDevice } from './authorize-device'
-import { askAboutExistingSession, disconnect, readStoredSession, switchWorkspace } from './existing-session'
+import { connectedScreen } from './connected-screen'
+import { readStoredSession, type StoredSession } from './existing-session'
 import type { LoginOptions } from './login-options'
 import type { LegacyGrant, OAuthGrant } from './poll-token'
+import { SessionExpiredError } from './refresh-credentials'
 import { chooseWorkspace, confirmWorkspace } from './select-workspace'
 import type { Endpoints } from './discovery'
 
@@ -26,10 +28,8 @@ export async function login(ctx: Context, opts: LoginOptions): Promise<LoginResu
     // A session with another Console (`--api-url` elsewhere) is simply replaced.
     const sameConsole = existing && (!ctx.env.apiUrlExplicit || existing.config.apiUrl === undefined || existing.config.apiUrl === ctx.env.apiUrl)
     if (existing && sameConsole && ctx.ui.interactive) {
-      const choice = await askAboutExistingSession(ctx, existing)
-      if (choice === 'keep') return { outcome: 'kept' }
-      if (choice === 'disconnect') return (await disconnect(ctx), { outcome: 'disconnected' })
-      if (choice === 'switch' && (await switchWorkspace(ctx, existing, opts))) return { outcome: 'switched' }
+      const outcome = await manageConnection(ctx, existing, opts)
+      if (outcome !== 'relogin') return { outcome }
     }
     const remembered = existing?.config ?? ctx.store.readConfig()
     await loginWithDevice(ctx, opts, remembered?.lastWorkspaceId ?? remembered?.workspace?.id)
@@ -37,6 +37,18 @@ export async function login(ctx: Context, opts: LoginOptions): Promise<LoginResu
   } catch (error) {
     if (error instanceof CancelledError) throw new CancelledError('Login cancelled.')
     throw error
+  }
+}
+
+/** Step 8, the connected screen (the interactive /login's, plus L and Enter). A session the Console no longer accepts is replaced. */
+async function manageConnection(ctx: Context, existing: StoredSession, opts: LoginOptions): Promise<LoginResult['outcome'] | 'relogin'> {
+  try {
+    const result = await connectedScreen(ctx, existing, { offerRelogin: true, login: opts })
+    return result === 'back' ? 'kept' : result
+  } catch (error) {
+    if (!(error instanceof AuthError)) throw error
+    ctx.ui.warn(error instanceof SessionExpiredError ? 'Your Pensar Console session has expired; logging in again.' : `${error.message} Logging in again.`)
+    return 'relogin'
   }
 }
 

@@ -1,7 +1,9 @@
-// The human form of `pensar status`, on stderr (the `--json` object is the data).
+// The human form of `pensar status`, on stderr (the `--json` object is the data). Lines are kept
+// short for an 80-column terminal; the box wraps anything longer (a path, a URL) inside itself.
 import type { Context } from '../context'
 import { serverClockFor } from '../lib/server-clock'
 import { formatDuration, formatMoney } from '../ui/ui'
+import { LOW_BALANCE_DOLLARS } from './billing'
 import type { StatusOutcome } from './status'
 
 export function renderStatus(ctx: Context, { report, problem, offlineReason }: StatusOutcome): void {
@@ -20,6 +22,8 @@ export function renderStatus(ctx: Context, { report, problem, offlineReason }: S
   if (report.expiresAt) lines.push(`Token:       ${describeExpiry(ctx, report.expiresAt)}`)
   if (report.online) lines.push(`Online:      ${describeOnline(report.online, offlineReason)}`)
   else lines.push('Online:      not checked (--offline)')
+  const billingAdvice = report.online && adviseOnBilling(report.online)
+  if (billingAdvice) lines.push(`Billing:     ${billingAdvice}`)
   ctx.ui.note('Connected to Pensar Console', lines)
   if (report.source === 'env' && report.credentialStore) {
     ctx.ui.info(`PENSAR_API_KEY is set: it overrides the login stored in ${report.credentialStore}.`)
@@ -31,16 +35,27 @@ function describeWho(report: StatusOutcome['report']): string {
   return report.user ? `${report.user.email}, ${ws}` : ws
 }
 
+/** The exact time is in `--json`'s `expiresAt`. */
 function describeExpiry(ctx: Context, iso: string): string {
   const left = Date.parse(iso) - serverClockFor(ctx).now()
   const when = left > 0 ? `expires in ${formatDuration(left)}` : 'expired'
-  return `${when} (${iso}); renewed automatically`
+  return `${when}, renewed automatically`
 }
 
 function describeOnline(online: NonNullable<StatusOutcome['report']['online']>, offlineReason?: string): string {
   if (!online.ok) return `could not check: ${offlineReason ?? 'no answer'}`
-  const low = online.balance !== null && online.balance < 1 ? ' (low: add credits under Settings > Billing)' : ''
-  const balance = online.balance === null ? 'balance unknown' : `balance ${formatMoney(online.balance)}${low}`
-  const billing = online.billingReady === null ? '' : online.billingReady ? ', billing ready' : ', billing NOT ready (Settings > Billing in Pensar Console)'
+  const balance = online.balance === null ? 'balance unknown' : `balance ${formatMoney(online.balance)}${isLow(online) ? ' (low)' : ''}`
+  const billing = online.billingReady === null ? '' : online.billingReady ? ', billing ready' : ', billing NOT ready'
   return `token accepted, ${balance}${billing}`
+}
+
+/** What to do about billing that is not set up or a low balance, on its own line. */
+function adviseOnBilling(online: NonNullable<StatusOutcome['report']['online']>): string | undefined {
+  if (online.ok && online.billingReady === false) return 'finish setup under Settings > Billing in Pensar Console'
+  if (online.ok && isLow(online)) return 'add credits under Settings > Billing in Pensar Console'
+  return undefined
+}
+
+function isLow(online: { balance: number | null }): boolean {
+  return online.balance !== null && online.balance < LOW_BALANCE_DOLLARS
 }

@@ -33,7 +33,7 @@ export function createSystemBrowser(deps: SystemBrowserDeps): Browser {
       let lastReason = 'no browser opener was found'
       for (const argv of candidates) {
         const [command, ...args] = argv as [string, ...string[]]
-        const path = command.includes('/') ? command : which(command)
+        const path = locateCommand(command, which)
         if (!path) continue
         const result = await runOpener(path, args, deps.settleMs ?? 1000)
         if (result === 'ok') return { opened: true, command }
@@ -61,7 +61,21 @@ export function openerCommands(url: string, env: Record<string, string | undefin
   return commands
 }
 
-function isWsl(env: Record<string, string | undefined>): boolean {
+/** Where a command lives: a path is taken as given, a bare name is looked up on PATH. */
+export function locateCommand(command: string, which: (command: string) => string | null): string | null {
+  return command.includes('/') ? command : which(command)
+}
+
+/** The first opener `open()` would try that exists here (`pensar doctor` reports it). */
+export function findOpener(env: Record<string, string | undefined>, platform: NodeJS.Platform, which: (command: string) => string | null): { command: string; path: string } | null {
+  for (const [command] of openerCommands('https://example.invalid/', env, platform)) {
+    const path = command ? locateCommand(command, which) : null
+    if (command && path) return { command, path }
+  }
+  return null
+}
+
+export function isWsl(env: Record<string, string | undefined>): boolean {
   if (env.WSL_DISTRO_NAME || env.WSL_INTEROP) return true
   try {
     return /microsoft/i.test(readFileSync('/proc/version', 'utf8'))

@@ -4,7 +4,9 @@
 import { emitKeypressEvents } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
 import { CancelledError } from '../lib/errors'
+import { packRows, visibleLength, wrapLine } from './fit'
 import type { Paint } from './style'
+import { copyToClipboard, hyperlink } from './terminal-codes'
 import { formatDuration, spaceOut, type CodeDisplay, type JsonEvent, type KeyChoice, type SelectOption, type Spinner, type Ui } from './ui'
 
 type TtyIn = Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown }
@@ -14,6 +16,10 @@ export interface ClackUiDeps {
   output: Writable
   paint: Paint
   unicode: boolean
+  /** OSC 8: show the verification address as a link (a terminal with colour on). */
+  hyperlinks?: boolean
+  /** OSC 52: copy the user code to the clipboard (off with PENSAR_NO_CLIPBOARD=1). */
+  clipboard?: boolean
 }
 
 export class ClackUi implements Ui {
@@ -46,8 +52,9 @@ export class ClackUi implements Ui {
   }
 
   showCode(code: CodeDisplay) {
-    const { paint } = this.deps
+    const { paint, output, hyperlinks, clipboard } = this.deps
     const url = code.verificationUriComplete ?? code.verificationUri
+    if (clipboard) output.write(copyToClipboard(code.userCode))
     const browser =
       'skipped' in code.browser
         ? 'Open this address in your browser:'
@@ -57,10 +64,10 @@ export class ClackUi implements Ui {
     this.box('Log in to Pensar Console', [
       'Check that your browser shows this code:',
       '',
-      `    ${paint('bold', paint('cyan', spaceOut(code.userCode)))}`,
+      `    ${paint('bold', paint('cyan', spaceOut(code.userCode)))}${clipboard ? `  ${paint('dim', '(copied)')}` : ''}`,
       '',
       browser,
-      paint('cyan', url),
+      paint('cyan', hyperlinks ? hyperlink(url) : url),
       '',
       paint('dim', `The code expires in ${formatDuration(code.expiresInSec * 1000)}.`),
     ])
@@ -83,7 +90,9 @@ export class ClackUi implements Ui {
 
   pressKey<V>(opts: { message: string; choices: KeyChoice<V>[] }): Promise<V> {
     const { input, output, paint } = this.deps
-    const legend = opts.choices.map((c) => `${paint('bold', keyName(c.key))} ${c.label}`).join(paint('dim', ' · '))
+    // One key per item, rows broken between items so a narrow terminal never splits one.
+    const rows = packRows(opts.choices, (c) => keyName(c.key).length + 1 + c.label.length, 3, this.columns() - 3)
+    const legend = rows.map((row) => row.map((c) => `${paint('bold', keyName(c.key))} ${c.label}`).join(paint('dim', ' · '))).join('\n')
     this.line(paint('cyan', this.deps.unicode ? '◇' : 'o'), `${opts.message}\n${legend}`)
     return new Promise<V>((resolve, reject) => {
       emitKeypressEvents(input)
@@ -137,9 +146,15 @@ export class ClackUi implements Ui {
     }
   }
 
-  private box(title: string, lines: string[]) {
+  private columns(): number {
+    return (this.deps.output as { columns?: number }).columns ?? 80
+  }
+
+  private box(title: string, given: string[]) {
     const { output, paint, unicode } = this.deps
     const [tl, tr, bl, br, h, v] = unicode ? ['╭', '╮', '╰', '╯', '─', '│'] : ['+', '+', '+', '+', '-', '|']
+    // A line wider than the terminal wraps inside the box: a terminal's own wrap breaks the frame.
+    const lines = given.flatMap((l) => wrapLine(l, this.columns() - 4))
     const width = Math.max(title.length + 2, ...lines.map((l) => visibleLength(l))) + 2
     output.write(`${paint('gray', `${tl}${h} `)}${paint('bold', title)} ${paint('gray', `${h.repeat(Math.max(0, width - title.length - 3))}${tr}`)}\n`)
     for (const l of lines) output.write(`${paint('gray', v)} ${l}${' '.repeat(Math.max(0, width - visibleLength(l) - 1))}${paint('gray', v)}\n`)
@@ -149,8 +164,4 @@ export class ClackUi implements Ui {
 
 function keyName(key: string): string {
   return key === 'enter' ? 'Enter' : key === 'escape' ? 'Esc' : key.toUpperCase()
-}
-
-function visibleLength(text: string): number {
-  return text.replace(/\x1b\[[0-9;]*m/g, '').length
 }

@@ -50,6 +50,15 @@ describe('the /login screen', () => {
     t.ui.answer('What next?', 'relogin')
     expect(await connectedScreen(t.ctx, readStoredSession(t.ctx)!, { offerRelogin: true })).toBe('relogin')
     expect(t.ui.prompts[0]!.options.map((o) => o.label)).toContain('l: log in again')
+    expect(t.ui.prompts[0]!.options.map((o) => o.label)).toEqual(['s: switch workspace', 'b: open billing page', 'l: log in again', 'd: disconnect', 'enter: keep', 'escape: cancel'])
+  })
+
+  test('for `pensar login`, Enter keeps the connection and nothing changes on disk', async () => {
+    connected()
+    const before = files()
+    t.ui.answer('What next?', (options: { value: unknown; label: string }[]) => options.find((o) => o.label.startsWith('enter:'))!.value)
+    expect(await connectedScreen(t.ctx, readStoredSession(t.ctx)!, { offerRelogin: true })).toBe('back')
+    expect(files()).toEqual(before)
   })
 
   test('billing not set up names the B key, and B opens the billing page', async () => {

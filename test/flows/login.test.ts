@@ -10,12 +10,15 @@ import {
   ACCESS_TOKEN, ACME, CONSOLE_URL, DEVICE_CODE, LOW, NO_BILLING, REFRESH_TOKEN, SIGNING_KEY, USER_CODE,
   stubDeviceCode, stubDiscovery, stubHappyPath, stubPolls, stubSelect, stubWorkspaces, tokenBody,
 } from '../helpers/console-stubs'
+import { accessTokenExpiringIn, seedApiKeySession, seedWorkosSession, TOKEN_ENDPOINT } from '../helpers/session-fixtures'
 
 let t: TestContext
 afterEach(() => t?.cleanup())
 
 const run = (opts: { workspace?: string; openBrowser?: boolean } = {}) => login(t.ctx, { openBrowser: true, ...opts })
 const stored = () => ({ config: t.ctx.store.readConfig(), auth: t.ctx.store.readAuth() })
+/** The connected screen's status check (GET {gateway}/gateway/validate). */
+const stubValidate = (balance: number, ready: boolean) => t.fetch.on('GET', '/gateway/validate', json({ workspace: { id: 'ws_acme', name: 'Acme', slug: 'acme' }, credits: { balance }, billing: { ready, hasPaymentMethod: ready } }))
 const filesInHome = () => { try { return readdirSync(t.home) } catch { return [] } }
 
 describe('login: the happy path', () => {
@@ -351,8 +354,8 @@ describe('login: cancelling', () => {
     t = createTestContext({ interactive: true })
     t.ctx.store.saveSession({ config: { workspace: { id: 'ws_old', name: 'Old', slug: 'old' } }, auth: { authType: 'workos', accessToken: 'old-token' } })
     const before = stored()
-    t.fetch.on('GET', '/api/cli/workspaces', json({ workspaces: [ACME] }))
-    t.ui.answer('What would you like to do', 'relogin')
+    stubValidate(50, true)
+    t.ui.answer('What next?', 'relogin')
     t.ui.answer('Which workspace', CANCEL)
     stubHappyPath(t.fetch, { workspaces: [ACME, LOW] })
     t.fetch.on('POST', '/oauth/revoke', json({}))
@@ -372,12 +375,16 @@ describe('login: already connected', () => {
     t = createTestContext({ interactive: true })
     seed()
     const before = stored()
-    stubWorkspaces(t.fetch, [ACME, LOW])
-    t.ui.answer('What would you like to do', 'keep')
+    stubValidate(50, true)
+    t.ui.answer('What next?', 'back')
     expect(await run()).toEqual({ outcome: 'kept' })
     expect(t.ui.text).toContain('demo@pensar.local')
     expect(t.ui.text).toContain('Acme (acme)')
     expect(t.ui.text).toContain('$50.00')
+    expect(t.ui.text).toContain('Billing:   ready')
+    // The interactive /login screen's keys, plus L and Enter.
+    expect(t.ui.prompts[0]!.options.map((o) => o.label)).toEqual(['s: switch workspace', 'b: open billing page', 'l: log in again', 'd: disconnect', 'enter: keep', 'escape: cancel'])
+    expect(t.ui.prompts[0]!.options.filter((o) => o.value === 'back').length).toBe(2) // Enter and Esc both keep it
     expect(stored()).toEqual(before)
     t.fetch.verify()
   })
@@ -385,8 +392,9 @@ describe('login: already connected', () => {
   test('switch workspace reuses the session and saves the new workspace', async () => {
     t = createTestContext({ interactive: true })
     seed()
-    stubWorkspaces(t.fetch, [ACME, LOW], 2)
-    t.ui.answer('What would you like to do', 'switch')
+    stubValidate(50, true)
+    stubWorkspaces(t.fetch, [ACME, LOW])
+    t.ui.answer('What next?', 'switch')
     t.ui.answer('Which workspace', (options: { value: { slug: string } }[]) => options.find((o) => o.value.slug === 'low-balance')!.value)
     t.ui.answer('billing page', 'continue')
     stubSelect(t.fetch, LOW)
@@ -409,11 +417,62 @@ describe('login: already connected', () => {
   test('D disconnects: the secrets are gone, the last workspace is remembered', async () => {
     t = createTestContext({ interactive: true })
     seed()
-    stubWorkspaces(t.fetch, [ACME])
-    t.ui.answer('What would you like to do', 'disconnect')
+    stubValidate(50, true)
+    t.ui.answer('What next?', 'disconnect')
     expect(await run()).toEqual({ outcome: 'disconnected' })
     expect(stored().auth).toBeUndefined()
     expect(stored().config?.workspace).toBeUndefined()
+  })
+
+  test('S honours the flags of `pensar login` (--workspace skips the list)', async () => {
+    t = createTestContext({ interactive: true })
+    seed()
+    stubValidate(50, true)
+    stubWorkspaces(t.fetch, [ACME, LOW])
+    stubSelect(t.fetch, LOW)
+    t.ui.answer('What next?', 'switch')
+    t.ui.answer('billing page', 'continue')
+    expect(await run({ workspace: 'low-balance', openBrowser: false })).toEqual({ outcome: 'switched' })
+    expect(t.ui.prompts.map((p) => p.kind)).toEqual(['pressKey', 'pressKey']) // the screen, then the billing key: no workspace list
+    expect(stored().config?.workspace?.slug).toBe('low-balance')
+    t.fetch.verify()
+  })
+
+  test('L logs in again with the device flow and replaces the session', async () => {
+    t = createTestContext({ interactive: true })
+    seed()
+    stubValidate(50, true)
+    stubHappyPath(t.fetch, { workspaces: [ACME] })
+    t.ui.answer('What next?', 'relogin')
+    expect(await run()).toEqual({ outcome: 'logged_in' })
+    expect(t.ui.codes).toHaveLength(1)
+    expect(stored().auth?.signingKey).toBe(SIGNING_KEY)
+    t.fetch.verify()
+  })
+
+  test('a session the Console ended: no screen, it says so and logs in again', async () => {
+    t = createTestContext({ interactive: true })
+    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    t.fetch.on('POST', TOKEN_ENDPOINT, oauthError('invalid_grant'))
+    stubHappyPath(t.fetch, { workspaces: [ACME] })
+    expect(await run()).toEqual({ outcome: 'logged_in' })
+    expect(t.ui.prompts).toEqual([])
+    expect(t.ui.text).toContain('Your Pensar Console session has expired; logging in again.')
+    expect(stored().auth?.refreshToken).toBe(REFRESH_TOKEN)
+    t.fetch.verify()
+  })
+
+  test('S with an API key cannot switch: it logs in again instead', async () => {
+    t = createTestContext({ interactive: true })
+    seedApiKeySession(t.ctx, 'psk_storedkey0123456789')
+    stubValidate(50, true)
+    stubHappyPath(t.fetch, { workspaces: [ACME] })
+    t.ui.answer('What next?', 'switch')
+    expect(await run()).toEqual({ outcome: 'logged_in' })
+    expect(t.ui.text).toContain('An API key belongs to one workspace; log in again to choose another.')
+    expect(stored().auth).toMatchObject({ authType: 'workos', refreshToken: REFRESH_TOKEN })
+    expect(stored().auth?.apiKey).toBeUndefined()
+    t.fetch.verify()
   })
 
   test('logging in again ends the replaced session on the server', async () => {

@@ -1,5 +1,6 @@
 // The compiled binary on a real terminal (tmux): the clack panel, the workspace select, the
-// billing key, the already-connected menu and Ctrl-C, against the local Console.
+// billing key, the connected screen (the interactive /login's, plus L and Enter) and Ctrl-C,
+// against the local Console.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -114,7 +115,7 @@ describe('pensar login on a terminal', () => {
     expect((await pc.control.stats()).revocations).toBe(before + 1)
   }, TIMEOUT)
 
-  test('already connected: the menu shows the connection, D disconnects', async () => {
+  test('already connected: the connected screen shows the connection and its keys, D disconnects', async () => {
     const email = 'again@pensar.local'
     await pc.control.createUser(email, { workspaces: [{ name: 'Solo', slug: 'solo-tty', balance: 12, hasPaymentMethod: true }] })
     const home = mkdtempSync(join(root, 'home-'))
@@ -123,10 +124,12 @@ describe('pensar login on a terminal', () => {
     expect(await term.exitCode()).toBe(0)
     term.stop()
     term = await startLogin(home, new UrlOpener(), ['--no-browser'])
-    const menu = await term.waitFor('What would you like to do?')
+    const menu = await term.waitFor(/What next\?[\s\S]*Esc cancel/)
     expect(menu).toContain('again@pensar.local')
     expect(menu).toContain('Solo (solo-tty)')
     expect(menu).toContain('$12.00')
+    expect(menu).toContain('Billing:   ready')
+    expect(menu).toMatch(/S switch workspace · B open billing page · L log in again · D disconnect · Enter keep/)
     term.press('d')
     expect(await term.exitCode()).toBe(0)
     expect(term.screen()).toContain('Disconnected.')

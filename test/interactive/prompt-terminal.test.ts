@@ -90,7 +90,8 @@ describe('the interactive prompt in a terminal', () => {
     await term.waitFor(/token accepted, balance \$50\.00/)
 
     await run(term, '/login')
-    const screen = await term.waitFor('Billing:   ready')
+    // The box and the key legend are drawn in two writes: wait for both.
+    const screen = await term.waitFor(/Billing: {3}ready[\s\S]*Esc back/)
     expect(screen).toContain('Workspace: Acme (acme)')
     expect(screen).toContain('Balance:   $50.00')
     expect(screen).toContain('User:      demo@pensar.local')

@@ -11,10 +11,10 @@ const code = { userCode: 'BCDF-GHJK', verificationUri: 'https://c/device', verif
 function clackUi() {
   const input = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(raw: boolean) { input.isRaw = raw } })
   let out = ''
-  const output = new PassThrough()
+  const output = Object.assign(new PassThrough(), { columns: 80 })
   output.on('data', (d) => (out += String(d)))
   const ui = new ClackUi({ input, output, paint: createPaint(false), unicode: true })
-  return { ui, input, output: () => out }
+  return { ui, input, output: () => out, setColumns: (n: number) => (output.columns = n) }
 }
 
 const waitFor = async (check: () => boolean) => {
@@ -100,6 +100,21 @@ describe('ClackUi (terminal)', () => {
     await waitFor(() => output().includes('Again'))
     input.write('\r')
     expect(await second).toBe('continue')
+  })
+
+  test('pressKey breaks a long legend between keys to fit the terminal, and a note wraps inside its box', async () => {
+    const { ui, input, output, setColumns } = clackUi()
+    setColumns(60)
+    const choices = ['switch workspace', 'open billing page', 'log in again', 'disconnect'].map((label, i) => ({ key: 'sbld'[i]!, value: i, label }))
+    const answer = ui.pressKey({ message: 'What next?', choices: [...choices, { key: 'enter', value: 9, label: 'keep' }] })
+    await waitFor(() => output().includes('Enter keep'))
+    input.write('\r')
+    expect(await answer).toBe(9)
+    ui.note('Title', [`Online:      ${'word '.repeat(20)}`])
+    const rows = output().trimEnd().split('\n')
+    for (const row of rows) expect(row.length).toBeLessThanOrEqual(60)
+    expect(rows).toContain('│  S switch workspace · B open billing page · L log in again')
+    expect(rows).toContain('│  D disconnect · Enter keep')
   })
 
   test('Ctrl-C on a key prompt is a CancelledError', async () => {
