@@ -2,13 +2,14 @@
 // login flow it leads to, how far this computer's clock is from the server's `Date`, and what
 // the stored session looks like by the server's clock.
 import type { Context } from '../context'
+import { PensarError } from '../lib/errors'
 import { HttpError } from '../lib/http'
 import { unsafeUrlReason } from '../lib/safe-url'
 import { measureSkew, type ServerClock } from '../lib/server-clock'
 import { formatDuration } from '../ui/ui'
 import { fail, ok, warn, type CheckResult } from './doctor-check'
 import { proxyFor } from './doctor-proxy'
-import { readCredentials } from './refresh-credentials'
+import { readCredentials, type Credentials } from './refresh-credentials'
 import { tokenExpiresAt } from './refresh-expiry'
 
 export const API_BUDGET_MS = 3_000
@@ -87,7 +88,13 @@ export function checkClock(api: ApiProbe): CheckResult {
 }
 
 export function checkSession(ctx: Context, serverClock: ServerClock): CheckResult {
-  const creds = readCredentials(ctx)
+  let creds: Credentials
+  try {
+    creds = readCredentials(ctx)
+  } catch (error) {
+    if (error instanceof PensarError) return fail('session', error.message, error.hint)
+    throw error
+  }
   if (creds.kind === 'none') return creds.expired ? warn('session', 'The last session was ended by the Console.', 'Run `pensar login` to reconnect.') : ok('session', 'Not logged in; nothing stored.')
   if (creds.kind === 'api-key') return ok('session', creds.source === 'env' ? 'PENSAR_API_KEY is set and wins over anything stored; API keys do not expire.' : 'Logged in with a stored API key; API keys do not expire.')
   const exp = tokenExpiresAt(creds)

@@ -327,6 +327,11 @@ describe('pensar doctor', () => {
       expect(check((await run(u)).report, 'session').message).toContain('PENSAR_API_KEY is set')
     })
 
+    test('a malformed PENSAR_API_KEY fails with what to do', async () => {
+      const t = setUp({ vars: { PENSAR_API_KEY: 'psk_with space' } })
+      expect(check((await run(t)).report, 'session')).toMatchObject({ status: 'fail', hint: expect.stringContaining('Copy the key again') })
+    })
+
     test('no secret ever reaches the output', async () => {
       const t = setUp()
       seedSession(t, 240_000, 'rt_verysecret0123456789')
