@@ -4,6 +4,7 @@ import type { SigningKey } from './lib/jwt.ts'
 import type { Stats } from './stats.ts'
 import type { Faults } from './faults.ts'
 import type { TrustedIssuer } from './trust-issuer.ts'
+import type { Throttle } from './throttle.ts'
 
 export const CLI_CLIENT_ID = 'client_pensar_cli'
 // A second registered client, so tests can check that one client cannot redeem another's codes.
@@ -53,6 +54,8 @@ export interface App {
   trust: TrustedIssuer | null
   /** Secret for CSRF tokens (kept in the database). */
   csrfSecret: string
+  /** Brute-force limits for sign-in and user codes. */
+  throttle: Throttle
 }
 
 export const DEFAULTS = {

@@ -6,11 +6,13 @@ import { ApiError, errorResponse, json } from './lib/http.ts'
 import { loadSigningKey } from './lib/jwt.ts'
 import { matchRoute, type Route } from './router.ts'
 import { buildRoutes } from './routes.ts'
+import { isLocalControlRequest } from './api/control.ts'
 import { seedDemo } from './seed.ts'
 import { countRequest, newStats } from './stats.ts'
 import { getMeta, openDatabase, setMeta } from './store/db.ts'
 import type { Database } from 'bun:sqlite'
 import { createTrustedIssuer } from './trust-issuer.ts'
+import { Throttle } from './throttle.ts'
 
 export type { ConsoleOptions } from './app.ts'
 
@@ -23,16 +25,18 @@ export interface RunningConsole {
 export async function startConsole(input: ConsoleOptions = {}): Promise<RunningConsole> {
   const options = resolveOptions(input)
   const db = openDatabase(options.db)
+  const now = input.now ?? Date.now
   const app: App = {
     db,
     options,
     url: '',
     key: await loadSigningKey(db),
-    now: input.now ?? Date.now,
+    now,
     stats: newStats(),
     faults: new Map(),
     trust: options.trustIssuer ? createTrustedIssuer(options.trustIssuer) : null,
     csrfSecret: loadCsrfSecret(db),
+    throttle: new Throttle(now),
   }
   if (options.seed === 'demo') await seedDemo(app)
   const routes = buildRoutes(app)
@@ -73,6 +77,9 @@ async function handle(app: App, routes: Route[], req: Request, ip: string): Prom
       throw new ApiError(405, 'method_not_allowed', `Use ${match.allowed.join(' or ')} on ${url.pathname}.`, { allow: match.allowed.join(', ') })
     }
     if (match.kind === 'none') throw new ApiError(404, 'not_found', `No route ${req.method} ${url.pathname}.`)
+    if (url.pathname.startsWith('/_console/') && !isLocalControlRequest(app, req, url)) {
+      throw new ApiError(403, 'forbidden', 'The control API answers only local requests that no other site sent.')
+    }
     return await match.route.handler({ app, req, url, params: match.params, ip })
   } catch (error) {
     if (error instanceof ApiError) return errorResponse(error)

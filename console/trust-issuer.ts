@@ -1,5 +1,6 @@
 // --trust-issuer: verify access tokens of an external OpenID provider against its discovery
-// document and JWKS (cached; refetched once when a token names an unknown key id).
+// document and JWKS (cached; refetched when a token names an unknown key id, at most once a
+// minute, so tokens with made-up key ids can't make the Console hammer the provider).
 import { importPublicJwk, verifyJwt, type DecodedJwt } from './lib/jwt.ts'
 
 export interface TrustedIssuer {
@@ -10,10 +11,23 @@ export interface TrustedIssuer {
 
 type FetchJson = (url: string) => Promise<unknown>
 
-export function createTrustedIssuer(issuer: string, fetchJson: FetchJson = defaultFetchJson): TrustedIssuer {
-  let keys = new Map<string, CryptoKey>()
+const REFETCH_COOLDOWN_MS = 60_000
 
-  async function refreshKeys() {
+export function createTrustedIssuer(issuer: string, fetchJson: FetchJson = defaultFetchJson, now = Date.now): TrustedIssuer {
+  let keys = new Map<string, CryptoKey>()
+  let lastFetchAt = -Infinity
+  let refreshing: Promise<void> | null = null
+
+  // Requests that arrive during a fetch wait for it rather than being refused.
+  function refreshKeys(): Promise<void> {
+    if (refreshing) return refreshing
+    if (now() - lastFetchAt < REFETCH_COOLDOWN_MS) return Promise.resolve()
+    lastFetchAt = now()
+    refreshing = fetchKeys().finally(() => (refreshing = null))
+    return refreshing
+  }
+
+  async function fetchKeys() {
     const discovery = (await fetchJson(`${issuer}/.well-known/openid-configuration`)) as { jwks_uri?: unknown; issuer?: unknown }
     if (typeof discovery?.jwks_uri !== 'string') throw new Error(`${issuer} has no jwks_uri in its discovery document`)
     const jwks = (await fetchJson(discovery.jwks_uri)) as { keys?: Array<JsonWebKey & { kid?: string }> }

@@ -42,6 +42,18 @@ export function controlRoutes(): Route[] {
   ]
 }
 
+// The control API has no credentials, so a web page must not reach it through the browser of the
+// person running the Console: the Host must be the Console's own or a loopback name (DNS rebinding),
+// and a browser's Origin, if sent, must be the Console itself (cross-site posts).
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
+
+export function isLocalControlRequest(app: App, req: Request, url: URL): boolean {
+  const ownHost = app.options.host.includes(':') ? `[${app.options.host}]` : app.options.host
+  if (!LOOPBACK_HOSTS.has(url.hostname) && url.hostname !== ownHost) return false
+  const origin = req.headers.get('origin')
+  return origin === null || origin === url.origin
+}
+
 async function createUserWithWorkspaces(app: App, body: Body) {
   const email = requireEmail(body)
   if (findUserByEmail(app.db, email)) throw badRequest(`A user with email ${email} already exists.`)

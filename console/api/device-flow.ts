@@ -1,7 +1,7 @@
 // RFC 8628 device authorization at WorkOS's paths, and the token endpoint's two grants.
 import { CLI_CLIENT_ID, KNOWN_CLIENTS, type App } from '../app.ts'
 import { ApiError, json, optionalString, readBody, requireString, type Body } from '../lib/http.ts'
-import { findByDeviceCode, issueDeviceCode, recordPoll, spend, type DeviceCode } from '../store/device-codes.ts'
+import { findByDeviceCode, issueDeviceCode, recordPoll, spend, type DeviceCode, type IssueInput } from '../store/device-codes.ts'
 import { createSession, findSession } from '../store/sessions.ts'
 import { findUserById } from '../store/users.ts'
 import type { RequestContext } from '../router.ts'
@@ -15,23 +15,34 @@ const POLL_GRACE_MS = 250
 export async function authorizeDevice({ app, req, ip }: RequestContext): Promise<Response> {
   const body = await readBody(req)
   const clientId = requireKnownClient(body)
+  const login = startDeviceLogin(app, ip, { clientId, legacy: false, scope: optionalString(body, 'scope') })
+  return json({
+    device_code: login.deviceCode,
+    user_code: login.userCode,
+    verification_uri: login.verificationUri,
+    verification_uri_complete: login.verificationUriComplete,
+    expires_in: login.expiresIn,
+    interval: login.interval,
+  }, 200, NO_STORE)
+}
+
+/** Issues a device code of either flow (this one or the legacy §6) with the Console's lifetime and interval. */
+export function startDeviceLogin(app: App, ip: string, input: Pick<IssueInput, 'clientId' | 'legacy' | 'scope' | 'clientName'>) {
   const { deviceCode, code } = issueDeviceCode(app.db, {
-    clientId,
-    legacy: false,
-    scope: optionalString(body, 'scope'),
+    ...input,
     clientIp: ip,
     now: app.now(),
     ttlMs: app.options.deviceTtlSeconds * 1000,
     intervalMs: app.options.intervalSeconds * 1000,
   })
-  return json({
-    device_code: deviceCode,
-    user_code: code.userCode,
-    verification_uri: `${app.url}/device`,
-    verification_uri_complete: `${app.url}/device?user_code=${code.userCode}`,
-    expires_in: app.options.deviceTtlSeconds,
+  return {
+    deviceCode,
+    userCode: code.userCode,
+    verificationUri: `${app.url}/device`,
+    verificationUriComplete: `${app.url}/device?user_code=${code.userCode}`,
+    expiresIn: app.options.deviceTtlSeconds,
     interval: app.options.intervalSeconds,
-  }, 200, NO_STORE)
+  }
 }
 
 export async function authenticate(ctx: RequestContext): Promise<Response> {

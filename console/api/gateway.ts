@@ -2,7 +2,7 @@
 // body hash; a nonce works once) whose cost is deducted from the workspace.
 import { createHmac } from 'node:crypto'
 import type { App } from '../app.ts'
-import { ApiError, badRequest, json, readLimitedText } from '../lib/http.ts'
+import { ApiError, badRequest, json, parseJsonObject, readLimitedText } from '../lib/http.ts'
 import { newId, safeEqual, sha256Hex } from '../lib/ids.ts'
 import { dollars, isBillingReady, setBilling, workspaceRef, findWorkspaceById, type Workspace } from '../store/workspaces.ts'
 import type { RequestContext } from '../router.ts'
@@ -31,9 +31,6 @@ export async function messages({ app, req }: RequestContext): Promise<Response> 
   const raw = await readLimitedText(req)
   const model = modelOf(raw)
   verifySignature(app, req, workspace, model, raw)
-  if (!isBillingReady(workspace)) {
-    throw new ApiError(402, 'insufficient_credits', `Workspace ${workspace.slug} needs a payment method and credits: ${app.url}/${workspace.slug}/settings/billing`)
-  }
   charge(app, workspace, caller, model)
   return json({
     id: newId('msg_'),
@@ -53,13 +50,7 @@ function workspaceOfRequest(app: App, req: Request, caller: Caller): Workspace {
 }
 
 function modelOf(raw: string): string {
-  let body: unknown
-  try {
-    body = JSON.parse(raw)
-  } catch {
-    throw badRequest('The body is not valid JSON.')
-  }
-  const model = (body as { model?: unknown } | null)?.model
+  const model = parseJsonObject(raw).model
   if (typeof model !== 'string' || model === '') throw badRequest('model is required.')
   return model
 }
@@ -86,9 +77,14 @@ function rememberNonce(app: App, nonce: string, nowSeconds: number) {
   if (inserted.changes === 0) throw invalidSignature('This nonce was already used (a replayed request).')
 }
 
+// Checks the balance as it is now, not as it was before the body arrived: requests sent together
+// can't overdraw the workspace.
 function charge(app: App, workspace: Workspace, caller: Caller, model: string) {
   app.db.transaction(() => {
     const current = findWorkspaceById(app.db, workspace.id)!
+    if (!isBillingReady(current)) {
+      throw new ApiError(402, 'insufficient_credits', `Workspace ${workspace.slug} needs a payment method and credits: ${app.url}/${workspace.slug}/settings/billing`)
+    }
     let balance = current.balanceCents - COST_CENTS
     if (current.autoReload && current.hasPaymentMethod && balance < AUTO_RELOAD_BELOW_CENTS) balance += AUTO_RELOAD_AMOUNT_CENTS
     setBilling(app.db, workspace.id, { balanceCents: balance })

@@ -2,31 +2,20 @@
 import { LEGACY_CLIENT_ID } from '../app.ts'
 import { json, optionalString, readBody, requireString } from '../lib/http.ts'
 import { createApiKey } from '../store/api-keys.ts'
-import { findByDeviceCode, issueDeviceCode, spend } from '../store/device-codes.ts'
+import { findByDeviceCode, spend } from '../store/device-codes.ts'
 import { findUserById, publicUser } from '../store/users.ts'
 import { dollars, findWorkspaceById, workspaceRef } from '../store/workspaces.ts'
 import type { RequestContext } from '../router.ts'
 import { NO_STORE } from './tokens.ts'
+import { startDeviceLogin } from './device-flow.ts'
+
+// The name becomes the API key's name and is shown on the confirm page: as long as a key name may be.
+const MAX_CLIENT_NAME = 80
 
 export async function legacyDeviceCode({ app, req, ip }: RequestContext): Promise<Response> {
   const body = await readBody(req, { formAllowed: false })
-  const { deviceCode, code } = issueDeviceCode(app.db, {
-    clientId: LEGACY_CLIENT_ID,
-    legacy: true,
-    clientName: optionalString(body, 'clientName'),
-    clientIp: ip,
-    now: app.now(),
-    ttlMs: app.options.deviceTtlSeconds * 1000,
-    intervalMs: app.options.intervalSeconds * 1000,
-  })
-  return json({
-    deviceCode,
-    userCode: code.userCode,
-    verificationUri: `${app.url}/device`,
-    verificationUriComplete: `${app.url}/device?user_code=${code.userCode}`,
-    expiresIn: app.options.deviceTtlSeconds,
-    interval: app.options.intervalSeconds,
-  }, 200, NO_STORE)
+  const login = startDeviceLogin(app, ip, { clientId: LEGACY_CLIENT_ID, legacy: true, clientName: optionalString(body, 'clientName')?.slice(0, MAX_CLIENT_NAME) })
+  return json(login, 200, NO_STORE)
 }
 
 export async function legacyDeviceToken({ app, req }: RequestContext): Promise<Response> {

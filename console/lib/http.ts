@@ -63,7 +63,7 @@ function tooLarge() {
   return new ApiError(413, 'request_too_large', `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`)
 }
 
-function parseJsonObject(text: string): Body {
+export function parseJsonObject(text: string): Body {
   let value: unknown
   try {
     value = JSON.parse(text)

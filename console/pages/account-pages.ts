@@ -1,13 +1,17 @@
 // Sign in, sign up (with a first workspace), sign out, the workspace list and new workspaces.
-import { checkPassword, createUser, findUserByEmail, hashPassword, isPlausibleEmail } from '../store/users.ts'
+import { checkPassword, createUser, findUserByEmail, hashPassword, isPlausibleEmail, normalizeEmail } from '../store/users.ts'
+import { minutesToWait } from '../throttle.ts'
 import { createWorkspace, dollars, workspacesOfUser } from '../store/workspaces.ts'
 import type { RequestContext } from '../router.ts'
 import { safeNext, signIn, signOut } from './browser-session.ts'
 import { csrfField, errorBox, html, redirect } from './html.ts'
-import { fieldOf, readForm, render, requireUser, withBrowser, type PageRequest } from './page-kit.ts'
+import { fieldOf, readForm, render, signedInRequest, withBrowser, type PageRequest } from './page-kit.ts'
 
 const MIN_PASSWORD = 8
 const MAX_NAME = 80
+// Failed sign-ins allowed per 15 minutes, per email and per IP address, before a wait.
+const LOGIN_FAILURES_PER_EMAIL = 5
+const LOGIN_FAILURES_PER_IP = 20
 
 export function showLogin(ctx: RequestContext): Response {
   const pr = withBrowser(ctx)
@@ -19,12 +23,23 @@ export async function submitLogin(ctx: RequestContext): Promise<Response> {
   const read = await readForm(pr)
   if ('rejected' in read) return read.rejected
   const email = fieldOf(read.form, 'email')
+  const rules = [
+    { key: `login-email:${normalizeEmail(email)}`, max: LOGIN_FAILURES_PER_EMAIL },
+    { key: `login-ip:${pr.ip}`, max: LOGIN_FAILURES_PER_IP },
+  ]
+  const waitMs = pr.app.throttle.attempt(rules)
+  if (waitMs > 0) {
+    const response = loginForm(pr, { email, error: `Too many failed sign-ins. Try again in ${minutesToWait(waitMs)}.` }, 429)
+    response.headers.set('retry-after', String(Math.ceil(waitMs / 1000)))
+    return response
+  }
   const user = email ? findUserByEmail(pr.app.db, email) : null
   const password = typeof read.form.password === 'string' ? read.form.password : ''
   if (!(await checkPassword(user, password)) || !user) {
     return loginForm(pr, { email, error: 'Wrong email or password.' }, 401)
   }
-  return redirect(safeNext(nextOf(pr)), { 'set-cookie': signIn(pr.app, user.id) })
+  pr.app.throttle.succeeded(rules)
+  return redirect(safeNext(nextOf(pr)), { 'set-cookie': signIn(pr.app, pr.req, user.id) })
 }
 
 export function showSignup(ctx: RequestContext): Response {
@@ -44,7 +59,7 @@ export async function submitSignup(ctx: RequestContext): Promise<Response> {
   const { app } = pr
   const user = createUser(app.db, email, await hashPassword(password), app.now())
   createWorkspace(app.db, user.id, { name: workspaceName }, app.now())
-  return redirect(safeNext(nextOf(pr)), { 'set-cookie': signIn(app, user.id) })
+  return redirect(safeNext(nextOf(pr)), { 'set-cookie': signIn(app, pr.req, user.id) })
 }
 
 export async function submitLogout(ctx: RequestContext): Promise<Response> {
@@ -54,11 +69,11 @@ export async function submitLogout(ctx: RequestContext): Promise<Response> {
   return redirect('/login', { 'set-cookie': signOut(pr.app, pr.req) })
 }
 
-export function showHome(ctx: RequestContext): Response {
-  const pr = withBrowser(ctx)
-  const signedIn = requireUser(pr)
-  if ('redirect' in signedIn) return signedIn.redirect
-  const workspaces = workspacesOfUser(pr.app.db, signedIn.user.id)
+export async function showHome(ctx: RequestContext): Promise<Response> {
+  const signedIn = await signedInRequest(ctx, { posted: false })
+  if (signedIn instanceof Response) return signedIn
+  const { pr, user } = signedIn
+  const workspaces = workspacesOfUser(pr.app.db, user.id)
   const rows = workspaces.map(
     (w) => html`<tr><td>${w.name} <small>(${w.slug})</small></td><td>$${dollars(w.balanceCents).toFixed(2)}</td>
       <td><a href="/${w.slug}/settings/billing">Billing</a> · <a href="/${w.slug}/settings/usage">Usage</a> · <a href="/${w.slug}/settings/api-keys">API keys</a></td></tr>`,
@@ -69,22 +84,18 @@ export function showHome(ctx: RequestContext): Response {
   return render(pr, 'Workspaces', body)
 }
 
-export function showNewWorkspace(ctx: RequestContext): Response {
-  const pr = withBrowser(ctx)
-  const signedIn = requireUser(pr)
-  if ('redirect' in signedIn) return signedIn.redirect
-  return newWorkspaceForm(pr, '')
+export async function showNewWorkspace(ctx: RequestContext): Promise<Response> {
+  const signedIn = await signedInRequest(ctx, { posted: false })
+  return signedIn instanceof Response ? signedIn : newWorkspaceForm(signedIn.pr, '')
 }
 
 export async function submitNewWorkspace(ctx: RequestContext): Promise<Response> {
-  const pr = withBrowser(ctx)
-  const read = await readForm(pr)
-  if ('rejected' in read) return read.rejected
-  const signedIn = requireUser(pr)
-  if ('redirect' in signedIn) return signedIn.redirect
-  const name = fieldOf(read.form, 'name')
+  const signedIn = await signedInRequest(ctx, { posted: true })
+  if (signedIn instanceof Response) return signedIn
+  const { pr, user, form } = signedIn
+  const name = fieldOf(form, 'name')
   if (!name || name.length > MAX_NAME) return newWorkspaceForm(pr, name, `Give the workspace a name (up to ${MAX_NAME} characters).`, 400)
-  const workspace = createWorkspace(pr.app.db, signedIn.user.id, { name }, pr.app.now())
+  const workspace = createWorkspace(pr.app.db, user.id, { name }, pr.app.now())
   return redirect(`/${workspace.slug}/settings/billing`)
 }
 

@@ -35,27 +35,33 @@ export function identifyBrowser(app: App, req: Request): Browser {
   const existing = cookies.get(CSRF_COOKIE)
   if (existing) return { user: null, csrf: csrfFor(app, existing), setCookies: [] }
   const fresh = randomToken('', 24)
-  return { user: null, csrf: csrfFor(app, fresh), setCookies: [cookie(CSRF_COOKIE, fresh)] }
+  return { user: null, csrf: csrfFor(app, fresh), setCookies: [cookie(req, CSRF_COOKIE, fresh)] }
 }
 
-/** True when the posted `csrf` field matches the cookie this browser sent. */
-export function checkCsrf(app: App, req: Request, posted: unknown): boolean {
-  if (typeof posted !== 'string' || posted === '') return false
-  const cookies = readCookies(req)
-  const candidates = [cookies.get(SESSION_COOKIE), cookies.get(CSRF_COOKIE)].filter((v): v is string => !!v)
-  return candidates.some((binding) => safeEqual(csrfFor(app, binding), posted))
+/**
+ * True when the posted `csrf` field is this browser's token: bound to its live session once signed
+ * in (a planted `pc_csrf` cookie then proves nothing), else to its `pc_csrf` cookie.
+ */
+export function checkCsrf(browser: Browser, posted: unknown): boolean {
+  return typeof posted === 'string' && safeEqual(browser.csrf, posted)
 }
 
-export function signIn(app: App, userId: string): string[] {
+/** A fresh session token (never one the browser brought: no fixation); the browser's old session ends. */
+export function signIn(app: App, req: Request, userId: string): string[] {
+  endBrowserSession(app, req)
   const token = randomToken('', 32)
   app.db.query('INSERT INTO browser_sessions (id_hash, user_id, created_at) VALUES (?, ?, ?)').run(sha256Hex(token), userId, app.now())
-  return [cookie(SESSION_COOKIE, token)]
+  return [cookie(req, SESSION_COOKIE, token)]
 }
 
 export function signOut(app: App, req: Request): string[] {
+  endBrowserSession(app, req)
+  return [`${cookie(req, SESSION_COOKIE, '')}; Max-Age=0`]
+}
+
+function endBrowserSession(app: App, req: Request) {
   const token = readCookies(req).get(SESSION_COOKIE)
   if (token) app.db.query('DELETE FROM browser_sessions WHERE id_hash = ?').run(sha256Hex(token))
-  return [`${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`]
 }
 
 function userOfBrowserSession(app: App, token: string): User | null {
@@ -70,12 +76,16 @@ function csrfFor(app: App, binding: string): string {
   return createHmac('sha256', app.csrfSecret).update(`csrf:${binding}`).digest('base64url')
 }
 
-function cookie(name: string, value: string): string {
-  return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax`
+// Secure when the browser reached us over https (directly, or through a proxy that says so).
+function cookie(req: Request, name: string, value: string): string {
+  const https = new URL(req.url).protocol === 'https:' || req.headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() === 'https'
+  return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax${https ? '; Secure' : ''}`
 }
 
-/** Only same-site paths may be a `next` target (no open redirects). */
+/**
+ * Only a path on this site may be a `next` target (no open redirects): `/…` but not `//host` or
+ * `/\host`, and only visible ASCII, since browsers drop tabs and newlines (`/<TAB>/host` is `//host`).
+ */
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/'
-  return next
+  return next && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : '/'
 }

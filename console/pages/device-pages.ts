@@ -6,9 +6,13 @@ import { findByUserCode, isUsable, type DeviceCode } from '../store/device-codes
 import { workspacesOfUser } from '../store/workspaces.ts'
 import type { RequestContext } from '../router.ts'
 import { csrfField, errorBox, html, redirect } from './html.ts'
-import { fieldOf, readForm, render, requireUser, withBrowser, type PageRequest } from './page-kit.ts'
+import { fieldOf, readForm, render, signedInRequest, withBrowser, type PageRequest, type SignedIn } from './page-kit.ts'
+import { minutesToWait } from '../throttle.ts'
 
 const BAD_CODE = 'That code is not valid or has expired. Check the code shown in your terminal, or start the login again.'
+// RFC 8628 §5.1: wrong codes allowed per 15 minutes, per browser and per IP address, before a wait.
+const CODE_FAILURES_PER_BROWSER = 5
+const CODE_FAILURES_PER_IP = 50
 
 export function showDeviceForm(ctx: RequestContext): Response {
   const pr = withBrowser(ctx)
@@ -20,39 +24,37 @@ export async function submitDeviceForm(ctx: RequestContext): Promise<Response> {
   const read = await readForm(pr)
   if ('rejected' in read) return read.rejected
   const entered = fieldOf(read.form, 'user_code')
-  const code = usableCode(pr, entered)
-  if (!code) return codeForm(pr, entered, BAD_CODE, 400)
-  return redirect(`/device/confirm?user_code=${code.userCode}`)
+  const found = lookupCode(pr, entered)
+  if ('error' in found) return codeForm(pr, entered, found)
+  return redirect(`/device/confirm?user_code=${found.code.userCode}`)
 }
 
-export function showConfirm(ctx: RequestContext): Response {
-  const pr = withBrowser(ctx)
-  const signedIn = requireUser(pr)
-  if ('redirect' in signedIn) return signedIn.redirect
-  const entered = pr.url.searchParams.get('user_code') ?? ''
-  const code = usableCode(pr, entered)
-  if (!code) return codeForm(pr, entered, BAD_CODE, 400)
-  return confirmPage(pr, code)
+export async function showConfirm(ctx: RequestContext): Promise<Response> {
+  const signedIn = await signedInRequest(ctx, { posted: false })
+  if (signedIn instanceof Response) return signedIn
+  const entered = signedIn.pr.url.searchParams.get('user_code') ?? ''
+  const found = lookupCode(signedIn.pr, entered)
+  return 'error' in found ? codeForm(signedIn.pr, entered, found) : confirmPage(signedIn, found.code)
 }
 
 export async function submitConfirm(ctx: RequestContext): Promise<Response> {
-  const pr = withBrowser(ctx)
-  const read = await readForm(pr)
-  if ('rejected' in read) return read.rejected
-  const signedIn = requireUser(pr)
-  if ('redirect' in signedIn) return signedIn.redirect
-  const code = usableCode(pr, fieldOf(read.form, 'user_code'))
-  if (!code) return codeForm(pr, fieldOf(read.form, 'user_code'), BAD_CODE, 400)
-  const action = fieldOf(read.form, 'action')
+  const signedIn = await signedInRequest(ctx, { posted: true })
+  if (signedIn instanceof Response) return signedIn
+  const { pr, user, form } = signedIn
+  const entered = fieldOf(form, 'user_code')
+  const found = lookupCode(pr, entered)
+  if ('error' in found) return codeForm(pr, entered, found)
+  const { code } = found
+  const action = fieldOf(form, 'action')
   if (action === 'deny') {
     denyCode(pr.app, code)
     return redirect('/device/done?result=denied')
   }
-  if (action !== 'approve') return confirmPage(pr, code, 'Choose Approve or Deny.', 400)
+  if (action !== 'approve') return confirmPage(signedIn, code, 'Choose Approve or Deny.', 400)
   try {
-    approveCode(pr.app, code, signedIn.user, fieldOf(read.form, 'workspace') || undefined)
+    approveCode(pr.app, code, user, fieldOf(form, 'workspace') || undefined)
   } catch (error) {
-    if (error instanceof ApiError) return confirmPage(pr, code, error.description, 400)
+    if (error instanceof ApiError) return confirmPage(signedIn, code, error.description, 400)
     throw error
   }
   return redirect('/device/done?result=approved')
@@ -67,13 +69,24 @@ export function showDone(ctx: RequestContext): Response {
   return render(pr, denied ? 'Request denied' : 'Device connected', body)
 }
 
-function usableCode(pr: PageRequest, entered: string): DeviceCode | null {
+type Problem = { error: string; status: number }
+
+/** The pending code the person typed; each wrong entry counts against the brute-force limit. */
+function lookupCode(pr: PageRequest, entered: string): { code: DeviceCode } | Problem {
+  const rules = [
+    { key: `code-browser:${pr.browser.csrf}`, max: CODE_FAILURES_PER_BROWSER },
+    { key: `code-ip:${pr.ip}`, max: CODE_FAILURES_PER_IP },
+  ]
+  const waitMs = pr.app.throttle.attempt(rules)
+  if (waitMs > 0) return { error: `Too many wrong codes. Try again in ${minutesToWait(waitMs)}.`, status: 429 }
   const userCode = normalizeUserCode(entered)
   const code = userCode ? findByUserCode(pr.app.db, userCode) : null
-  return isUsable(code, pr.app.now()) ? code : null
+  if (!isUsable(code, pr.app.now())) return { error: BAD_CODE, status: 400 }
+  pr.app.throttle.succeeded(rules)
+  return { code }
 }
 
-function codeForm(pr: PageRequest, prefill: string, error?: string, status = 200): Response {
+function codeForm(pr: PageRequest, prefill: string, { error, status }: Partial<Problem> = {}): Response {
   const body = html`<div class="card"><h1>Connect a device</h1>
   <p>Enter the code shown in your terminal.</p>${errorBox(error)}
   <form method="post" action="/device">${csrfField(pr.browser.csrf)}
@@ -81,11 +94,10 @@ function codeForm(pr: PageRequest, prefill: string, error?: string, status = 200
     <input id="user_code" name="user_code" value="${prefill}" placeholder="XXXX-XXXX" autocomplete="off" autocapitalize="characters" required autofocus>
     <button type="submit">Continue</button>
   </form></div>`
-  return render(pr, 'Connect a device', body, status)
+  return render(pr, 'Connect a device', body, status ?? 200)
 }
 
-function confirmPage(pr: PageRequest, code: DeviceCode, error?: string, status = 200): Response {
-  const user = pr.browser.user!
+function confirmPage({ pr, user }: SignedIn, code: DeviceCode, error?: string, status = 200): Response {
   const issued = new Date(code.createdAt)
   const minutesAgo = Math.max(0, Math.round((pr.app.now() - code.createdAt) / 60000))
   const client = code.legacy ? code.clientName ?? 'Apex CLI (legacy login)' : code.clientId === 'client_pensar_cli' ? 'Pensar CLI' : code.clientId

@@ -22,7 +22,7 @@ export function render(pr: PageRequest, title: string, body: Html, status = 200)
 /** Reads a posted form; a missing or wrong CSRF token answers 403 instead. */
 export async function readForm(pr: PageRequest): Promise<{ form: Body } | { rejected: Response }> {
   const form = await readBody(pr.req)
-  if (checkCsrf(pr.app, pr.req, form.csrf)) return { form }
+  if (checkCsrf(pr.browser, form.csrf)) return { form }
   const body = html`<div class="card"><h1>Form expired</h1>
     <p class="error" role="alert">This form could not be verified (missing or invalid CSRF token). Nothing was changed.</p>
     <p>Go back, reload the page and try again.</p></div>`
@@ -39,6 +39,25 @@ export function requireUser(pr: PageRequest): { user: User } | { redirect: Respo
   if (pr.browser.user) return { user: pr.browser.user }
   const next = pr.req.method === 'GET' ? pr.url.pathname + pr.url.search : '/'
   return { redirect: redirect(`/login?next=${encodeURIComponent(next)}`) }
+}
+
+export type SignedIn = { pr: PageRequest; user: User; form: Body }
+
+/**
+ * A signed-in person's request, with its form read and CSRF-checked when `posted`; or the response
+ * to send instead (the 403 page, or the redirect to sign-in).
+ */
+export async function signedInRequest(ctx: RequestContext, { posted }: { posted: boolean }): Promise<SignedIn | Response> {
+  const pr = withBrowser(ctx)
+  let form: Body = {}
+  if (posted) {
+    const read = await readForm(pr)
+    if ('rejected' in read) return read.rejected
+    form = read.form
+  }
+  const signedIn = requireUser(pr)
+  if ('redirect' in signedIn) return signedIn.redirect
+  return { pr, user: signedIn.user, form }
 }
 
 export function notFoundPage(pr: PageRequest): Response {

@@ -1,10 +1,9 @@
 // Per-workspace settings: billing (test payment method, credits, auto-reload), usage, API keys.
 import { apiKeysOfWorkspace, createApiKey, findApiKeyById, revokeApiKey } from '../store/api-keys.ts'
 import { dollars, findWorkspaceBySlug, isMember, setBilling, toCents, type Workspace } from '../store/workspaces.ts'
-import type { User } from '../store/users.ts'
 import type { RequestContext } from '../router.ts'
 import { csrfField, errorBox, html, noticeBox, redirect, type Html } from './html.ts'
-import { fieldOf, notFoundPage, readForm, render, requireUser, withBrowser, type PageRequest } from './page-kit.ts'
+import { fieldOf, notFoundPage, render, signedInRequest, type SignedIn } from './page-kit.ts'
 
 const MAX_PURCHASE = 10_000
 const NOTICES: Record<string, string> = {
@@ -15,22 +14,16 @@ const NOTICES: Record<string, string> = {
   revoked: 'API key revoked.',
 }
 
-type Member = { pr: PageRequest; user: User; workspace: Workspace }
+type Member = SignedIn & { workspace: Workspace }
 
-/** Resolves the signed-in member and workspace, or the response to send instead (sign-in, 404, 403). */
-async function member(ctx: RequestContext, posted: boolean): Promise<Member & { form: Record<string, unknown> } | Response> {
-  const pr = withBrowser(ctx)
-  let form: Record<string, unknown> = {}
-  if (posted) {
-    const read = await readForm(pr)
-    if ('rejected' in read) return read.rejected
-    form = read.form
-  }
-  const signedIn = requireUser(pr)
-  if ('redirect' in signedIn) return signedIn.redirect
+/** Resolves the signed-in member and workspace, or the response to send instead (sign-in, 403, 404). */
+async function member(ctx: RequestContext, posted: boolean): Promise<Member | Response> {
+  const signedIn = await signedInRequest(ctx, { posted })
+  if (signedIn instanceof Response) return signedIn
+  const { pr, user } = signedIn
   const workspace = findWorkspaceBySlug(pr.app.db, ctx.params.slug!)
-  if (!workspace || !isMember(pr.app.db, signedIn.user.id, workspace.id)) return notFoundPage(pr)
-  return { pr, user: signedIn.user, workspace, form }
+  if (!workspace || !isMember(pr.app.db, user.id, workspace.id)) return notFoundPage(pr)
+  return { ...signedIn, workspace }
 }
 
 export async function showBilling(ctx: RequestContext): Promise<Response> {

@@ -49,7 +49,8 @@ export async function rejectUnknownFlags(resolved: ResolvedCommand): Promise<voi
   }
 }
 
-function firstPositional(args: string[], defs: ArgsDef): number {
+/** Index of the first word that is not a flag or a flag's value (-1 when none, or after `--`). */
+export function firstPositional(args: string[], defs: ArgsDef): number {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!
     if (arg === '--') return -1

@@ -3,6 +3,7 @@
 // (GET /auth/validate), then stored 0600 with its workspace.
 import { apiUrlFor, type Context } from '../context'
 import { UsageError } from '../lib/errors'
+import { withRefreshLock } from '../lib/refresh-lock'
 import { formatMoney } from '../ui/ui'
 import { validateApiKey } from './api-key-validate'
 import { checkApiKeyShape } from './refresh-credentials'
@@ -17,10 +18,13 @@ export async function loginWithApiKey(ctx: Context, input: KeyInput): Promise<vo
   const apiKey = await readKey(input)
   const apiUrl = apiUrlFor(ctx)
   const info = await validateApiKey(ctx, apiUrl, apiKey, { from: 'the API key read from stdin' })
-  ctx.store.saveSession({
-    config: { apiUrl, authType: 'api-key', user: info.user, workspace: info.workspace, lastWorkspaceId: info.workspace.id, gatewayUrl: info.gatewayUrl },
-    auth: { authType: 'api-key', apiKey, signingKey: info.signingKey },
-  })
+  // Under the lock, as every writer of credentials: a refresh in another process must not write its tokens over the key.
+  await withRefreshLock(ctx, () =>
+    ctx.store.saveSession({
+      config: { apiUrl, authType: 'api-key', user: info.user, workspace: info.workspace, lastWorkspaceId: info.workspace.id, gatewayUrl: info.gatewayUrl },
+      auth: { authType: 'api-key', apiKey, signingKey: info.signingKey },
+    }),
+  )
   const balance = info.billing ? `, balance ${formatMoney(info.billing.balance)}` : ''
   ctx.ui.success(`Logged in with an API key. Apex will use workspace ${info.workspace.name} (${info.workspace.slug})${balance}.`)
   if (info.billing && !info.billing.ready) ctx.ui.warn(`Billing isn't set up for ${info.workspace.name}: finish it under Settings > Billing in Pensar Console.`)

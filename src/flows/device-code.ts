@@ -19,37 +19,33 @@ export interface DeviceCode {
   receivedAt: number
 }
 
+// RFC 8628 names the fields in snake_case; the legacy route in camelCase. Same meaning.
+const FIELDS = {
+  oauth: { deviceCode: 'device_code', userCode: 'user_code', verificationUri: 'verification_uri', verificationUriComplete: 'verification_uri_complete', expiresIn: 'expires_in' },
+  legacy: { deviceCode: 'deviceCode', userCode: 'userCode', verificationUri: 'verificationUri', verificationUriComplete: 'verificationUriComplete', expiresIn: 'expiresIn' },
+} as const
+
 export async function requestDeviceCode(ctx: Context, endpoints: Endpoints): Promise<DeviceCode> {
-  const what = 'the device code'
   // Asking again is harmless (a new code), so a dropped connection gets one retry.
-  if (endpoints.kind === 'oauth') {
-    const body = asObject(
-      await ctx.http.postForm<unknown>(endpoints.deviceAuthorizationEndpoint, { client_id: endpoints.clientId, scope: DEVICE_SCOPE }, { retries: 1 }),
-      what,
-    )
-    return checked(ctx, {
-      deviceCode: str(body, 'device_code', what),
-      userCode: str(body, 'user_code', what),
-      verificationUri: str(body, 'verification_uri', what),
-      verificationUriComplete: optStr(body, 'verification_uri_complete'),
-      expiresInSec: optNum(body, 'expires_in') ?? 600,
-      intervalSec: optNum(body, 'interval') ?? DEFAULT_INTERVAL_SEC,
-      receivedAt: ctx.clock.now(),
-    })
-  }
-  const body = asObject(await ctx.http.postJson<unknown>(endpoints.deviceCodeUrl, { clientName: 'pensar CLI' }, { retries: 1 }), what)
-  return checked(ctx, {
-    deviceCode: str(body, 'deviceCode', what),
-    userCode: str(body, 'userCode', what),
-    verificationUri: str(body, 'verificationUri', what),
-    verificationUriComplete: optStr(body, 'verificationUriComplete'),
-    expiresInSec: optNum(body, 'expiresIn') ?? 600,
-    intervalSec: optNum(body, 'interval') ?? DEFAULT_INTERVAL_SEC,
-    receivedAt: ctx.clock.now(),
-  })
+  const answer =
+    endpoints.kind === 'oauth'
+      ? await ctx.http.postForm<unknown>(endpoints.deviceAuthorizationEndpoint, { client_id: endpoints.clientId, scope: DEVICE_SCOPE }, { retries: 1 })
+      : await ctx.http.postJson<unknown>(endpoints.deviceCodeUrl, { clientName: 'pensar CLI' }, { retries: 1 })
+  return parseDeviceCode(ctx, answer, FIELDS[endpoints.kind])
 }
 
-function checked(ctx: Context, code: DeviceCode): DeviceCode {
+function parseDeviceCode(ctx: Context, answer: unknown, names: (typeof FIELDS)[keyof typeof FIELDS]): DeviceCode {
+  const what = 'the device code'
+  const body = asObject(answer, what)
+  const code: DeviceCode = {
+    deviceCode: str(body, names.deviceCode, what),
+    userCode: str(body, names.userCode, what),
+    verificationUri: str(body, names.verificationUri, what),
+    verificationUriComplete: optStr(body, names.verificationUriComplete),
+    expiresInSec: optNum(body, names.expiresIn) ?? 600,
+    intervalSec: optNum(body, 'interval') ?? DEFAULT_INTERVAL_SEC,
+    receivedAt: ctx.clock.now(),
+  }
   // A hostile server must not get us to show or open javascript:, file: or plain remote http:.
   assertSafeUrl(code.verificationUri, 'verification address')
   if (code.verificationUriComplete) assertSafeUrl(code.verificationUriComplete, 'verification address')

@@ -2,7 +2,8 @@
 // API requests take, and is a custom CA bundle usable.
 import type { Context } from '../context'
 import { findOpener } from '../lib/browser'
-import { errorCode, type SystemProbes } from '../lib/system-probes'
+import { errorCode } from '../lib/errors'
+import type { SystemProbes } from '../lib/system-probes'
 import { ok, warn, fail, type CheckResult } from './doctor-check'
 import { proxyFor } from './doctor-proxy'
 

@@ -3,9 +3,10 @@
 // these read the raw text themselves.
 import { join } from 'node:path'
 import type { Context } from '../context'
-import { PensarError } from '../lib/errors'
+import { errorCode, PensarError } from '../lib/errors'
 import { LOCK_FILE_NAME, LOCK_STALE_AFTER_MS } from '../lib/refresh-lock'
-import { errorCode, type SystemProbes } from '../lib/system-probes'
+import { parseJsonObject } from '../lib/store'
+import type { SystemProbes } from '../lib/system-probes'
 import { formatDuration } from '../ui/ui'
 import { fail, ok, warn, type CheckResult } from './doctor-check'
 import { readCredentials } from './refresh-credentials'
@@ -48,7 +49,7 @@ export function checkStoredFiles(ctx: Context, probes: SystemProbes): { result: 
     try {
       const text = probes.readText(path)
       if (text === null) continue
-      const value = parseObject(text)
+      const value = parseJsonObject(text)
       if (value) parsed[name] = value
       else problems.push(`${path} is not valid JSON; the next pensar command moves it aside and you are logged out`)
     } catch (error) {
@@ -74,20 +75,11 @@ function authFieldProblem(ctx: Context): PensarError | null {
   }
 }
 
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text)
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
-  } catch {
-    return undefined
-  }
-}
-
 export function checkRefreshLock(ctx: Context, probes: SystemProbes): CheckResult {
   const path = join(ctx.env.home, LOCK_FILE_NAME)
   const text = probes.readText(path)
   if (text === null) return ok('refresh-lock', 'No refresh lock is held.')
-  const holder = (parseObject(text) ?? {}) as { pid?: unknown; host?: unknown; createdAt?: unknown }
+  const holder = (parseJsonObject(text) ?? {}) as { pid?: unknown; host?: unknown; createdAt?: unknown }
   const removeHint = `It is removed on the next refresh; to remove it now: rm ${path}`
   if (typeof holder.pid !== 'number' || typeof holder.host !== 'string' || typeof holder.createdAt !== 'number') {
     return warn('refresh-lock', `${path} is left over and unreadable.`, removeHint)

@@ -3,6 +3,7 @@
 // switch workspace and disconnect (D). Without a terminal, login simply runs again.
 import { apiUrlFor, type Context } from '../context'
 import { AuthError } from '../lib/errors'
+import { withRefreshLock } from '../lib/refresh-lock'
 import type { AuthFile, ConfigFile } from '../lib/store'
 import { warnAboutBilling } from './billing'
 import type { LoginOptions } from './login-options'
@@ -39,9 +40,14 @@ export async function switchWorkspace(ctx: Context, session: StoredSession, opts
   const selected = await confirmWorkspace(ctx, apiUrl, token, chosen.id)
   announceWorkspace(ctx, selected)
   await warnAboutBilling(ctx, selected, session.config.consoleUrl)
-  // Patch only what changed: the tokens on disk may have been rotated by the refresh above.
-  if (selected.signingKey) ctx.store.writeAuth({ signingKey: selected.signingKey })
-  ctx.store.writeConfig({ workspace: selected.workspace, lastWorkspaceId: selected.workspace.id, gatewayUrl: selected.gatewayUrl ?? session.config.gatewayUrl })
+  // Patch only what changed, under the lock and in one step: another process may be rotating
+  // the tokens, and the workspace must never be stored without its signing key.
+  await withRefreshLock(ctx, () =>
+    ctx.store.patchSession({
+      config: { workspace: selected.workspace, lastWorkspaceId: selected.workspace.id, gatewayUrl: selected.gatewayUrl ?? session.config.gatewayUrl },
+      auth: selected.signingKey ? { signingKey: selected.signingKey } : {},
+    }),
+  )
   announceLogin(ctx, apiUrl, { kind: 'oauth', user: session.config.user }, selected)
   return true
 }

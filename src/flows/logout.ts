@@ -2,10 +2,9 @@
 // device's refresh token at the Console (RFC 7009; other devices keep their sessions), then
 // forget tokens, API key, signing key and workspace, keeping unrelated settings. Offline, the
 // local credentials still go, and we say the server-side revocation did not happen.
-import { join } from 'node:path'
 import type { Context } from '../context'
 import { PensarError } from '../lib/errors'
-import { acquireRefreshLock, LOCK_FILE_NAME } from '../lib/refresh-lock'
+import { withRefreshLock } from '../lib/refresh-lock'
 import type { AuthFile } from '../lib/store'
 
 const REVOKE_TIMEOUT_MS = 5_000
@@ -24,8 +23,7 @@ export interface LogoutResult {
 
 export async function logout(ctx: Context, opts: LogoutOptions = {}): Promise<LogoutResult> {
   // Under the refresh lock: a refresh running in another process must not write tokens back.
-  const lock = await acquireRefreshLock({ path: join(ctx.env.home, LOCK_FILE_NAME) })
-  try {
+  return withRefreshLock(ctx, async () => {
     const auth = readAuthLeniently(ctx)
     const config = ctx.store.readConfig()
     if (!auth && !config?.authType && !config?.workspace) {
@@ -36,9 +34,7 @@ export async function logout(ctx: Context, opts: LogoutOptions = {}): Promise<Lo
     forgetCredentials(ctx)
     report(ctx, revocation, opts)
     return finish(ctx, { wasLoggedIn: true, revocation: revocation.outcome })
-  } finally {
-    lock.release()
-  }
+  })
 }
 
 /** A damaged auth.json must not stop a logout: whatever is readable is used, the file goes. */

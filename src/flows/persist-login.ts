@@ -1,9 +1,8 @@
 // Step 7: persist the new session, and end on the server the sessions this login replaces or
 // abandons (best effort: a revocation that fails never fails the login).
-import { join } from 'node:path'
 import type { Context } from '../context'
 import type { SelectedWorkspace } from '../lib/console-api'
-import { acquireRefreshLock, LOCK_FILE_NAME } from '../lib/refresh-lock'
+import { withRefreshLock } from '../lib/refresh-lock'
 import type { AuthFile } from '../lib/store'
 import type { Endpoints } from './discovery'
 import type { Grant } from './poll-token'
@@ -22,14 +21,11 @@ export interface NewLogin {
 /** Saves both files under the refresh lock (a refresh in another process must not write the old
  * session's rotated tokens over the new one). Returns the auth it replaced. */
 export async function persistLogin(ctx: Context, login: NewLogin): Promise<AuthFile | undefined> {
-  const lock = await acquireRefreshLock({ path: join(ctx.env.home, LOCK_FILE_NAME) })
-  try {
+  return withRefreshLock(ctx, () => {
     const previous = ctx.store.readAuth()
     ctx.store.saveSession({ config: configOf(login), auth: authOf(login) })
     return previous
-  } finally {
-    lock.release()
-  }
+  })
 }
 
 function configOf({ apiUrl, endpoints, grant, selected }: NewLogin) {

@@ -3,11 +3,10 @@
 // under a cross-process lock, re-reads auth.json once the lock is held (another process may
 // have refreshed already), and writes the rotated refresh token to disk before anything uses
 // the new access token. Only `invalid_grant` ends a session; network trouble never does.
-import { join } from 'node:path'
 import type { Context } from '../context'
 import { AuthError, PensarError } from '../lib/errors'
 import { HttpError } from '../lib/http'
-import { acquireRefreshLock, LOCK_FILE_NAME } from '../lib/refresh-lock'
+import { withRefreshLock } from '../lib/refresh-lock'
 import { InvalidGrantError, requestRefreshGrant, type RefreshedTokens } from './refresh-grant'
 import { notLoggedIn, readCredentials, type Credentials, type WorkosCredentials } from './refresh-credentials'
 import { expiresSoon, isExpired } from './refresh-expiry'
@@ -58,9 +57,8 @@ function refreshSession(ctx: Context, opts: RefreshRequest): Promise<ActiveCrede
   return started
 }
 
-async function refreshUnderLock(ctx: Context, opts: RefreshRequest): Promise<ActiveCredentials> {
-  const lock = await acquireRefreshLock({ path: join(ctx.env.home, LOCK_FILE_NAME) })
-  try {
+function refreshUnderLock(ctx: Context, opts: RefreshRequest): Promise<ActiveCredentials> {
+  return withRefreshLock(ctx, async () => {
     const creds = readCredentials(ctx) // again: another process may have refreshed or logged out
     if (creds.kind === 'none') throw notLoggedIn(creds)
     if (creds.kind === 'api-key') return active(creds)
@@ -80,14 +78,13 @@ async function refreshUnderLock(ctx: Context, opts: RefreshRequest): Promise<Act
       reservation.release()
     }
     if ('token' in tokens) return tokens
-    // `pensar login` does not take the lock: never write an old session over a new login.
+    // A login or logout may have rewritten auth.json while the lock was broken as stale: never
+    // write an old session over it.
     const replaced = replacedMeanwhile(ctx, creds.refreshToken)
     if (replaced) return replaced
     saveTokens(ctx, tokens)
     return { kind: 'workos', token: tokens.accessToken, source: 'file', signingKey: creds.signingKey }
-  } finally {
-    lock.release()
-  }
+  })
 }
 
 /** The refresh grant, and what each failure means. Returns credentials when a fallback applies. */

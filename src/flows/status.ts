@@ -6,6 +6,7 @@ import { apiUrlFor, type Context } from '../context'
 import { createAuthedClient } from '../lib/authed-client'
 import { asObject, optNum } from '../lib/console-api'
 import { AuthError, EXIT, PensarError, SilentError } from '../lib/errors'
+import { withRefreshLock } from '../lib/refresh-lock'
 import type { JsonEvent } from '../ui/ui'
 import { validateApiKey } from './api-key-validate'
 import { readCredentials, SESSION_EXPIRED_MESSAGE, SessionExpiredError, type Credentials } from './refresh-credentials'
@@ -108,8 +109,12 @@ async function resolveApiKeyWorkspace(ctx: Context, report: StatusReport, apiKey
   report.workspace = info.workspace
   report.user = info.user ?? report.user
   if (source !== 'file') return
-  ctx.store.writeConfig({ workspace: info.workspace, user: info.user, gatewayUrl: info.gatewayUrl, lastWorkspaceId: info.workspace.id })
-  if (info.signingKey) ctx.store.writeAuth({ signingKey: info.signingKey })
+  await withRefreshLock(ctx, () =>
+    ctx.store.patchSession({
+      config: { workspace: info.workspace, user: info.user, gatewayUrl: info.gatewayUrl, lastWorkspaceId: info.workspace.id },
+      auth: info.signingKey ? { signingKey: info.signingKey } : {},
+    }),
+  )
 }
 
 async function checkOnline(ctx: Context): Promise<NonNullable<StatusReport['online']>> {

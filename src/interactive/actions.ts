@@ -1,6 +1,7 @@
 // What the slash commands run: the very flows of `pensar login`, `pensar status` and
 // `pensar logout` (one implementation, two front ends), loaded on first use.
 import type { Context } from '../context'
+import { AuthError } from '../lib/errors'
 import type { InteractiveActions } from './repl'
 import { checkSessionAtStartup } from './session-check'
 
@@ -23,8 +24,10 @@ async function loginOrManage(ctx: Context): Promise<unknown> {
     try {
       return await connectedScreen(ctx, session)
     } catch (error) {
-      if (!(error instanceof SessionExpiredError)) throw error
-      ctx.ui.warn('Your Pensar Console session has expired; log in again.')
+      // Any session the Console no longer accepts: the device login, never "run /login" again.
+      if (!(error instanceof AuthError)) throw error
+      // An ended session is gone from disk; a rejected one the login flow checks again and names.
+      if (error instanceof SessionExpiredError) ctx.ui.warn('Your Pensar Console session has expired; log in again.')
     }
   }
   return (await import('../flows/login')).login(ctx, { openBrowser: true })

@@ -40,12 +40,6 @@ export function optStr(obj: Json, key: string): string | undefined {
   return typeof v === 'string' && v ? v : undefined
 }
 
-export function num(obj: Json, key: string, what: string): number {
-  const v = obj[key]
-  if (typeof v === 'number' && Number.isFinite(v)) return v
-  throw malformed(what, key)
-}
-
 export function optNum(obj: Json, key: string): number | undefined {
   const v = obj[key]
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined

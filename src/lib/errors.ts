@@ -55,11 +55,12 @@ export class SilentError extends PensarError {
   }
 }
 
-export function exitCodeOf(error: unknown): ExitCode {
-  return error instanceof PensarError ? error.exitCode : EXIT.error
-}
-
 /** Turns an AbortSignal's reason into a CancelledError (signals we abort carry one already). */
 export function cancelledFrom(signal: AbortSignal): PensarError {
   return signal.reason instanceof PensarError ? signal.reason : new CancelledError()
+}
+
+/** A Node system error's code (`ENOENT`, `EACCES`, …), if it has one. */
+export function errorCode(error: unknown): string | undefined {
+  return error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : undefined
 }

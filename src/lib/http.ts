@@ -2,7 +2,7 @@
 // the body (RFC 6749 §5.2), a fresh timeout signal per attempt (ofetch's own timeout+retry reuses
 // an aborted signal), our own retry loop for idempotent GETs, a redacted --debug request log, and
 // every response's `Date` header handed to listeners (server clock skew).
-import { createFetch, type $Fetch } from 'ofetch'
+import type { $Fetch } from 'ofetch'
 import type { Clock } from './clock'
 import { cancelledFrom, PensarError } from './errors'
 import type { Log } from './log'
@@ -62,7 +62,9 @@ export class HttpError extends PensarError {
 const DEFAULT_TIMEOUT_MS = 15_000
 
 export function createHttp(deps: { fetch: FetchFn; clock: Clock; log: Log; signal?: AbortSignal }): Http {
-  const $fetch: $Fetch = createFetch({ fetch: deps.fetch as typeof globalThis.fetch })
+  // Loaded on the first request: `--version`, `--help` and `status --offline` never need it.
+  let $fetch: Promise<$Fetch> | undefined
+  const loadFetch = () => ($fetch ??= import('ofetch').then(({ createFetch }) => createFetch({ fetch: deps.fetch as typeof globalThis.fetch })))
   const listeners = new Set<ServerDateListener>()
 
   async function request<T>(method: string, url: string, body: unknown, form: boolean, opts: RequestOptions = {}): Promise<T> {
@@ -92,7 +94,7 @@ export function createHttp(deps: { fetch: FetchFn; clock: Clock; log: Log; signa
     let response: Response
     let text: string
     try {
-      response = await $fetch.raw(url, { method, headers, body: payload, signal, retry: 0, ignoreResponseError: true, responseType: 'text' })
+      response = await (await loadFetch()).raw(url, { method, headers, body: payload, signal, retry: 0, ignoreResponseError: true, responseType: 'text' })
       text = (response as { _data?: string })._data ?? ''
     } catch (error) {
       if (userSignal?.aborted) throw cancelledFrom(userSignal)

@@ -47,12 +47,3 @@ export function redactUrl(url: string): string {
   const q = url.indexOf('?')
   return q < 0 ? redactText(url) : `${redactText(url.slice(0, q))}?${redactForm(url.slice(q + 1))}`
 }
-
-export function redactHeaders(headers: Headers | Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {}
-  const entries: [string, string][] = []
-  if (headers instanceof Headers) headers.forEach((v, k) => entries.push([k, v]))
-  else entries.push(...Object.entries(headers))
-  for (const [k, v] of entries) out[k] = isSecretName(k) ? REDACTED : redactText(v)
-  return out
-}

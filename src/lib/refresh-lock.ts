@@ -2,12 +2,13 @@
 // rotated token presented again as theft (it revokes the whole session), so two processes must
 // never refresh with the same token. The lock is a file created exclusively (`wx`) holding the
 // holder's pid, host and time; it is stale after 30 s or when its holder's pid is gone (kill -9).
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs'
-import { writeAllSync } from './write-all'
-import { hostname } from 'node:os'
-import { dirname } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { PensarError } from './errors'
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { dirname, join } from 'node:path'
+import { systemClock } from './clock'
+import { cancelledFrom, errorCode, PensarError } from './errors'
+import { writeAllSync } from './write-all'
 
 export const LOCK_FILE_NAME = 'auth-refresh.lock'
 export const LOCK_STALE_AFTER_MS = 30_000
@@ -23,6 +24,8 @@ export interface RefreshLockOptions {
   /** Give up waiting after this long: a little more than the stale age. */
   timeoutMs?: number
   pollMs?: number
+  /** Ctrl-C: stop waiting for another process's lock (rejects with the signal's CancelledError). */
+  signal?: AbortSignal
 }
 
 export interface RefreshLock {
@@ -36,13 +39,24 @@ interface LockHolder {
   id: string
 }
 
+/** Runs `fn` holding PENSAR_HOME's refresh lock: every writer of tokens goes through here. */
+export async function withRefreshLock<T>(ctx: { env: { home: string }; signal: AbortSignal }, fn: () => T | Promise<T>): Promise<T> {
+  const lock = await acquireRefreshLock({ path: join(ctx.env.home, LOCK_FILE_NAME), signal: ctx.signal })
+  try {
+    return await fn()
+  } finally {
+    lock.release()
+  }
+}
+
 export async function acquireRefreshLock(opts: RefreshLockOptions): Promise<RefreshLock> {
   const now = opts.now ?? Date.now
-  const sleep = opts.sleep ?? ((ms: number) => Bun.sleep(ms))
+  const sleep = opts.sleep ?? ((ms: number) => systemClock.sleep(ms, opts.signal))
   const deadline = now() + (opts.timeoutMs ?? LOCK_STALE_AFTER_MS + 10_000)
   const self: LockHolder = { pid: opts.pid ?? process.pid, host: hostname(), createdAt: 0, id: randomBytes(8).toString('hex') }
   ensureFolder(opts.path)
   for (;;) {
+    if (opts.signal?.aborted) throw cancelledFrom(opts.signal)
     self.createdAt = now()
     if (tryCreate(opts.path, self)) return { release: () => releaseLock(opts.path, self.id) }
     const seen = readLock(opts.path)
@@ -159,8 +173,4 @@ function unwritable(path: string, error: unknown): PensarError {
   return new PensarError(`Cannot write the refresh lock in ${dirname(path)} (${errorCode(error) ?? String(error)}).`, {
     hint: 'Make PENSAR_HOME writable (or point PENSAR_HOME at a writable folder); the session is kept as it is.',
   })
-}
-
-function errorCode(error: unknown): string | undefined {
-  return error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : undefined
 }

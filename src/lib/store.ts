@@ -6,8 +6,9 @@
 // that does not parse is moved aside as `<name>.corrupt-<time>` with one warning, and reads as
 // logged out.
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
-import { writeAllSync } from './write-all'
 import { join } from 'node:path'
+import { errorCode } from './errors'
+import { writeAllSync } from './write-all'
 
 export const SCHEMA_VERSION = 1
 
@@ -61,6 +62,8 @@ export interface Store {
   /** Merges into the file on disk (unknown fields kept); `undefined` values delete a field. */
   writeConfig(patch: Partial<ConfigFile>): ConfigFile
   writeAuth(patch: Partial<AuthFile>): AuthFile
+  /** Merges into both files as one step (as writeConfig/writeAuth), e.g. a workspace and its signing key. */
+  patchSession(patch: { config: Partial<ConfigFile>; auth: Partial<AuthFile> }): void
   /** Writes both files as one step: both temp files are complete and fsynced before either rename. */
   saveSession(session: { config: Partial<ConfigFile>; auth: Omit<AuthFile, 'version'> }): void
   /** Deletes auth.json and the session fields of config.json; keeps apiUrl, lastWorkspaceId, unknown fields. */
@@ -86,10 +89,16 @@ export function createStore(deps: StoreDeps): Store {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
       throw error
     }
-    const parsed = parseObject(text)
+    const parsed = parseJsonObject(text)
     if (parsed) return parsed
     const aside = `${path}.corrupt-${new Date(deps.now()).toISOString().replace(/[:.]/g, '-')}`
-    renameSync(path, aside)
+    try {
+      renameSync(path, aside)
+    } catch (error) {
+      // A read-only PENSAR_HOME: still never a crash, just logged out.
+      deps.warn(`${path} could not be read (not valid JSON) nor moved aside (${errorCode(error) ?? String(error)}); carrying on as logged out.`)
+      return undefined
+    }
     deps.warn(`${path} could not be read (not valid JSON); moved it to ${aside} and carrying on as logged out.`)
     return undefined
   }
@@ -106,13 +115,18 @@ export function createStore(deps: StoreDeps): Store {
     readAuth: () => read(paths.auth) as AuthFile | undefined,
     writeConfig(patch) {
       const next = merged(paths.config, patch)
-      commit([prepare(paths.config, next)])
+      writeFiles([[paths.config, next]])
       return next as ConfigFile
     },
     writeAuth(patch) {
       const next = merged(paths.auth, patch)
-      commit([prepare(paths.auth, next)])
+      writeFiles([[paths.auth, next]])
       return next as AuthFile
+    },
+    patchSession({ config, auth }) {
+      const nextConfig = merged(paths.config, config)
+      const nextAuth = merged(paths.auth, auth)
+      writeFiles([[paths.auth, nextAuth], [paths.config, nextConfig]])
     },
     saveSession({ config, auth }) {
       const nextConfig = merged(paths.config, config)
@@ -120,14 +134,14 @@ export function createStore(deps: StoreDeps): Store {
       const nextAuth = merged(paths.auth, {})
       for (const k of Object.keys(nextAuth)) if (isKnownAuthField(k)) delete nextAuth[k]
       Object.assign(nextAuth, auth, { version: SCHEMA_VERSION })
-      commit([prepare(paths.auth, nextAuth), prepare(paths.config, nextConfig)])
+      writeFiles([[paths.auth, nextAuth], [paths.config, nextConfig]])
     },
     clearSession() {
       const config = read(paths.config)
       if (config) {
         const next: Record<string, unknown> = { ...config, version: SCHEMA_VERSION }
         for (const k of SESSION_CONFIG_FIELDS) delete next[k]
-        commit([prepare(paths.config, next)])
+        writeFiles([[paths.config, next]])
       }
       rmSync(paths.auth, { force: true })
     },
@@ -149,14 +163,17 @@ export function createStore(deps: StoreDeps): Store {
     return { temp, path }
   }
 
-  function commit(files: { temp: string; path: string }[]) {
+  /** Every temp file is complete and fsynced before the first rename; none is left behind on failure. */
+  function writeFiles(files: [path: string, value: Record<string, unknown>][]) {
+    const prepared: { temp: string; path: string }[] = []
     try {
-      for (const { temp, path } of files) {
+      for (const [path, value] of files) prepared.push(prepare(path, value))
+      for (const { temp, path } of prepared) {
         chmodSync(temp, 0o600)
         renameSync(temp, path)
       }
     } finally {
-      for (const { temp } of files) rmSync(temp, { force: true })
+      for (const { temp } of prepared) rmSync(temp, { force: true })
     }
     fsyncDir(deps.home)
   }
@@ -185,7 +202,8 @@ function fsyncDir(dir: string) {
   }
 }
 
-function parseObject(text: string): Record<string, unknown> | undefined {
+/** The JSON object in `text`; undefined when it is not JSON or not an object. */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text)
     return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined

@@ -5,6 +5,7 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname } from 'node:path'
 import { isWsl } from './browser'
+import { errorCode } from './errors'
 import { isProcessAlive } from './refresh-lock'
 
 export interface PathInfo {
@@ -67,8 +68,4 @@ export function createSystemProbes(vars: Record<string, string | undefined>, ove
     isProcessAlive,
     ...overrides,
   }
-}
-
-export function errorCode(error: unknown): string | undefined {
-  return error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : undefined
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { logout } from '../../src/flows/logout'
-import { createTestContext, type TestContext } from '../helpers/context'
+import { createTestContext, TEST_API, type TestContext } from '../helpers/context'
 import { json, networkError } from '../helpers/fake-fetch'
 import { accessTokenExpiringIn, CLIENT_ID, seedApiKeySession, seedWorkosSession } from '../helpers/session-fixtures'
 
@@ -28,7 +28,7 @@ describe('logout', () => {
     const kept = config()
     for (const gone of ['authType', 'user', 'workspace', 'gatewayUrl']) expect(kept[gone]).toBeUndefined()
     expect(kept.theme).toBe('dark')
-    expect(kept.apiUrl).toBeDefined()
+    expect(kept.apiUrl).toBe(TEST_API)
     expect(t.ui.text).toContain('revoked at Pensar Console')
     expect(t.ui.events).toEqual([{ event: 'logged_out', wasLoggedIn: true, revocation: 'revoked' }])
     t.fetch.verify()

@@ -1,30 +1,17 @@
 // The compiled binary against the local Console on port 0, driven like a script would drive it:
 // no terminal, `--json` events on stdout, approvals and denials through the Console's control API.
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, test } from 'bun:test'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startTestConsole, type FaultKind, type WorkspaceSpec } from '../helpers/console'
-import { pensarBinary } from '../helpers/pensar-binary'
-import { killAllPensar, runPensar, type PensarRun } from '../helpers/run-pensar'
+import { binarySuite } from '../helpers/binary-suite'
+import type { FaultKind, WorkspaceSpec } from '../helpers/console'
+import { runPensar, type PensarRun } from '../helpers/run-pensar'
 
 const TIMEOUT = 60_000
-const root = mkdtempSync(join(tmpdir(), 'pensar-int-'))
-const consoles: { stop(): unknown }[] = []
-
-beforeAll(async () => {
-  await pensarBinary()
-}, 300_000)
-
-afterAll(async () => {
-  killAllPensar()
-  for (const c of consoles) await c.stop()
-  rmSync(root, { recursive: true, force: true })
-})
+const { root, startConsole } = binarySuite('pensar-int-')
 
 async function consoleWith(args: string[] = []) {
-  const c = await startTestConsole(['--interval', '0.2', ...args])
-  consoles.push(c)
+  const c = await startConsole(['--interval', '0.2', ...args])
   const { control } = c
   return {
     url: c.url,

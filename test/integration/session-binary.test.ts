@@ -1,32 +1,20 @@
 // The session lifecycle with the compiled binary against the local Console (short --access-ttl):
 // concurrent refreshes, kill -9 mid-refresh, network trouble, revocation, status --json in each
 // state, logout of one device, API keys.
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { hostname, tmpdir } from 'node:os'
+import { describe, expect, test } from 'bun:test'
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { startTestConsole } from '../helpers/console'
+import { binarySuite } from '../helpers/binary-suite'
 import { controlCall, loggedInHome, type LoggedInHome } from '../helpers/logged-in-home'
 import { pensarBinary } from '../helpers/pensar-binary'
-import { killAllPensar, runPensar } from '../helpers/run-pensar'
+import { runPensar } from '../helpers/run-pensar'
 
 const TIMEOUT = 90_000
-const root = mkdtempSync(join(tmpdir(), 'pensar-session-int-'))
-const consoles: { stop(): unknown }[] = []
-
-beforeAll(async () => {
-  await pensarBinary()
-}, 300_000)
-
-afterAll(async () => {
-  killAllPensar()
-  for (const c of consoles) await c.stop()
-  rmSync(root, { recursive: true, force: true })
-})
+const { root, startConsole } = binarySuite('pensar-session-int-')
 
 async function consoleWith(args: string[]) {
-  const c = await startTestConsole(['--interval', '0.2', '--seed', 'demo', ...args])
-  consoles.push(c)
+  const c = await startConsole(['--interval', '0.2', '--seed', 'demo', ...args])
   const control = (method: string, path: string, body?: unknown) => controlCall(c.url, method, path, body)
   return {
     url: c.url,

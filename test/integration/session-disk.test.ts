@@ -84,6 +84,16 @@ describe.skipIf(!canMount)('PENSAR_HOME on a read-only or full disk', () => {
     expect(report.loggedIn).toBe(true)
   })
 
+  test('read-only: a corrupt auth.json that cannot be moved aside reads as logged out, with a warning', async () => {
+    t = homeOnTmpfs(256, 240_000)
+    writeFileSync(join(t.home, 'auth.json'), '{"accessToken": "eyJ')
+    remountReadOnly(t.home)
+    const { report } = await checkStatus(t.ctx, { offline: true })
+    expect(report.loggedIn).toBe(false)
+    expect(t.ui.text).toContain('nor moved aside (EROFS)')
+    expect(readdirSync(t.home).sort()).toEqual(['auth.json', 'config.json'])
+  })
+
   test('read-only: logout says what to do and keeps the files', async () => {
     t = homeOnTmpfs(256, 240_000)
     remountReadOnly(t.home)

@@ -1,41 +1,20 @@
 // In-process against the local Console: the authenticated client's gateway signature is verified
 // by the Console, and a Context whose clock is 10 minutes off still refreshes exactly when the
 // server's clock says so.
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { describe, expect, test } from 'bun:test'
 import { createContext, type Context } from '../../src/context'
 import { getValidAccessToken } from '../../src/flows/refresh'
 import { createAuthedClient } from '../../src/lib/authed-client'
 import type { Clock } from '../../src/lib/clock'
-import { HttpError } from '../../src/lib/http'
-import { createHttp } from '../../src/lib/http'
-import { startTestConsole } from '../helpers/console'
+import { createHttp, HttpError } from '../../src/lib/http'
+import { binarySuite } from '../helpers/binary-suite'
 import { controlCall, loggedInHome, type LoggedInHome } from '../helpers/logged-in-home'
-import { pensarBinary } from '../helpers/pensar-binary'
-import { killAllPensar } from '../helpers/run-pensar'
 import { captureIo } from '../helpers/process-io'
 
 const TIMEOUT = 90_000
-const root = mkdtempSync(join(tmpdir(), 'pensar-gateway-int-'))
-const consoles: { stop(): unknown }[] = []
+const { root, startConsole } = binarySuite('pensar-gateway-int-')
 
-beforeAll(async () => {
-  await pensarBinary()
-}, 300_000)
-
-afterAll(async () => {
-  killAllPensar()
-  for (const c of consoles) await c.stop()
-  rmSync(root, { recursive: true, force: true })
-})
-
-async function consoleWith(args: string[]) {
-  const c = await startTestConsole(['--interval', '0.2', '--seed', 'demo', ...args])
-  consoles.push(c)
-  return c
-}
+const consoleWith = (args: string[]) => startConsole(['--interval', '0.2', '--seed', 'demo', ...args])
 
 /** A Context like the binary's, for a logged-in home, with the local clock shifted by `offsetMs`. */
 function contextFor(h: LoggedInHome, offsetMs = 0): Context {

@@ -2,7 +2,7 @@ import { afterEach, expect, test } from 'bun:test'
 import { flowActions } from '../../src/interactive/actions'
 import { createTestContext, type TestContext } from '../helpers/context'
 import { json, networkError, oauthError } from '../helpers/fake-fetch'
-import { accessTokenExpiringIn, seedWorkosSession, TOKEN_ENDPOINT, WORKSPACE } from '../helpers/session-fixtures'
+import { accessTokenExpiringIn, seedApiKeySession, seedWorkosSession, TOKEN_ENDPOINT, WORKSPACE } from '../helpers/session-fixtures'
 
 let t: TestContext
 afterEach(() => t?.cleanup())
@@ -30,5 +30,15 @@ test('/login on a session the Console just ended says so and goes straight to th
   t.fetch.on('GET', '/api/cli/config', networkError('connection refused'), Infinity)
   await expect(flowActions.login(t.ctx)).rejects.toThrow('connection refused')
   expect(t.ui.text).toContain('warn: Your Pensar Console session has expired; log in again.')
+  expect(t.fetch.calls('/api/cli/config').length).toBeGreaterThan(0)
+})
+
+test('/login with a stored API key the Console rejects goes on to the device login instead of asking for /login again', async () => {
+  t = createTestContext({ interactive: true })
+  seedApiKeySession(t.ctx, 'psk_revoked_0123456789')
+  t.fetch.on('GET', '/gateway/validate', json({ error: 'invalid_api_key' }, 401), 2)
+  t.fetch.on('GET', '/api/cli/config', networkError('connection refused'), Infinity)
+  await expect(flowActions.login(t.ctx)).rejects.toThrow('connection refused')
+  expect(t.ui.text).toContain('rejected by Pensar Console')
   expect(t.fetch.calls('/api/cli/config').length).toBeGreaterThan(0)
 })

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, wr
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { acquireRefreshLock } from '../../src/lib/refresh-lock'
-import { PensarError } from '../../src/lib/errors'
+import { CancelledError, PensarError } from '../../src/lib/errors'
 
 let dir: string
 let lockPath: string
@@ -38,16 +38,30 @@ describe('acquireRefreshLock', () => {
   test('a second taker waits until the first releases', async () => {
     const first = await acquireRefreshLock({ path: lockPath })
     const events: string[] = []
-    const second = acquireRefreshLock({ path: lockPath, pollMs: 1 }).then((lock) => {
-      events.push('second acquired')
-      return lock
-    })
-    // Let the second taker poll a few times: it must still be waiting.
-    for (let i = 0; i < 20; i++) await Bun.sleep(1)
-    events.push('first released')
-    first.release()
-    ;(await second).release()
+    let waits = 0
+    // The first holder lets go during the second taker's third wait: it must not have the lock before.
+    const sleep = async () => {
+      if (++waits === 3) {
+        events.push('first released')
+        first.release()
+      }
+    }
+    const second = await acquireRefreshLock({ path: lockPath, sleep })
+    events.push('second acquired')
+    second.release()
+    expect(waits).toBe(3)
     expect(events).toEqual(['first released', 'second acquired'])
+  })
+
+  test('Ctrl-C stops the wait for a lock another process holds', async () => {
+    writeLock({ pid: process.ppid, host: hostname(), createdAt: Date.now(), id: 'live' })
+    const abort = new AbortController()
+    const waiting = acquireRefreshLock({ path: lockPath, pollMs: 1, signal: abort.signal }).catch((e) => e)
+    abort.abort(new CancelledError('Login cancelled.'))
+    const error = await waiting
+    expect(error).toBeInstanceOf(CancelledError)
+    expect(error.message).toBe('Login cancelled.')
+    expect(JSON.parse(readFileSync(lockPath, 'utf8')).id).toBe('live')
   })
 
   test('breaks a lock left by a dead process (kill -9 mid-refresh)', async () => {

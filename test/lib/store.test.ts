@@ -93,6 +93,24 @@ describe('store', () => {
     expect(store.readConfig()).toEqual({ version: 1, apiUrl: 'https://api', lastWorkspaceId: 'ws_1', custom: true })
   })
 
+  test('patchSession merges into both files and keeps the tokens', () => {
+    store.saveSession(session)
+    store.patchSession({ config: { workspace: { id: 'ws_2', name: 'B', slug: 'b' } }, auth: { signingKey: 'sk_b' } })
+    expect(store.readConfig()?.workspace?.id).toBe('ws_2')
+    expect(store.readConfig()?.apiUrl).toBe('https://api')
+    expect(store.readAuth()).toMatchObject({ accessToken: 'at', refreshToken: 'rt', signingKey: 'sk_b' })
+  })
+
+  test('a file that cannot be prepared leaves the other one unrenamed and no temp file with secrets behind', () => {
+    store.saveSession(session)
+    // auth.json's temp file is written first; config.json's then fails (a BigInt is not JSON).
+    const broken = { config: { apiUrl: 1n as unknown as string }, auth: { accessToken: 'new' } }
+    expect(() => store.saveSession(broken)).toThrow()
+    expect(() => store.patchSession(broken)).toThrow()
+    expect(store.readAuth()?.accessToken).toBe('at')
+    expect(readdirSync(home).sort()).toEqual(['auth.json', 'config.json'])
+  })
+
   test('a failed write leaves the other file alone and no temp files behind', () => {
     store.saveSession(session)
     rmSync(store.paths.auth)
