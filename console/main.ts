@@ -38,6 +38,10 @@ export function parseConsoleArgs(argv: string[]): ConsoleOptions {
     process.exit(0)
   }
   if (values.seed !== undefined && values.seed !== 'demo') throw new UsageError(`--seed accepts only "demo", not "${values.seed}".`)
+  // The control API has no credentials: it approves codes as anyone. Never offer it to a network.
+  if (values.dev && values.host !== undefined && !isLoopbackHost(values.host)) {
+    throw new UsageError(`--dev (the control API) only listens on loopback, not on "${values.host}". Drop --dev to serve other hosts.`)
+  }
   return {
     port: integerOption('--port', values.port, 0, 65535),
     host: values.host,
@@ -50,6 +54,10 @@ export function parseConsoleArgs(argv: string[]): ConsoleOptions {
     trustIssuer: urlOption('--trust-issuer', values['trust-issuer']),
     legacyOnly: values['legacy-only'] ?? false,
   }
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
 }
 
 function numberOption(name: string, raw: string | undefined): number | undefined {

@@ -13,6 +13,11 @@ describe('console/main.ts arguments', () => {
     })
   })
 
+  test('--dev is allowed on loopback hosts', () => {
+    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) expect(parseConsoleArgs(['--dev', '--host', host]).host).toBe(host)
+    expect(parseConsoleArgs(['--host', '0.0.0.0']).dev).toBe(false)
+  })
+
   test.each([
     [['--port', 'abc'], /--port must be a whole number/],
     [['--interval=0'], /--interval must be a positive number/],
@@ -20,6 +25,7 @@ describe('console/main.ts arguments', () => {
     [['--seed', 'prod'], /--seed accepts only "demo"/],
     [['--trust-issuer', 'not a url'], /--trust-issuer must be an http\(s\) URL/],
     [['--bogus'], /Unknown option/],
+    [['--dev', '--host', '0.0.0.0'], /--dev \(the control API\) only listens on loopback/],
   ])('rejects %p', (args, message) => {
     expect(() => parseConsoleArgs(args as string[])).toThrow(message)
   })
