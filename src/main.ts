@@ -87,7 +87,11 @@ function withoutGlobalFlags(argv: string[]): string[] {
 function interruptSignal(): AbortSignal {
   const controller = new AbortController()
   process.on('SIGINT', () => {
-    if (controller.signal.aborted) process.exit(EXIT.cancelled)
+    if (controller.signal.aborted) {
+      // A spinner hides the cursor; leaving without showing it again would keep it hidden in the shell.
+      if (process.stderr.isTTY) process.stderr.write('\x1b[?25h\n')
+      process.exit(EXIT.cancelled)
+    }
     controller.abort(new CancelledError())
   })
   return controller.signal

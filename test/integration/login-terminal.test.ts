@@ -48,6 +48,10 @@ async function readWhenWritten(path: string, timeoutMs = 20_000): Promise<string
   throw new Error(`${path} was never written`)
 }
 
+function cursorVisible(t: Terminal): boolean {
+  return Bun.spawnSync(['tmux', '-S', t.socket, 'display-message', '-p', '-t', 'e2e', '#{cursor_flag}']).stdout.toString().trim() === '1'
+}
+
 /** Reads the spaced code off the screen (`B C D F - G H J K`) and approves it. */
 async function approveShownCode(t: Terminal, email: string) {
   const screen = await t.waitFor(/([B-Z] ){4}- ([B-Z] ){3}[B-Z]/)
@@ -98,6 +102,17 @@ describe('pensar login on a terminal', () => {
     expect(await readWhenWritten(codeFile)).toBe('130')
     expect(existsSync(join(home, '.pensar', 'auth.json'))).toBe(false)
     expect(existsSync(join(home, '.pensar', 'config.json'))).toBe(false)
+  }, TIMEOUT)
+
+  test('Ctrl-C twice during the spinner: exit 130 at once, and the cursor is shown again', async () => {
+    const home = mkdtempSync(join(root, 'home-'))
+    term = await startLogin(home, new UrlOpener(), ['--no-browser'])
+    await term.waitFor('Waiting for approval')
+    expect(cursorVisible(term)).toBe(false) // the spinner hides it
+    Bun.spawnSync(['tmux', '-S', term.socket, 'send-keys', '-t', 'e2e', 'C-c', 'C-c'])
+    expect(await term.exitCode()).toBe(130)
+    expect(cursorVisible(term)).toBe(true)
+    expect(existsSync(join(home, '.pensar', 'auth.json'))).toBe(false)
   }, TIMEOUT)
 
   test('Ctrl-C at the workspace select: exit 130, nothing written, the approved session revoked', async () => {

@@ -38,7 +38,10 @@ export class Terminal {
   static async start(opts: TerminalOptions): Promise<Terminal> {
     const term = new Terminal(mkdtempSync(join(tmpdir(), 'pensar-tmux-')))
     // The shell prints the exit code and then waits, so the last screen stays readable.
-    const line = `${opts.command.map(shellQuote).join(' ')}; echo "${EXIT_MARK}$?"; sleep 600`
+    // `trap : INT` keeps this wrapper alive through a Ctrl-C sent to the program (a handled
+    // signal, unlike an ignored one, is reset to the default in the child), so the exit code of a
+    // cancelled program is still printed.
+    const line = `trap : INT; ${opts.command.map(shellQuote).join(' ')}; echo "${EXIT_MARK}$?"; sleep 600`
     // The first command starts this socket's tmux server, whose environment the pane inherits:
     // give it exactly the test's variables, so nothing of the test runner's (CI=true, which makes
     // the CLI non-interactive; a developer's PENSAR_*) leaks into the terminal. `-u`: UTF-8 even
