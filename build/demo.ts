@@ -7,17 +7,26 @@ import { resolve } from 'node:path'
 import { checkStarts, compile } from './compile'
 
 const ROOT = resolve(import.meta.dir, '..')
-const BINARY = resolve(ROOT, 'dist/pensar')
-const DEMO_HOME = resolve(ROOT, '.pensar-demo')
 const DEMO_EMAIL = 'demo@pensar.local'
+// `--home DIR` and `--binary PATH` (an already built pensar) are for the demo's own test.
+const DEMO_HOME = resolve(option('--home') ?? resolve(ROOT, '.pensar-demo'))
+const prebuilt = option('--binary')
+const BINARY = resolve(prebuilt ?? resolve(ROOT, 'dist/pensar'))
 
 const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY)
 const autoApprove = process.argv.includes('--auto-approve') || !interactive
 
-await compile({ outfile: BINARY })
+if (!prebuilt) await compile({ outfile: BINARY })
 checkStarts(BINARY)
 
 const console_ = await startConsole()
+// Stopping the demo (Ctrl-C, a test's kill) stops its Console too.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    console_.proc.kill()
+    process.exit(130)
+  })
+}
 const env = { ...process.env, PENSAR_HOME: DEMO_HOME, PENSAR_API_URL: console_.url, NO_PROXY: '127.0.0.1,localhost' }
 try {
   process.stderr.write(
@@ -38,6 +47,11 @@ try {
 } finally {
   console_.proc.kill()
   await console_.proc.exited
+}
+
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(name)
+  return at >= 0 ? process.argv[at + 1] : undefined
 }
 
 async function startConsole() {
