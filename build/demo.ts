@@ -20,13 +20,13 @@ if (!prebuilt) await compile({ outfile: BINARY })
 checkStarts(BINARY)
 
 const console_ = await startConsole()
-// Stopping the demo (Ctrl-C, a test's kill) stops its Console too.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    console_.proc.kill()
-    process.exit(130)
-  })
-}
+// Ctrl-C reaches pensar too, which cancels and exits; the demo then stops the Console below.
+process.on('SIGINT', () => {})
+// A kill (a test's, a supervisor's) stops the Console at once.
+process.on('SIGTERM', () => {
+  console_.proc.kill()
+  process.exit(143)
+})
 const env = { ...process.env, PENSAR_HOME: DEMO_HOME, PENSAR_API_URL: console_.url, NO_PROXY: '127.0.0.1,localhost' }
 try {
   process.stderr.write(
