@@ -1,9 +1,9 @@
-// `bun run build`: compiles src/main.ts into one self-contained executable, then runs it once.
+// `bun run build`: compiles src/entry.ts into one self-contained executable, then runs it once.
 // The flags are the ones ../shared/toolchain-notes.md measured: ESM bytecode (faster start-up,
 // and consola breaks bytecode without ESM), an embedded source map, and no autoloading of the
 // user's `.env` or `bunfig.toml`, so files in the folder `pensar` runs in cannot change it.
-import { mkdirSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
 import pkg from '../package.json'
 
 const ROOT = resolve(import.meta.dir, '..')
@@ -36,8 +36,10 @@ export function buildInfo(target = hostTarget()): BuildInfo {
 export function compileArgs(opts: CompileOptions, info = buildInfo(opts.target)): string[] {
   const define = (name: string, value: string) => ['--define', `${name}=${JSON.stringify(value)}`]
   return [
-    'build', resolve(ROOT, opts.entry ?? 'src/main.ts'),
-    '--compile', '--minify', '--bytecode', '--format=esm', '--sourcemap',
+    'build', resolve(ROOT, opts.entry ?? 'src/entry.ts'),
+    // --splitting: each `import()` becomes its own chunk inside the binary. Without it the bundle
+    // hoists every module's `node:*` imports to the top, so a lazy import still loads them at start.
+    '--compile', '--minify', '--bytecode', '--format=esm', '--sourcemap', '--splitting',
     '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig',
     ...(opts.target ? [`--target=${opts.target}`] : []),
     ...define('process.env.NODE_ENV', 'production'),
@@ -50,10 +52,21 @@ export function compileArgs(opts: CompileOptions, info = buildInfo(opts.target))
 }
 
 export async function compile(opts: CompileOptions, info = buildInfo(opts.target)): Promise<void> {
-  mkdirSync(dirname(opts.outfile), { recursive: true })
-  const proc = Bun.spawn([process.execPath, ...compileArgs(opts, info)], { cwd: ROOT, stdout: 'pipe', stderr: 'pipe' })
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
-  if (code !== 0) throw new Error(`bun build failed (exit ${code}):\n${out}${err}`)
+  const outdir = dirname(opts.outfile)
+  mkdirSync(outdir, { recursive: true })
+  // --splitting also writes each chunk's source map beside the binary. The binary embeds them all
+  // (stack traces map without them), so build in a scratch folder and keep only the binary and its map.
+  const scratch = mkdtempSync(join(outdir, `.${basename(opts.outfile)}.build-`))
+  try {
+    const built = join(scratch, basename(opts.outfile))
+    const proc = Bun.spawn([process.execPath, ...compileArgs({ ...opts, outfile: built }, info)], { cwd: ROOT, stdout: 'pipe', stderr: 'pipe' })
+    const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+    if (code !== 0) throw new Error(`bun build failed (exit ${code}):\n${out}${err}`)
+    renameSync(built, opts.outfile)
+    if (existsSync(`${built}.map`)) renameSync(`${built}.map`, `${opts.outfile}.map`)
+  } finally {
+    rmSync(scratch, { recursive: true, force: true })
+  }
 }
 
 /** A bytecode build can exit 0 and still produce a binary that dies at start: run it. */

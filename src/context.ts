@@ -1,8 +1,6 @@
 // The one bag of effects every command and flow receives (gh's Factory). Nothing under
 // src/flows or src/commands touches process, os, global fetch or @clack/prompts directly:
 // tests build a Context from fakes (test/helpers/context.ts).
-import { homedir } from 'node:os'
-import { join, resolve } from 'node:path'
 import { createSystemBrowser, type Browser } from './lib/browser'
 import { systemClock, type Clock } from './lib/clock'
 import { createHttp, type FetchFn, type Http } from './lib/http'
@@ -13,6 +11,10 @@ import { JsonUi, PlainUi } from './ui/plain'
 import { createPaint } from './ui/style'
 import { clipboardWanted } from './ui/terminal-codes'
 import type { Ui } from './ui/ui'
+
+// `require`, not `import`: in the compiled binary a static import of a Node built-in costs
+// several times more start-up (up to 1 ms for node:fs).
+const { join, resolve } = require('node:path') as typeof import('node:path')
 
 export const DEFAULT_API_URL = 'https://api.console.pensar.dev'
 
@@ -65,20 +67,41 @@ export interface ProcessIo {
   stderr: NodeJS.WriteStream
   signal: AbortSignal
   fetch?: FetchFn
+  /**
+   * The real process's (src/process-io.ts): check for a terminal and write through the file
+   * descriptors without building Node's streams, which costs milliseconds at start-up. Without
+   * it (tests), the streams' `isTTY` and `write` are used.
+   */
+  direct?: { isatty(fd: 0 | 1 | 2): boolean; write(fd: 1 | 2, text: string): void }
 }
 
-export function resolveEnv(globals: GlobalOptions, io: Pick<ProcessIo, 'vars' | 'stdin' | 'stdout'>): Env {
+type Io = Pick<ProcessIo, 'stdin' | 'stdout' | 'direct'> & Partial<Pick<ProcessIo, 'stderr'>>
+
+/** Whether stdin (0), stdout (1) or stderr (2) is a terminal. */
+export function isTerminal(io: Io, fd: 0 | 1 | 2): boolean {
+  if (io.direct) return io.direct.isatty(fd)
+  return Boolean((fd === 0 ? io.stdin : fd === 1 ? io.stdout : io.stderr)?.isTTY)
+}
+
+/** A function that writes to stdout (1) or stderr (2). */
+export function writerTo(io: Io, fd: 1 | 2): (text: string) => void {
+  const direct = io.direct
+  if (direct) return (text) => direct.write(fd, text)
+  return (text) => void (fd === 1 ? io.stdout : io.stderr)!.write(text)
+}
+
+export function resolveEnv(globals: GlobalOptions, io: Pick<ProcessIo, 'vars' | 'stdin' | 'stdout' | 'direct'>): Env {
   const vars = io.vars
   const explicitUrl = globals.apiUrl ?? (vars.PENSAR_API_URL || undefined)
   const truthy = (v: string | undefined) => v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false'
   return {
-    home: resolve(vars.PENSAR_HOME || join(vars.HOME || homedir(), '.pensar')),
+    home: resolve(vars.PENSAR_HOME || join(vars.HOME || (require('node:os') as typeof import('node:os')).homedir(), '.pensar')),
     apiUrl: (explicitUrl ?? DEFAULT_API_URL).replace(/\/+$/, ''),
     apiUrlExplicit: explicitUrl !== undefined,
-    isTTY: Boolean(io.stdin.isTTY && io.stdout.isTTY),
+    isTTY: isTerminal(io, 0) && isTerminal(io, 1),
     json: globals.json,
     debug: globals.debug || truthy(vars.PENSAR_DEBUG),
-    noColor: vars.NO_COLOR !== undefined || vars.TERM === 'dumb' || !io.stdout.isTTY,
+    noColor: vars.NO_COLOR !== undefined || vars.TERM === 'dumb' || !isTerminal(io, 1),
     isCI: truthy(vars.CI),
     vars,
   }
@@ -86,7 +109,7 @@ export function resolveEnv(globals: GlobalOptions, io: Pick<ProcessIo, 'vars' | 
 
 export function createContext(globals: GlobalOptions, io: ProcessIo): Context {
   const env = resolveEnv(globals, io)
-  const writeErr = (text: string) => void io.stderr.write(text)
+  const writeErr = writerTo(io, 2)
   const log = createLog({ enabled: env.debug, write: writeErr })
   const ui = createUi(env, io)
   return {
@@ -95,7 +118,7 @@ export function createContext(globals: GlobalOptions, io: ProcessIo): Context {
     log,
     clock: systemClock,
     signal: io.signal,
-    stdin: { isTTY: Boolean(io.stdin.isTTY), readAll: () => readAllText(io.stdin) },
+    stdin: { isTTY: isTerminal(io, 0), readAll: () => readAllText(io.stdin) },
     browser: createSystemBrowser({ env: io.vars }),
     http: createHttp({ fetch: io.fetch ?? fetch, clock: systemClock, log, signal: io.signal }),
     store: createStore({ home: env.home, now: () => systemClock.now(), warn: (m) => ui.warn(m) }),
@@ -103,15 +126,20 @@ export function createContext(globals: GlobalOptions, io: ProcessIo): Context {
 }
 
 function createUi(env: Env, io: ProcessIo): Ui {
-  const writeErr = (text: string) => void io.stderr.write(text)
-  if (env.json) return new JsonUi(writeErr, (text) => void io.stdout.write(text))
+  const writeErr = writerTo(io, 2)
+  if (env.json) return new JsonUi(writeErr, writerTo(io, 1))
   if (!env.isTTY || env.isCI) return new PlainUi(writeErr)
   const unicode = io.vars.TERM !== 'linux' && process.platform !== 'win32' ? true : Boolean(io.vars.WT_SESSION)
   // The escape codes go where the panel goes, stderr: only when that is the terminal too.
-  const terminal = Boolean(io.stderr.isTTY)
+  const terminal = isTerminal(io, 2)
   return new ClackUi({
-    input: io.stdin,
-    output: io.stderr,
+    // Getters: the real streams are built when the Ui first draws or prompts, not at start-up.
+    get input() {
+      return io.stdin
+    },
+    get output() {
+      return io.stderr
+    },
     paint: createPaint(!env.noColor),
     unicode,
     hyperlinks: terminal && !env.noColor,

@@ -2,17 +2,17 @@
 // turns an error into a message: 0 ok, 1 error, 2 usage, 4 not logged in / session expired,
 // 130 cancelled. Stack traces only with --debug; every message passes through redaction.
 import { renderUsage, runCommand, type CommandDef } from 'citty'
-import { BUILD } from './build-info'
 import { openInteractive, wantsInteractive } from './commands/interactive'
 import { rootCommand } from './commands/root'
 import { parseGlobalOptions } from './commands/global-args'
 import { rejectUnknownFlags, resolveCommand } from './commands/resolve'
-import { createContext, type Context, type GlobalOptions, type ProcessIo } from './context'
+import { createContext, writerTo, type Context, type GlobalOptions, type ProcessIo } from './context'
 import { CancelledError, EXIT, PensarError, SilentError, UsageError, type ExitCode } from './lib/errors'
 import { redactText } from './lib/redact'
+import { processIo } from './process-io'
+import { VERSION_FLAGS, versionText } from './version'
 
 const HELP_FLAGS = new Set(['--help', '-h'])
-const VERSION_FLAGS = new Set(['--version', '-v', '-V'])
 const GLOBAL_FLAGS = new Set(['--json', '--debug', '--no-json'])
 
 /** `makeRoot` lets tests run main's error handling around a command of their own. */
@@ -31,7 +31,7 @@ export async function main(argv: string[], io: ProcessIo, makeRoot: (ctx: Contex
     if (!asksHelp && wantsInteractive(ctx, words)) return (await openInteractive(ctx, { input: io.stdin, output: io.stderr }), EXIT.ok)
     if (words.length === 0 || asksHelp) {
       const usage = await renderUsage(resolved.cmd, resolved.parent)
-      io.stdout.write(`${ctx.env.noColor ? stripAnsi(usage) : usage}\n`)
+      writerTo(io, 1)(`${ctx.env.noColor ? stripAnsi(usage) : usage}\n`)
       return EXIT.ok
     }
     await rejectUnknownFlags(resolved)
@@ -43,8 +43,7 @@ export async function main(argv: string[], io: ProcessIo, makeRoot: (ctx: Contex
 }
 
 function printVersion(io: ProcessIo, json: boolean): ExitCode {
-  const { version, commit, buildDate, target } = BUILD
-  io.stdout.write(json ? `${JSON.stringify({ version, commit, buildDate, target })}\n` : `pensar ${version} (${commit}, built ${buildDate}, ${target})\n`)
+  writerTo(io, 1)(versionText(json))
   return EXIT.ok
 }
 
@@ -62,13 +61,15 @@ function report(error: PensarError, original: unknown, globals: GlobalOptions, i
   if (error instanceof SilentError) return error.exitCode
   const message = redactText(error.message)
   const hint = error.hint ? redactText(error.hint) : undefined
-  if (globals.json) io.stdout.write(`${JSON.stringify({ event: 'error', code: error.code, message, ...(hint ? { hint } : {}) })}\n`)
-  if (error instanceof CancelledError) io.stderr.write(`${message}\n`)
+  const writeOut = writerTo(io, 1)
+  const writeErr = writerTo(io, 2)
+  if (globals.json) writeOut(`${JSON.stringify({ event: 'error', code: error.code, message, ...(hint ? { hint } : {}) })}\n`)
+  if (error instanceof CancelledError) writeErr(`${message}\n`)
   else if (ctx && !globals.json) ctx.ui.error(message, hint)
-  else io.stderr.write(`Error: ${message}\n${hint ? `${hint}\n` : ''}`)
+  else writeErr(`Error: ${message}\n${hint ? `${hint}\n` : ''}`)
   if (globals.debug || ctx?.env.debug) {
     const stack = original instanceof Error && original.stack ? original.stack : String(original)
-    io.stderr.write(`${redactText(stack)}\n`)
+    writeErr(`${redactText(stack)}\n`)
   }
   return error.exitCode
 }
@@ -97,16 +98,11 @@ function interruptSignal(): AbortSignal {
   return controller.signal
 }
 
-if (import.meta.main) {
-  const code = await main(process.argv.slice(2), {
-    vars: process.env,
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    signal: interruptSignal(),
-  })
-  // Let piped stdout drain before exiting, so the last JSON line is never lost.
-  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()))
+/** The real process (src/entry.ts): run, let piped stdout drain so the last JSON line is never lost, exit. */
+export async function runProcess(argv: string[]): Promise<never> {
+  const io = processIo(interruptSignal())
+  const code = await main(argv, io)
+  await io.flush()
   process.exit(code)
 }
 

@@ -3,18 +3,12 @@
 // Exit 0 when connected, 4 when not logged in, expired or rejected. An unreachable Console is
 // reported (`online.ok: false`) but does not make a good session "not connected".
 import { apiUrlFor, type Context } from '../context'
-import { createAuthedClient } from '../lib/authed-client'
-import { asObject, optNum } from '../lib/console-api'
 import { AuthError, EXIT, PensarError, SilentError } from '../lib/errors'
-import { withRefreshLock } from '../lib/refresh-lock'
 import type { JsonEvent } from '../ui/ui'
-import { validateApiKey } from './api-key-validate'
 import { readCredentials, SESSION_EXPIRED_MESSAGE, SessionExpiredError, type Credentials } from './refresh-credentials'
-import { tokenExpiresAt } from './refresh'
+import { tokenExpiresAt } from './refresh-expiry'
 import { renderStatus } from './status-render'
 import type { UserRef, WorkspaceRef } from '../lib/store'
-
-export const ONLINE_BUDGET_MS = 3_000
 
 export interface StatusOptions {
   /** `--offline`: no network at all. */
@@ -71,6 +65,8 @@ export async function checkStatus(ctx: Context, opts: StatusOptions): Promise<St
   Object.assign(report, { loggedIn: true, authType: creds.kind, source: creds.source })
   if (creds.kind === 'api-key' && creds.source === 'env') Object.assign(report, { user: null, workspace: null })
   if (opts.offline) return { report }
+  // Loaded only now, so `--offline` starts without the authed client, refresh and signing code.
+  const { checkOnline, resolveApiKeyWorkspace } = await import('./status-online')
   try {
     if (creds.kind === 'api-key' && !report.workspace) await resolveApiKeyWorkspace(ctx, report, creds.apiKey, creds.source)
     report.online = await checkOnline(ctx)
@@ -101,29 +97,6 @@ function localReport(ctx: Context): StatusReport {
     online: null,
     source: null,
   }
-}
-
-/** API-key auth without a stored workspace: ask the server which one, and store it. */
-async function resolveApiKeyWorkspace(ctx: Context, report: StatusReport, apiKey: string, source: 'env' | 'file'): Promise<void> {
-  const info = await validateApiKey(ctx, report.apiUrl, apiKey, { timeoutMs: ONLINE_BUDGET_MS, from: source === 'env' ? 'the API key in PENSAR_API_KEY' : 'the stored API key' })
-  report.workspace = info.workspace
-  report.user = info.user ?? report.user
-  if (source !== 'file') return
-  await withRefreshLock(ctx, () =>
-    ctx.store.patchSession({
-      config: { workspace: info.workspace, user: info.user, gatewayUrl: info.gatewayUrl, lastWorkspaceId: info.workspace.id },
-      auth: info.signingKey ? { signingKey: info.signingKey } : {},
-    }),
-  )
-}
-
-async function checkOnline(ctx: Context): Promise<NonNullable<StatusReport['online']>> {
-  const client = createAuthedClient(ctx)
-  const body = await client.get<unknown>(`${client.gatewayUrl}/gateway/validate`, { timeoutMs: ONLINE_BUDGET_MS, retries: 0 })
-  const o = asObject(body, 'the gateway validation')
-  const credits = asObject(o.credits ?? {}, 'the gateway validation')
-  const billing = asObject(o.billing ?? {}, 'the gateway validation')
-  return { ok: true, balance: optNum(credits, 'balance') ?? null, billingReady: typeof billing.ready === 'boolean' ? billing.ready : null }
 }
 
 function notConnected(report: StatusReport, error: unknown): StatusOutcome {

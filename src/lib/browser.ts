@@ -3,8 +3,7 @@
 // then the platform's opener, each found with Bun.which and spawned with an argument array
 // (never a shell). A non-zero exit within ~1 s counts as failure. The caller always prints the
 // URL too.
-import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import type * as ChildProcess from 'node:child_process'
 import { unsafeUrlReason } from './safe-url'
 
 export type BrowserOpenResult = { opened: true; command: string } | { opened: false; reason: string }
@@ -78,6 +77,8 @@ export function findOpener(env: Record<string, string | undefined>, platform: No
 export function isWsl(env: Record<string, string | undefined>): boolean {
   if (env.WSL_DISTRO_NAME || env.WSL_INTEROP) return true
   try {
+    // Required here, not imported: a static import of node:fs costs up to 1 ms of start-up.
+    const { readFileSync } = require('node:fs') as typeof import('node:fs')
     return /microsoft/i.test(readFileSync('/proc/version', 'utf8'))
   } catch {
     return false
@@ -93,6 +94,8 @@ function runOpener(path: string, args: string[], settleMs: number): Promise<'ok'
       clearTimeout(timer)
       resolve(result)
     }
+    // Required here, not imported: node:child_process costs ~1 ms to load at start-up.
+    const { spawn } = require('node:child_process') as typeof ChildProcess
     const child = spawn(path, args, { detached: true, stdio: 'ignore' })
     child.on('error', (error) => done(`could not start (${error.message})`))
     child.on('exit', (code, signal) => done(code === 0 ? 'ok' : `exited with ${signal ?? `code ${code}`}`))

@@ -2,7 +2,6 @@
 // rotated token presented again as theft (it revokes the whole session), so two processes must
 // never refresh with the same token. The lock is a file created exclusively (`wx`) holding the
 // holder's pid, host and time; it is stale after 30 s or when its holder's pid is gone (kill -9).
-import { randomBytes } from 'node:crypto'
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -53,7 +52,7 @@ export async function acquireRefreshLock(opts: RefreshLockOptions): Promise<Refr
   const now = opts.now ?? Date.now
   const sleep = opts.sleep ?? ((ms: number) => systemClock.sleep(ms, opts.signal))
   const deadline = now() + (opts.timeoutMs ?? LOCK_STALE_AFTER_MS + 10_000)
-  const self: LockHolder = { pid: opts.pid ?? process.pid, host: hostname(), createdAt: 0, id: randomBytes(8).toString('hex') }
+  const self: LockHolder = { pid: opts.pid ?? process.pid, host: hostname(), createdAt: 0, id: randomHex(8) }
   ensureFolder(opts.path)
   for (;;) {
     if (opts.signal?.aborted) throw cancelledFrom(opts.signal)
@@ -136,7 +135,7 @@ function isStale(seen: SeenLock, opts: RefreshLockOptions, now: number): boolean
  * aside (atomic), and if what we moved is not the stale lock we judged, put it back.
  */
 function breakStaleLock(path: string, staleRaw: string): void {
-  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`
+  const aside = `${path}.stale-${process.pid}-${randomHex(4)}`
   try {
     renameSync(path, aside)
   } catch {
@@ -173,4 +172,9 @@ function unwritable(path: string, error: unknown): PensarError {
   return new PensarError(`Cannot write the refresh lock in ${dirname(path)} (${errorCode(error) ?? String(error)}).`, {
     hint: 'Make PENSAR_HOME writable (or point PENSAR_HOME at a writable folder); the session is kept as it is.',
   })
+}
+
+/** Web Crypto rather than node:crypto, which costs ~2 ms to load at start-up. */
+function randomHex(bytes: number): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex')
 }

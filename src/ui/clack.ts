@@ -1,7 +1,7 @@
 // A terminal. Prompts are clack's (loaded on first use, so commands that never prompt start
 // fast); lines, the code panel, the spinner and single-key prompts are ours, because clack's
 // spinner calls process.exit(0) on Ctrl-C and we must exit 130. Everything goes to stderr.
-import { emitKeypressEvents } from 'node:readline'
+import type * as Readline from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
 import { CancelledError } from '../lib/errors'
 import { packRows, visibleLength, wrapLine } from './fit'
@@ -95,6 +95,8 @@ export class ClackUi implements Ui {
     const legend = rows.map((row) => row.map((c) => `${paint('bold', keyName(c.key))} ${c.label}`).join(paint('dim', ' · '))).join('\n')
     this.line(paint('cyan', this.deps.unicode ? '◇' : 'o'), `${opts.message}\n${legend}`)
     return new Promise<V>((resolve, reject) => {
+      // Required here, not imported: node:readline is only needed once a key prompt shows.
+      const { emitKeypressEvents } = require('node:readline') as typeof Readline
       emitKeypressEvents(input)
       const wasRaw = (input as { isRaw?: boolean }).isRaw ?? false
       input.setRawMode?.(true)
