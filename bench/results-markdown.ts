@@ -6,7 +6,7 @@ import type { MachineInfo } from './machine'
 import type { StartupResult } from './startup'
 import { RSS_SOURCE } from './sample-process'
 import { FLOOR_CASE, type TargetCheck } from './targets'
-import { mb, median, ms, ratio } from './stats'
+import { mb, mbDelta, median, ms, ratio } from './stats'
 
 export interface BenchReport {
   machine: MachineInfo
@@ -32,7 +32,7 @@ export function renderResults(r: BenchReport): string {
     '',
     ...section('Targets', renderChecks(r.checks)),
     ...(r.startup ? section('Start-up and peak RSS (items 1–2)', renderStartup(r.startup)) : []),
-    ...(r.binaries ? section('Binary size (item 3)', [`- pensar ${mb(r.binaries.pensarBytes)}, floor ${mb(r.binaries.floorBytes)}: floor + ${mb(r.binaries.pensarBytes - r.binaries.floorBytes)}`]) : []),
+    ...(r.binaries ? section('Binary size (item 3)', [`- pensar ${mb(r.binaries.pensarBytes)}, floor ${mb(r.binaries.floorBytes)}: floor ${mbDelta(r.binaries.pensarBytes - r.binaries.floorBytes)}`]) : []),
     ...(r.contention ? section('Refresh under contention (item 4)', renderContention(r.contention)) : []),
     ...(r.login ? section('Login latency (item 5)', renderLogin(r.login)) : []),
     ...(r.notes.length ? section('Notes', r.notes.map((n) => `- ${n}`)) : []),
@@ -52,7 +52,7 @@ function renderStartup(results: StartupResult[]): string[] {
   const floor = results.find((s) => s.name === FLOOR_CASE)
   const rows = results.map((s) => {
     const vs = floor && s !== floor
-      ? `${ratio(s.medianMs / floor.medianMs)} | ${ratio(s.medianCpuMs / floor.medianCpuMs)} | +${mb(s.medianRssBytes - floor.medianRssBytes)}`
+      ? `${ratio(s.medianMs / floor.medianMs)} | ${ratio(s.medianCpuMs / floor.medianCpuMs)} | ${mbDelta(s.medianRssBytes - floor.medianRssBytes)}`
       : '— | — | —'
     return `| \`${s.name}\` | ${ms(s.medianMs)} | ${ms(s.medianCpuMs)} | ${mb(s.medianRssBytes)} | ${vs} | ${s.runs} |`
   })

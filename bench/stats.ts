@@ -19,6 +19,11 @@ export function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`
 }
 
+/** `+ 1.2 MB`, `− 0.9 MB`. */
+export function mbDelta(bytes: number): string {
+  return `${bytes < 0 ? '−' : '+'} ${mb(Math.abs(bytes))}`
+}
+
 export function ratio(value: number): string {
   return `${value.toFixed(2)}×`
 }

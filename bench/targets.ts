@@ -3,7 +3,7 @@ import type { Binaries } from './build-binaries'
 import type { ContentionResult } from './contention'
 import type { LoginLatencyResult } from './login-latency'
 import type { StartupResult } from './startup'
-import { mb, ms, ratio } from './stats'
+import { mb, mbDelta, ms, ratio } from './stats'
 
 export const STARTUP_MAX_RATIO = 1.2
 /** Decimal megabytes, the stricter reading of "MB". */
@@ -32,7 +32,7 @@ export function startupChecks(results: StartupResult[]): TargetCheck[] {
     },
     {
       target: `peak RSS of \`${r.name}\` ≤ floor + 15 MB`,
-      measured: `${mb(r.medianRssBytes)} vs ${mb(floor.medianRssBytes)} = floor + ${mb(r.medianRssBytes - floor.medianRssBytes)}`,
+      measured: `${mb(r.medianRssBytes)} vs ${mb(floor.medianRssBytes)} = floor ${mbDelta(r.medianRssBytes - floor.medianRssBytes)}`,
       pass: r.medianRssBytes <= floor.medianRssBytes + RSS_MAX_EXTRA_BYTES,
     },
   ])
@@ -42,7 +42,7 @@ export function sizeCheck(bin: Binaries): TargetCheck {
   const extra = bin.pensarBytes - bin.floorBytes
   return {
     target: 'binary size ≤ floor + 5 MB',
-    measured: `${mb(bin.pensarBytes)} vs ${mb(bin.floorBytes)} = floor + ${mb(extra)}`,
+    measured: `${mb(bin.pensarBytes)} vs ${mb(bin.floorBytes)} = floor ${mbDelta(extra)}`,
     pass: extra <= SIZE_MAX_EXTRA_BYTES,
   }
 }
