@@ -4,6 +4,7 @@
 // (sign in as demo@pensar.local / demo); with --auto-approve, or without a terminal, the demo
 // approves through the Console's control API as the demo user, as a second person would.
 import { resolve } from 'node:path'
+import { startLocalConsole, type LocalConsole } from '../console/local-process'
 import { checkStarts, compile } from './compile'
 
 const ROOT = resolve(import.meta.dir, '..')
@@ -19,14 +20,11 @@ const autoApprove = process.argv.includes('--auto-approve') || !interactive
 if (!prebuilt) await compile({ outfile: BINARY })
 checkStarts(BINARY)
 
-const console_ = await startConsole()
+const console_ = await startLocalConsole(['--seed', 'demo', '--interval', '1'])
 // Ctrl-C reaches pensar too, which cancels and exits; the demo then stops the Console below.
 process.on('SIGINT', () => {})
 // A kill (a test's, a supervisor's) stops the Console at once.
-process.on('SIGTERM', () => {
-  console_.proc.kill()
-  process.exit(143)
-})
+process.on('SIGTERM', () => void console_.stop().then(() => process.exit(143)))
 const env = { ...process.env, PENSAR_HOME: DEMO_HOME, PENSAR_API_URL: console_.url, NO_PROXY: '127.0.0.1,localhost' }
 try {
   process.stderr.write(
@@ -37,7 +35,7 @@ try {
   )
   const loginArgs = ['login', ...(interactive ? [] : ['--workspace', 'acme', '--no-browser'])]
   const login = Bun.spawn([BINARY, ...loginArgs], { env, stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' })
-  if (autoApprove) void approveWhenPending(console_.url, login.exited)
+  if (autoApprove) void approveWhenPending(console_).catch((error) => process.stderr.write(`The demo could not approve the code: ${error.message}\n`))
   const code = await login.exited
   if (code === 0) {
     const status = Bun.spawn([BINARY, 'status'], { env, stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' })
@@ -45,8 +43,7 @@ try {
   }
   process.exitCode = code
 } finally {
-  console_.proc.kill()
-  await console_.proc.exited
+  await console_.stop()
 }
 
 function option(name: string): string | undefined {
@@ -54,42 +51,8 @@ function option(name: string): string | undefined {
   return at >= 0 ? process.argv[at + 1] : undefined
 }
 
-async function startConsole() {
-  const proc = Bun.spawn(['bun', 'console/main.ts', '--port', '0', '--seed', 'demo', '--dev', '--db', ':memory:', '--interval', '1'], {
-    cwd: ROOT,
-    stdout: 'pipe',
-    stderr: 'inherit',
-  })
-  const reader = proc.stdout.getReader()
-  let seen = ''
-  while (true) {
-    const { value, done } = await reader.read()
-    if (done) throw new Error(`the local Console exited before it was ready:\n${seen}`)
-    seen += new TextDecoder().decode(value)
-    const match = seen.match(/Pensar Console listening on (http:\/\/\S+)/)
-    if (match?.[1]) {
-      reader.releaseLock()
-      return { proc, url: match[1] }
-    }
-  }
-}
-
 /** Plays the person in the browser: waits for the CLI's code to be pending, then approves it. */
-async function approveWhenPending(url: string, done: Promise<number>) {
-  let finished = false
-  void done.then(() => (finished = true))
-  while (!finished) {
-    const res = await fetch(`${url}/_console/device/pending`)
-    const { codes } = (await res.json()) as { codes: { user_code: string }[] }
-    const first = codes[0]
-    if (first) {
-      await fetch(`${url}/_console/device/approve`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ user_code: first.user_code, email: DEMO_EMAIL }),
-      })
-      return
-    }
-    await Bun.sleep(300) // polling a demo's control API, not synchronising a test
-  }
+async function approveWhenPending(pc: LocalConsole) {
+  const code = await pc.waitForPending({ timeoutMs: 60_000 })
+  await pc.control.approve(code.user_code, DEMO_EMAIL)
 }
