@@ -8,7 +8,7 @@ import { createLog, type Log } from './lib/log'
 import { createStore, type Store } from './lib/store'
 import { ClackUi } from './ui/clack'
 import { JsonUi, PlainUi } from './ui/plain'
-import { createPaint } from './ui/style'
+import { createPaint, supportsUnicode } from './ui/style'
 import { clipboardWanted } from './ui/terminal-codes'
 import type { Ui } from './ui/ui'
 
@@ -129,7 +129,6 @@ function createUi(env: Env, io: ProcessIo): Ui {
   const writeErr = writerTo(io, 2)
   if (env.json) return new JsonUi(writeErr, writerTo(io, 1))
   if (!env.isTTY || env.isCI) return new PlainUi(writeErr)
-  const unicode = io.vars.TERM !== 'linux' && process.platform !== 'win32' ? true : Boolean(io.vars.WT_SESSION)
   // The escape codes go where the panel goes, stderr: only when that is the terminal too.
   const terminal = isTerminal(io, 2)
   return new ClackUi({
@@ -141,7 +140,7 @@ function createUi(env: Env, io: ProcessIo): Ui {
       return io.stderr
     },
     paint: createPaint(!env.noColor),
-    unicode,
+    unicode: supportsUnicode(io.vars),
     hyperlinks: terminal && !env.noColor,
     clipboard: terminal && clipboardWanted(io.vars),
   })

@@ -2,6 +2,7 @@
 // Without a terminal (a pipe, CI, --json) there is nobody to type, so main prints the help instead.
 import type { Readable, Writable } from 'node:stream'
 import type { Context } from '../context'
+import { supportsUnicode } from '../ui/style'
 
 export interface Terminal {
   input: Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown }
@@ -19,6 +20,5 @@ export async function openInteractive(ctx: Context, terminal: Terminal): Promise
     import('../interactive/actions'),
     import('../interactive/key-input'),
   ])
-  const unicode = ctx.env.vars.TERM !== 'linux'
-  await runInteractive(ctx, { keys: createKeyInput(terminal.input), output: terminal.output, actions: flowActions, unicode })
+  await runInteractive(ctx, { keys: createKeyInput(terminal.input), output: terminal.output, actions: flowActions, unicode: supportsUnicode(ctx.env.vars) })
 }

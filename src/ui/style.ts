@@ -7,3 +7,9 @@ export type Paint = (style: StyleName, text: string) => string
 export function createPaint(color: boolean): Paint {
   return (style, text) => (color ? `\x1b[${CODES[style][0]}m${text}\x1b[${CODES[style][1]}m` : text)
 }
+
+/** Box-drawing and symbol characters, or ASCII: the Linux console and the old Windows console lack them. */
+export function supportsUnicode(vars: Record<string, string | undefined>, platform: string = process.platform): boolean {
+  if (vars.TERM === 'linux') return false
+  return platform !== 'win32' || Boolean(vars.WT_SESSION)
+}

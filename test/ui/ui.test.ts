@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream'
 import { CancelledError, UsageError } from '../../src/lib/errors'
 import { ClackUi } from '../../src/ui/clack'
 import { JsonUi, PlainUi } from '../../src/ui/plain'
-import { createPaint } from '../../src/ui/style'
+import { createPaint, supportsUnicode } from '../../src/ui/style'
 import { formatDuration, formatMoney, spaceOut } from '../../src/ui/ui'
 
 const code = { userCode: 'BCDF-GHJK', verificationUri: 'https://c/device', verificationUriComplete: 'https://c/device?user_code=BCDF-GHJK', expiresInSec: 600 }
@@ -133,5 +133,15 @@ describe('ClackUi (terminal)', () => {
     input.write('\x1b[B') // down
     input.write('\r')
     expect(await answer).toBe('b')
+  })
+})
+
+describe('supportsUnicode', () => {
+  test('ASCII on the Linux console and the old Windows console, symbols elsewhere', () => {
+    expect(supportsUnicode({ TERM: 'linux' }, 'linux')).toBe(false)
+    expect(supportsUnicode({ TERM: 'xterm-256color' }, 'linux')).toBe(true)
+    expect(supportsUnicode({}, 'darwin')).toBe(true)
+    expect(supportsUnicode({}, 'win32')).toBe(false)
+    expect(supportsUnicode({ WT_SESSION: 'abc' }, 'win32')).toBe(true)
   })
 })
