@@ -6,6 +6,7 @@ import type { Context } from '../context'
 import { PensarError } from '../lib/errors'
 import { withRefreshLock } from '../lib/refresh-lock'
 import type { AuthFile } from '../lib/store'
+import { revokeToken } from './revoke-token'
 
 const REVOKE_TIMEOUT_MS = 5_000
 
@@ -52,11 +53,7 @@ async function revokeRefreshToken(ctx: Context, auth: AuthFile | undefined): Pro
   if (!refreshToken) return { outcome: auth?.apiKey ? 'api-key' : 'nothing' }
   if (typeof auth?.revocationEndpoint !== 'string') return { outcome: 'unsupported' }
   try {
-    await ctx.http.postForm(
-      auth.revocationEndpoint,
-      { token: refreshToken, token_type_hint: 'refresh_token', ...(typeof auth.clientId === 'string' ? { client_id: auth.clientId } : {}) },
-      { timeoutMs: REVOKE_TIMEOUT_MS },
-    )
+    await revokeToken(ctx, { endpoint: auth.revocationEndpoint, clientId: auth.clientId, refreshToken }, { timeoutMs: REVOKE_TIMEOUT_MS })
     return { outcome: 'revoked' }
   } catch (error) {
     return { outcome: 'failed', reason: error instanceof Error ? error.message : String(error) }

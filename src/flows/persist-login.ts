@@ -6,6 +6,7 @@ import { withRefreshLock } from '../lib/refresh-lock'
 import type { AuthFile } from '../lib/store'
 import type { Endpoints } from './discovery'
 import type { Grant } from './poll-token'
+import { revokeToken, type RevocationTarget } from './revoke-token'
 
 const REVOKE_TIMEOUT_MS = 3_000
 
@@ -60,24 +61,20 @@ function authOf({ endpoints, grant, selected, receivedAt }: NewLogin): Omit<Auth
 /** Ends the session a fresh grant opened, when we are not going to keep it. */
 export async function revokeGrant(ctx: Context, endpoints: Endpoints, grant: Grant): Promise<void> {
   if (grant.kind !== 'oauth' || endpoints.kind !== 'oauth' || !endpoints.revocationEndpoint) return
-  await revokeQuietly(ctx, endpoints.revocationEndpoint, endpoints.clientId, grant.refreshToken, grant.accessToken)
+  await revokeQuietly(ctx, { endpoint: endpoints.revocationEndpoint, clientId: endpoints.clientId, refreshToken: grant.refreshToken, accessToken: grant.accessToken })
 }
 
 /** "Log in again" replaced a session of this device: end it on the server as well. */
 export async function revokePreviousSession(ctx: Context, previous: AuthFile | undefined): Promise<void> {
   if (!previous || previous.authType === 'api-key' || !previous.revocationEndpoint) return
-  await revokeQuietly(ctx, previous.revocationEndpoint, previous.clientId, previous.refreshToken, previous.accessToken)
+  await revokeQuietly(ctx, { endpoint: previous.revocationEndpoint, clientId: previous.clientId, refreshToken: previous.refreshToken, accessToken: previous.accessToken })
 }
 
-async function revokeQuietly(ctx: Context, endpoint: string, clientId: string | undefined, refreshToken?: string, accessToken?: string) {
-  const token = refreshToken ?? accessToken
-  if (!token) return
-  const form: Record<string, string> = { token, token_type_hint: refreshToken ? 'refresh_token' : 'access_token' }
-  if (clientId) form.client_id = clientId
+async function revokeQuietly(ctx: Context, target: RevocationTarget) {
   try {
     // Its own deadline: ctx.signal may already be aborted by the Ctrl-C that brought us here.
-    await ctx.http.postForm(endpoint, form, { signal: AbortSignal.timeout(REVOKE_TIMEOUT_MS) })
+    await revokeToken(ctx, target, { signal: AbortSignal.timeout(REVOKE_TIMEOUT_MS) })
   } catch (error) {
-    ctx.log.debug(`could not revoke a session at ${endpoint}: ${(error as Error).message}`)
+    ctx.log.debug(`could not revoke a session at ${target.endpoint}: ${(error as Error).message}`)
   }
 }

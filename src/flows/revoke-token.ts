@@ -1,0 +1,21 @@
+// RFC 7009 revocation: ends the session a token belongs to at the Console, this device only.
+// Used by logout, and by login for a session it replaces or will not keep.
+import type { Context } from '../context'
+import type { RequestOptions } from '../lib/http'
+
+export interface RevocationTarget {
+  endpoint: string
+  clientId?: unknown
+  refreshToken?: string
+  /** Revoked only when there is no refresh token. */
+  accessToken?: string
+}
+
+/** Throws what the request threw; does nothing when there is no token to revoke. */
+export async function revokeToken(ctx: Context, target: RevocationTarget, opts: RequestOptions): Promise<void> {
+  const token = target.refreshToken ?? target.accessToken
+  if (!token) return
+  const form: Record<string, string> = { token, token_type_hint: target.refreshToken ? 'refresh_token' : 'access_token' }
+  if (typeof target.clientId === 'string' && target.clientId) form.client_id = target.clientId
+  await ctx.http.postForm(target.endpoint, form, opts)
+}
