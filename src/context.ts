@@ -5,16 +5,13 @@ import { createSystemBrowser, type Browser } from './lib/browser'
 import { systemClock, type Clock } from './lib/clock'
 import { createHttp, type FetchFn, type Http } from './lib/http'
 import { createLog, type Log } from './lib/log'
+import { resolvePath } from './lib/resolve-path'
 import { createStore, type Store } from './lib/store'
 import { ClackUi } from './ui/clack'
 import { JsonUi, PlainUi } from './ui/plain'
 import { createPaint, supportsUnicode } from './ui/style'
 import { clipboardWanted } from './ui/terminal-codes'
 import type { Ui } from './ui/ui'
-
-// `require`, not `import`: in the compiled binary a static import of a Node built-in costs
-// several times more start-up (up to 1 ms for node:fs).
-const { join, resolve } = require('node:path') as typeof import('node:path')
 
 export const DEFAULT_API_URL = 'https://api.console.pensar.dev'
 
@@ -95,7 +92,7 @@ export function resolveEnv(globals: GlobalOptions, io: Pick<ProcessIo, 'vars' | 
   const explicitUrl = globals.apiUrl ?? (vars.PENSAR_API_URL || undefined)
   const truthy = (v: string | undefined) => v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false'
   return {
-    home: resolve(vars.PENSAR_HOME || join(vars.HOME || (require('node:os') as typeof import('node:os')).homedir(), '.pensar')),
+    home: vars.PENSAR_HOME ? resolvePath(vars.PENSAR_HOME) : resolvePath(vars.HOME || (require('node:os') as typeof import('node:os')).homedir(), '.pensar'),
     apiUrl: (explicitUrl ?? DEFAULT_API_URL).replace(/\/+$/, ''),
     apiUrlExplicit: explicitUrl !== undefined,
     isTTY: isTerminal(io, 0) && isTerminal(io, 1),

@@ -1,13 +1,13 @@
 // argv → command → exit code. The only place that exits the process and the only place that
 // turns an error into a message: 0 ok, 1 error, 2 usage, 4 not logged in / session expired,
 // 130 cancelled. Stack traces only with --debug; every message passes through redaction.
-import { renderUsage, runCommand, type CommandDef } from 'citty'
+import { renderUsage, type CommandDef } from 'citty'
 import { openInteractive, wantsInteractive } from './commands/interactive'
 import { rootCommand } from './commands/root'
 import { parseGlobalOptions } from './commands/global-args'
-import { rejectUnknownFlags, resolveCommand } from './commands/resolve'
+import { resolveCommand, runResolved } from './commands/command-line'
 import { createContext, writerTo, type Context, type GlobalOptions, type ProcessIo } from './context'
-import { CancelledError, EXIT, PensarError, SilentError, UsageError, type ExitCode } from './lib/errors'
+import { CancelledError, EXIT, PensarError, SilentError, type ExitCode } from './lib/errors'
 import { redactText } from './lib/redact'
 import { processIo } from './process-io'
 import { VERSION_FLAGS, versionText } from './version'
@@ -34,8 +34,7 @@ export async function main(argv: string[], io: ProcessIo, makeRoot: (ctx: Contex
       writerTo(io, 1)(`${ctx.env.noColor ? stripAnsi(usage) : usage}\n`)
       return EXIT.ok
     }
-    await rejectUnknownFlags(resolved)
-    await runCommand(root, { rawArgs: argv })
+    await runResolved(resolved)
     return EXIT.ok
   } catch (error) {
     return report(toPensarError(error), error, globals, io, ctx)
@@ -49,10 +48,6 @@ function printVersion(io: ProcessIo, json: boolean): ExitCode {
 
 function toPensarError(error: unknown): PensarError {
   if (error instanceof PensarError) return error
-  // citty's own errors: unknown command, missing or invalid argument.
-  if (error instanceof Error && error.name === 'CLIError') {
-    return new UsageError(stripAnsi(error.message), { hint: 'Run `pensar --help` to see the commands.' })
-  }
   const message = error instanceof Error ? error.message : String(error)
   return new PensarError(`Unexpected error: ${message}`, { code: 'internal', hint: 'Run again with --debug for details, and report it if it keeps happening.' })
 }

@@ -8,7 +8,6 @@ import { doctorCommand } from './doctor'
 import { globalArgs } from './global-args'
 import { logoutCommand } from './logout'
 import { statusCommand } from './status'
-import { invokedSubcommand } from './subcommand-guard'
 
 export type LoginRunner = (ctx: Context, opts: LoginOptions) => Promise<unknown>
 
@@ -30,16 +29,14 @@ async function runApiKeyLogin(ctx: Context, workspace: string | undefined): Prom
 }
 
 export function loginCommand(ctx: Context, run: LoginRunner = runLogin, name = 'login'): CommandDef<any> {
-  const subCommands = { status: statusCommand(ctx), logout: logoutCommand(ctx), doctor: doctorCommand(ctx) }
   return defineCommand({
     meta: {
       name,
       description: name === 'login' ? 'Connect this computer to a Pensar Console workspace' : 'Legacy name of `pensar login` (every subcommand works)',
     },
     args: loginArgs,
-    subCommands,
-    async run({ args, rawArgs }) {
-      if (invokedSubcommand(rawArgs, loginArgs, Object.keys(subCommands))) return
+    subCommands: { status: statusCommand(ctx), logout: logoutCommand(ctx), doctor: doctorCommand(ctx) },
+    async run({ args }) {
       if (args['with-api-key']) return runApiKeyLogin(ctx, args.workspace)
       await run(ctx, { workspace: args.workspace?.trim() || undefined, openBrowser: args.browser !== false })
     },

@@ -6,12 +6,13 @@
 // that does not parse is moved aside as `<name>.corrupt-<time>` with one warning, and reads as
 // logged out.
 import { errorCode } from './errors'
+import { readTextFile } from './read-text-file'
+import { resolvePath } from './resolve-path'
 import { writeAllSync } from './write-all'
 
 // `require`, not `import`: in the compiled binary a static import of a Node built-in costs
-// several times more start-up (up to 1 ms for node:fs). node:fs is required on first use, so
-// commands that never touch the disk (`--help`) never load it.
-const { join } = require('node:path') as typeof import('node:path')
+// several times more start-up (up to 1 ms for node:fs). Reading goes through readTextFile, so
+// node:fs is loaded only by a command that writes.
 const fs = () => require('node:fs') as typeof import('node:fs')
 
 export const SCHEMA_VERSION = 1
@@ -83,16 +84,11 @@ export interface StoreDeps {
 const SESSION_CONFIG_FIELDS = ['authType', 'user', 'workspace', 'gatewayUrl'] as const
 
 export function createStore(deps: StoreDeps): Store {
-  const paths = { home: deps.home, config: join(deps.home, 'config.json'), auth: join(deps.home, 'auth.json') }
+  const paths = { home: deps.home, config: resolvePath(deps.home, 'config.json'), auth: resolvePath(deps.home, 'auth.json') }
 
   function read(path: string): Record<string, unknown> | undefined {
-    let text: string
-    try {
-      text = fs().readFileSync(path, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-      throw error
-    }
+    const text = readTextFile(path)
+    if (text === undefined) return undefined
     const parsed = parseJsonObject(text)
     if (parsed) return parsed
     const aside = `${path}.corrupt-${new Date(deps.now()).toISOString().replace(/[:.]/g, '-')}`

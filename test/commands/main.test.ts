@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'bun:test'
-import { defineCommand, runCommand } from 'citty'
+import { defineCommand } from 'citty'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BUILD } from '../../src/build-info'
 import { loginCommand } from '../../src/commands/login'
-import { invokedSubcommand } from '../../src/commands/subcommand-guard'
+import { runCommandLine } from '../../src/commands/command-line'
 import type { LoginOptions } from '../../src/flows/login-options'
 import { AuthError, CancelledError, PensarError, SilentError, UsageError } from '../../src/lib/errors'
 import { main } from '../../src/main'
@@ -55,7 +55,10 @@ describe('main', () => {
   test('an unknown command exits 2', async () => {
     const io = captureIo()
     expect(await main(['frobnicate'], io)).toBe(2)
-    expect(io.err()).toContain('Unknown command frobnicate')
+    expect(io.err()).toContain('Unknown command frobnicate for `pensar`.')
+    const typo = captureIo()
+    expect(await main(['logn', '--json'], typo)).toBe(2)
+    expect(JSON.parse(typo.out())).toMatchObject({ code: 'usage', hint: 'Did you mean `pensar login`? Run `pensar --help` to see the commands.' })
   })
 
   test('a bad --api-url exits 2 with what to do', async () => {
@@ -114,17 +117,33 @@ describe('login command', () => {
   test('passes --workspace and --no-browser to the flow', async () => {
     const { ctx, cleanup } = createTestContext()
     const calls: LoginOptions[] = []
-    await runCommand(loginCommand(ctx, async (_c, o) => calls.push(o)), { rawArgs: ['--workspace', 'acme', '--no-browser'] })
-    await runCommand(loginCommand(ctx, async (_c, o) => calls.push(o)), { rawArgs: [] })
-    expect(calls).toEqual([{ workspace: 'acme', openBrowser: false }, { workspace: undefined, openBrowser: true }])
+    const login = loginCommand(ctx, async (_c, o) => calls.push(o))
+    await runCommandLine(login, ['--workspace', 'acme', '--no-browser'])
+    await runCommandLine(login, [])
+    await runCommandLine(login, ['--workspace=beta', '--browser=false', '--json'])
+    expect(calls).toEqual([{ workspace: 'acme', openBrowser: false }, { workspace: undefined, openBrowser: true }, { workspace: 'beta', openBrowser: false }])
     cleanup()
   })
 
-  test('the parent run is skipped when a subcommand ran', () => {
-    const args = { workspace: { type: 'string' as const } }
-    expect(invokedSubcommand(['status'], args, ['status', 'logout'])).toBe(true)
-    expect(invokedSubcommand(['--workspace', 'status'], args, ['status', 'logout'])).toBe(false)
-    expect(invokedSubcommand(['--json', 'logout'], args, ['status', 'logout'])).toBe(true)
-    expect(invokedSubcommand(['--workspace=a'], args, ['status', 'logout'])).toBe(false)
+  test('a subcommand runs alone: `login status` never starts a login (citty would run the parent after it)', async () => {
+    const { ctx, cleanup } = createTestContext()
+    const calls: LoginOptions[] = []
+    const ran: string[] = []
+    const root = defineCommand({
+      meta: { name: 'pensar' },
+      subCommands: { login: { ...loginCommand(ctx, async (_c, o) => calls.push(o)), subCommands: { status: defineCommand({ run: () => void ran.push('status') }) } } },
+    })
+    await runCommandLine(root, ['login', '--workspace', 'acme', 'status'])
+    expect(ran).toEqual(['status'])
+    expect(calls).toEqual([])
+    cleanup()
+  })
+
+  test('a word the command does not take is a usage error', async () => {
+    const { ctx, cleanup } = createTestContext()
+    const login = defineCommand({ meta: { name: 'pensar' }, subCommands: { login: loginCommand(ctx, async () => {}) } })
+    await expect(runCommandLine(login, ['login', 'statsu'])).rejects.toThrow('Unknown command statsu for `pensar login`.')
+    await expect(runCommandLine(login, ['login', 'status', 'now'])).rejects.toThrow('`pensar login status` takes no argument "now".')
+    cleanup()
   })
 })

@@ -1,10 +1,10 @@
 // The session commands through main(): names and aliases, flags, exit codes, what reaches
 // stdout and stderr.
 import { describe, expect, test } from 'bun:test'
-import { runCommand } from 'citty'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runCommandLine } from '../../src/commands/command-line'
 import { statusCommand } from '../../src/commands/status'
 import type { StatusOptions } from '../../src/flows/status'
 import { main } from '../../src/main'
@@ -25,8 +25,9 @@ describe('status command', () => {
   test('--offline reaches the flow', async () => {
     const { ctx, cleanup } = createTestContext()
     const seen: StatusOptions[] = []
-    await runCommand(statusCommand(ctx, async (_ctx, opts) => seen.push(opts)), { rawArgs: ['--offline'] })
-    await runCommand(statusCommand(ctx, async (_ctx, opts) => seen.push(opts)), { rawArgs: [] })
+    const status = statusCommand(ctx, async (_ctx, opts) => seen.push(opts))
+    await runCommandLine(status, ['--offline'])
+    await runCommandLine(status, [])
     expect(seen).toEqual([{ offline: true }, { offline: false }])
     cleanup()
   })

@@ -1,9 +1,10 @@
-// Finds which command an argument list names (for --help) and rejects flags that command does
-// not know: citty silently ignores them, and a typo like `--worksapce acme` must not go unnoticed.
-import type { ArgsDef, CommandDef } from 'citty'
+// Finds which command an argument list names (for --help too) and runs it. citty defines the
+// commands and renders their help; the dispatch is ours (see runResolved).
+import type { ArgsDef, CommandContext, CommandDef } from 'citty'
 import { UsageError } from '../lib/errors'
-
-type ArgDefs = Record<string, { type?: string; alias?: string | string[] }>
+import { closestName } from './closest-name'
+import { globalArgs } from './global-args'
+import { flagKey, parseCommandArgs, withoutDashes } from './parse-args'
 
 export interface ResolvedCommand {
   cmd: CommandDef
@@ -28,25 +29,30 @@ export async function resolveCommand(root: CommandDef, argv: string[]): Promise<
   }
 }
 
-/** Throws a UsageError naming the first flag `cmd` does not declare. */
-export async function rejectUnknownFlags(resolved: ResolvedCommand): Promise<void> {
-  const defs = ((await value(resolved.cmd.args)) ?? {}) as ArgDefs
+/**
+ * Runs the resolved command, and only it: citty's `runCommand` also runs every parent's `run`
+ * after a subcommand's, and parses the arguments again at each level. Its arguments are parsed
+ * once, strictly (parse-args.ts). This tree uses no citty plugins, `setup`, `cleanup` or `default`.
+ */
+export async function runResolved(resolved: ResolvedCommand): Promise<void> {
+  const command = resolved.names.join(' ')
+  const subs = await value(resolved.cmd.subCommands)
+  const help = `Run \`${command} --help\` to see the ${subs ? 'commands' : 'options'}.`
   // Global flags are read by main for every command, whether or not it declares them.
-  const known = new Set<string>(['help', 'h', 'api-url', 'apiUrl', 'json', 'no-json', 'debug'])
-  for (const [name, def] of Object.entries(defs)) {
-    for (const n of [name, camel(name), ...[def.alias ?? []].flat()]) {
-      known.add(n)
-      if (def.type === 'boolean') known.add(`no-${n}`)
-    }
+  const args = parseCommandArgs(resolved.rest, { ...globalArgs, ...(await value(resolved.cmd.args)) }, command)
+  const [word] = args._
+  if (word !== undefined && subs) {
+    const near = closestName(word, Object.keys(subs))
+    throw new UsageError(`Unknown command ${word} for \`${command}\`.`, { hint: near ? `Did you mean \`${command} ${near}\`? ${help}` : help })
   }
-  for (const arg of resolved.rest) {
-    if (arg === '--') return
-    if (!arg.startsWith('-') || arg === '-') continue
-    const name = arg.replace(/^-{1,2}/, '').split('=')[0]!
-    if (!known.has(name) && !known.has(camel(name))) {
-      throw new UsageError(`Unknown option ${arg.split('=')[0]} for \`${resolved.names.join(' ')}\`.`, { hint: `Run \`${resolved.names.join(' ')} --help\` to see the options.` })
-    }
-  }
+  if (word !== undefined) throw new UsageError(`\`${command}\` takes no argument ${JSON.stringify(word)}.`, { hint: help })
+  if (!resolved.cmd.run) throw new UsageError(`\`${command}\` needs a command.`, { hint: help })
+  await resolved.cmd.run({ rawArgs: resolved.rest, args: args as CommandContext['args'], cmd: resolved.cmd })
+}
+
+/** resolveCommand, then runResolved: what `pensar <argv>` does once main has ruled out help. */
+export async function runCommandLine(root: CommandDef, argv: string[]): Promise<void> {
+  await runResolved(await resolveCommand(root, argv))
 }
 
 /** Index of the first word that is not a flag or a flag's value (-1 when none, or after `--`). */
@@ -55,8 +61,8 @@ export function firstPositional(args: string[], defs: ArgsDef): number {
     const arg = args[i]!
     if (arg === '--') return -1
     if (arg.startsWith('-')) {
-      const def = (defs as ArgDefs)[arg.replace(/^-{1,2}/, '')]
-      if (!arg.includes('=') && def && (def.type === 'string' || def.type === 'enum')) i++
+      const key = arg.includes('=') ? undefined : flagKey(defs, withoutDashes(arg))
+      if (key && (defs[key]!.type === 'string' || defs[key]!.type === 'enum')) i++
       continue
     }
     return i
@@ -82,5 +88,3 @@ function metaName(cmd: CommandDef): string {
 async function value<T>(v: T | (() => T) | (() => Promise<T>) | Promise<T>): Promise<T> {
   return typeof v === 'function' ? await (v as () => T | Promise<T>)() : await v
 }
-
-const camel = (s: string) => s.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase())
