@@ -31,7 +31,7 @@ async function showCode(ctx: Context, code: DeviceCode, openBrowser: boolean) {
   })
   const browser = openBrowser ? await ctx.browser.open(url) : ({ skipped: true } as const)
   if ('opened' in browser && browser.opened) ctx.log.debug(`opened the browser with ${browser.command}`)
-  ctx.ui.showCode({
+  await ctx.ui.showCode({
     userCode: code.userCode,
     verificationUri: code.verificationUri,
     verificationUriComplete: code.verificationUriComplete,

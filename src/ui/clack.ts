@@ -5,6 +5,7 @@ import type * as Readline from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
 import { CancelledError } from '../lib/errors'
 import { packRows, visibleLength, wrapLine } from './fit'
+import { qrCodeLines } from './qr-code'
 import type { Paint } from './style'
 import { copyToClipboard, hyperlink } from './terminal-codes'
 import { formatDuration, spaceOut, type CodeDisplay, type JsonEvent, type KeyChoice, type SelectOption, type Spinner, type Ui } from './ui'
@@ -51,9 +52,12 @@ export class ClackUi implements Ui {
     this.box(title, lines)
   }
 
-  showCode(code: CodeDisplay) {
+  async showCode(code: CodeDisplay) {
     const { paint, output, hyperlinks, clipboard } = this.deps
     const url = code.verificationUriComplete ?? code.verificationUri
+    const openedHere = 'opened' in code.browser && code.browser.opened
+    // No browser opened on this machine: the person may approve on another device, e.g. a phone.
+    const qr = !openedHere && this.deps.unicode ? await qrCodeLines(url) : []
     if (clipboard) output.write(copyToClipboard(code.userCode))
     const browser =
       'skipped' in code.browser
@@ -61,16 +65,17 @@ export class ClackUi implements Ui {
         : code.browser.opened
           ? 'Your browser has been opened at:'
           : `Could not open a browser (${code.browser.reason}). Open this address yourself:`
-    this.box('Log in to Pensar Console', [
+    const panel = [
       'Check that your browser shows this code:',
       '',
       `    ${paint('bold', paint('cyan', spaceOut(code.userCode)))}${clipboard ? `  ${paint('dim', '(copied)')}` : ''}`,
       '',
       browser,
       paint('cyan', hyperlinks ? hyperlink(url) : url),
-      '',
-      paint('dim', `The code expires in ${formatDuration(code.expiresInSec * 1000)}.`),
-    ])
+    ]
+    const withQr = [...panel, '', 'or scan it with your phone:', ...qr]
+    const expiry = ['', paint('dim', `The code expires in ${formatDuration(code.expiresInSec * 1000)}.`)]
+    this.box('Log in to Pensar Console', qr.length > 0 && this.fits(withQr.length + expiry.length, qr[0]!.length) ? [...withQr, ...expiry] : [...panel, ...expiry])
   }
 
   emit(_event: JsonEvent) {}
@@ -150,6 +155,15 @@ export class ClackUi implements Ui {
 
   private columns(): number {
     return (this.deps.output as { columns?: number }).columns ?? 80
+  }
+
+  /**
+   * Whether a box of `lines` lines, none wider than `width`, fits the terminal whole, with a
+   * line to spare for the spinner below it: a taller one would scroll the code off the screen.
+   */
+  private fits(lines: number, width: number): boolean {
+    const rows = (this.deps.output as { rows?: number }).rows ?? 0
+    return lines + 3 <= rows && width + 4 <= this.columns()
   }
 
   private box(title: string, given: string[]) {

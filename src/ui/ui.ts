@@ -45,7 +45,8 @@ export interface Ui {
   error(message: string, hint?: string): void
   /** A titled block of lines (the connection summary). */
   note(title: string, lines: string[]): void
-  showCode(code: CodeDisplay): void
+  /** The user code and the address; on a terminal that has room, a QR code when no browser opened here. */
+  showCode(code: CodeDisplay): void | Promise<void>
   /** `--json` only: writes one event line to stdout. Other UIs ignore it. */
   emit(event: JsonEvent): void
   /** Throws CancelledError on Ctrl-C / Esc; UsageError when not interactive. */

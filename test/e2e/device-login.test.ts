@@ -1,6 +1,6 @@
 // The login as a person lives it: the terminal shows a code and opens the browser, the person
 // approves (or denies) on the Console's pages, the terminal tells the outcome. Issue 6,
-// scenarios 1, 3, 4 and 10.
+// scenarios 1, 3, 4 and 10, and the QR code for a phone when no browser opens here.
 import { expect, test } from 'bun:test'
 import { approve, deny, enterCodeByHand, openVerificationUrl, signIn, signUp } from './support/person'
 import { describeE2E } from './support/prerequisites'
@@ -8,6 +8,7 @@ import { runScenario } from './support/scenario'
 import { CODE_SHOWN, userCodeOn, verificationUrlOn } from './support/screen-text'
 import { SCENARIO_TIMEOUT_MS, useStage } from './support/stage'
 import { PASSWORD, WAIT_MS } from './support/journeys'
+import { qrRowsOnScreen, scanTerminalQr } from '../helpers/terminal-qr'
 
 describeE2E('device login in a real terminal and a real browser', () => {
   const setup = useStage()
@@ -46,6 +47,27 @@ describeE2E('device login in a real terminal and a real browser', () => {
 
       const done = await term.waitFor('Logged in as typist@e2e.test', WAIT_MS)
       expect(done).toContain('Typing Pool (typing-pool)')
+      expect(await term.exitCode()).toBe(0)
+      expect(s.opener.opened()).toEqual([])
+    })
+  }, SCENARIO_TIMEOUT_MS)
+
+  test('no browser on this machine: the QR code on the screen takes the phone to the approval page', async () => {
+    const email = 'scanner@e2e.test'
+    await setup.console().control.createUser(email, { password: PASSWORD, workspaces: [{ name: 'Scan Works', slug: 'scan-works', balance: 20, hasPaymentMethod: true }] })
+    await runScenario('qr-code-scanned', setup.stage(), async (s) => {
+      const term = await s.terminal(['login', '--no-browser'])
+      const shown = await term.waitFor('or scan it with your phone:', WAIT_MS)
+      const code = userCodeOn(shown)
+      const scanned = scanTerminalQr(qrRowsOnScreen(shown))
+      expect(scanned).toBe(`${s.stage.consoleUrl}/device?user_code=${code}`)
+
+      await openVerificationUrl(s.page, scanned!)
+      await signIn(s.page, email, PASSWORD)
+      await approve(s.page, code)
+
+      const done = await term.waitFor('Logged in as scanner@e2e.test', WAIT_MS)
+      expect(done).toContain('Scan Works (scan-works)')
       expect(await term.exitCode()).toBe(0)
       expect(s.opener.opened()).toEqual([])
     })

@@ -80,9 +80,9 @@ describe('ClackUi (terminal)', () => {
     expect(output()).toContain('Your browser has been opened')
   })
 
-  test('says so when the browser could not be opened', () => {
+  test('says so when the browser could not be opened', async () => {
     const { ui, output } = clackUi()
-    ui.showCode({ ...code, browser: { opened: false, reason: 'no display' } })
+    await ui.showCode({ ...code, browser: { opened: false, reason: 'no display' } })
     expect(output()).toContain('Could not open a browser (no display)')
   })
 
