@@ -1,11 +1,12 @@
 // `pensar login --with-api-key` (issue 4, item 6): a key read from stdin (never from the command
 // line, where `ps` and shell history would see it), trimmed, validated at the Console
-// (GET /auth/validate), then stored 0600 with its workspace.
+// (GET /auth/validate), then stored 0600 with its workspace. A browser login it replaces is revoked.
 import { apiUrlFor, type Context } from '../context'
 import { UsageError } from '../lib/errors'
 import { withRefreshLock } from '../lib/refresh-lock'
 import { formatMoney } from '../ui/ui'
 import { validateApiKey } from './api-key-validate'
+import { revokePreviousSession } from './persist-login'
 import { checkApiKeyShape } from './refresh-credentials'
 
 export interface KeyInput {
@@ -19,12 +20,16 @@ export async function loginWithApiKey(ctx: Context, input: KeyInput): Promise<vo
   const apiUrl = apiUrlFor(ctx)
   const info = await validateApiKey(ctx, apiUrl, apiKey, { from: 'the API key read from stdin' })
   // Under the lock, as every writer of credentials: a refresh in another process must not write its tokens over the key.
-  await withRefreshLock(ctx, () =>
+  const previous = await withRefreshLock(ctx, () => {
+    const replaced = ctx.store.readAuth()
     ctx.store.saveSession({
       config: { apiUrl, authType: 'api-key', user: info.user, workspace: info.workspace, lastWorkspaceId: info.workspace.id, gatewayUrl: info.gatewayUrl },
       auth: { authType: 'api-key', apiKey, signingKey: info.signingKey },
-    }),
-  )
+    })
+    return replaced
+  })
+  // A browser login this key replaces is ended at the Console too, as `pensar logout` would.
+  await revokePreviousSession(ctx, previous)
   const balance = info.billing ? `, balance ${formatMoney(info.billing.balance)}` : ''
   ctx.ui.success(`Logged in with an API key. Apex will use workspace ${info.workspace.name} (${info.workspace.slug})${balance}.`)
   if (info.billing && !info.billing.ready) ctx.ui.warn(`Billing isn't set up for ${info.workspace.name}: finish it under Settings > Billing in Pensar Console.`)

@@ -5,7 +5,7 @@ import { loginWithApiKey, type KeyInput } from '../../src/flows/api-key-login'
 import { AuthError, EXIT, UsageError } from '../../src/lib/errors'
 import { createTestContext, TEST_API, type TestContext } from '../helpers/context'
 import { json, oauthError } from '../helpers/fake-fetch'
-import { USER, WORKSPACE } from '../helpers/session-fixtures'
+import { seedApiKeySession, seedWorkosSession, USER, WORKSPACE } from '../helpers/session-fixtures'
 
 let t: TestContext
 afterEach(() => t?.cleanup())
@@ -28,6 +28,33 @@ describe('login --with-api-key', () => {
     expect(JSON.stringify(config)).not.toContain('psk_')
     expect(t.ui.text).toContain('Acme (acme)')
     expect(t.ui.text).not.toContain('psk_live_abc123')
+  })
+
+  test('a browser login it replaces is revoked at the Console (RFC 7009), a failure only logged', async () => {
+    t = createTestContext()
+    seedWorkosSession(t.ctx, { accessToken: 'eyJ.a.b', refreshToken: 'rt_replaced0123456789' })
+    t.fetch.on('GET', '/auth/validate', validAnswer())
+    t.fetch.on('POST', '/oauth/revoke', json({}))
+    await loginWithApiKey(t.ctx, piped('psk_live_abc123\n'))
+    expect(t.fetch.calls('/oauth/revoke')[0]!.form).toMatchObject({ token: 'rt_replaced0123456789', token_type_hint: 'refresh_token' })
+    expect(t.ctx.store.readAuth()).toMatchObject({ authType: 'api-key', apiKey: 'psk_live_abc123' })
+    expect(t.ctx.store.readAuth()?.refreshToken).toBeUndefined()
+
+    const offline = createTestContext()
+    seedWorkosSession(offline.ctx, { accessToken: 'eyJ.a.b' })
+    offline.fetch.on('GET', '/auth/validate', validAnswer())
+    offline.fetch.on('POST', '/oauth/revoke', oauthError('server_error', 503))
+    await loginWithApiKey(offline.ctx, piped('psk_live_abc123\n'))
+    expect(offline.ctx.store.readAuth()).toMatchObject({ authType: 'api-key', apiKey: 'psk_live_abc123' })
+    offline.cleanup()
+  })
+
+  test('replacing a stored API key revokes nothing (a key is revoked in the Console, not by the CLI)', async () => {
+    t = createTestContext()
+    seedApiKeySession(t.ctx, 'psk_old_key123456')
+    t.fetch.on('GET', '/auth/validate', validAnswer())
+    await loginWithApiKey(t.ctx, piped('psk_live_abc123\n'))
+    expect(t.fetch.calls('/oauth/revoke')).toEqual([])
   })
 
   test('a rejected key: exit 4, nothing stored', async () => {
