@@ -1,6 +1,6 @@
 // startConsole(): the local Pensar Console as a Bun.serve server, runnable in-process or from main.ts.
 import { randomBytes } from 'node:crypto'
-import { resolveOptions, type App, type ConsoleOptions } from './app.ts'
+import { CLI_CLIENT_ID, resolveOptions, type App, type ConsoleOptions } from './app.ts'
 import { applyFault, takeFault } from './faults.ts'
 import { ApiError, errorResponse, json } from './lib/http.ts'
 import { loadSigningKey } from './lib/jwt.ts'
@@ -34,7 +34,7 @@ export async function startConsole(input: ConsoleOptions = {}): Promise<RunningC
     now,
     stats: newStats(),
     faults: new Map(),
-    trust: options.trustIssuer ? createTrustedIssuer(options.trustIssuer) : null,
+    trust: options.trustIssuer ? createTrustedIssuer(options.trustIssuer, CLI_CLIENT_ID) : null,
     csrfSecret: loadCsrfSecret(db),
     throttle: new Throttle(now),
   }

@@ -1,6 +1,8 @@
 // --trust-issuer: verify access tokens of an external OpenID provider against its discovery
 // document and JWKS (cached; refetched when a token names an unknown key id, at most once a
-// minute, so tokens with made-up key ids can't make the Console hammer the provider).
+// minute, so tokens with made-up key ids can't make the Console hammer the provider). A token
+// must also be meant for the CLI's client, and must not say its email is unverified: the email
+// is what maps it to a user here.
 import { importPublicJwk, verifyJwt, type DecodedJwt } from './lib/jwt.ts'
 
 export interface TrustedIssuer {
@@ -13,7 +15,8 @@ type FetchJson = (url: string) => Promise<unknown>
 
 const REFETCH_COOLDOWN_MS = 60_000
 
-export function createTrustedIssuer(issuer: string, fetchJson: FetchJson = defaultFetchJson, now = Date.now): TrustedIssuer {
+/** `clientId`: the client the CLI runs the device flow as (GET /api/cli/config names it). */
+export function createTrustedIssuer(issuer: string, clientId: string, fetchJson: FetchJson = defaultFetchJson, now = Date.now): TrustedIssuer {
   let keys = new Map<string, CryptoKey>()
   let lastFetchAt = -Infinity
   let refreshing: Promise<void> | null = null
@@ -51,10 +54,26 @@ export function createTrustedIssuer(issuer: string, fetchJson: FetchJson = defau
       }
       const key = keys.get(token.header.kid)
       if (!key || !(await verifyJwt(token, key, nowSeconds))) return null
+      if (!isIssuedTo(token.claims, clientId) || isUnverifiedEmail(token.claims.email_verified)) return null
       return token.claims
     },
   }
 }
+
+/**
+ * Whether a token the provider issued is meant for `clientId`: a token of another application of
+ * the same provider must not open this Console. `azp` or `client_id` name the client; without
+ * them, `aud` must include it; a token that names no audience at all is bound by its issuer alone
+ * (WorkOS puts the client id in the issuer's URL).
+ */
+function isIssuedTo(claims: Record<string, unknown>, clientId: string): boolean {
+  const client = claims.azp ?? claims.client_id
+  if (client !== undefined) return client === clientId
+  if (claims.aud !== undefined) return [claims.aud].flat().includes(clientId)
+  return true
+}
+
+const isUnverifiedEmail = (value: unknown) => value === false || value === 'false'
 
 async function defaultFetchJson(url: string): Promise<unknown> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5000) })

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startConsole, type RunningConsole } from '../../console/server.ts'
 import { consoleControl, startTestConsole, type TestConsole } from '../helpers/console.ts'
-import { bearer, getJson, loginAs } from './oauth-client.ts'
+import { TEST_CLIENT_ID } from '../../console/app.ts'
+import { authorizeDevice, bearer, getJson, loginAs, pollToken } from './oauth-client.ts'
 
 // The external identity provider is a second Console, started in-process.
 let provider: RunningConsole
@@ -56,6 +57,14 @@ describe('--trust-issuer', () => {
     } finally {
       await untrusted.stop()
     }
+  })
+
+  test('a provider token issued to another application of the provider is refused', async () => {
+    const auth = await authorizeDevice(provider.url, TEST_CLIENT_ID)
+    await providerControl.approve(auth.user_code, 'demo@pensar.local')
+    const { body } = await pollToken(provider.url, auth.device_code, TEST_CLIENT_ID)
+    const refused = await getJson(`${pc.url}/api/cli/workspaces`, bearer(body.access_token))
+    expect([refused.status, refused.body.error]).toEqual([401, 'invalid_token'])
   })
 
   test('the Console\'s own tokens keep working', async () => {
