@@ -1,4 +1,4 @@
-// `pensar` with no command on a terminal: the interactive Apex prompt (/login, /status, /logout).
+// `pensar` with no command on a terminal: the interactive Apex prompt (/login, /status, /logout, /doctor).
 // Without a terminal (a pipe, CI, --json) there is nobody to type, so main prints the help instead.
 import type { Readable, Writable } from 'node:stream'
 import type { Context } from '../context'

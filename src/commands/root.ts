@@ -9,7 +9,7 @@ import { statusCommand } from './status'
 
 export function rootCommand(ctx: Context, runLogin?: LoginRunner): CommandDef<any> {
   return defineCommand({
-    meta: { name: 'pensar', description: 'Connect the Apex CLI to Pensar Console. With no command on a terminal: the interactive prompt (/login, /status, /logout)' },
+    meta: { name: 'pensar', description: 'Connect the Apex CLI to Pensar Console. With no command on a terminal: the interactive prompt (/login, /status, /logout, /doctor)' },
     args: { ...globalArgs },
     subCommands: {
       login: loginCommand(ctx, runLogin, 'login'),

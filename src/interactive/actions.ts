@@ -1,5 +1,5 @@
-// What the slash commands run: the very flows of `pensar login`, `pensar status` and
-// `pensar logout` (one implementation, two front ends), loaded on first use.
+// What the slash commands run: the very flows of `pensar login`, `pensar status`, `pensar logout`
+// and `pensar doctor` (one implementation, two front ends), loaded on first use.
 import type { Context } from '../context'
 import { AuthError } from '../lib/errors'
 import type { InteractiveActions } from './repl'
@@ -10,6 +10,9 @@ export const flowActions: InteractiveActions = {
   login: loginOrManage,
   status: async (ctx) => (await import('../flows/status')).status(ctx, { offline: false }),
   logout: async (ctx) => (await import('../flows/logout')).logout(ctx),
+  // A failed check ends `pensar doctor` with exit 1 (a SilentError); at the prompt the report
+  // has said it all, and runStep takes the error quietly.
+  doctor: async (ctx) => (await import('../flows/doctor')).doctor(ctx),
 }
 
 /** Connected: the /login screen (S / B / D / Esc). Not connected, or the session just ended: the device login. */

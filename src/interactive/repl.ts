@@ -1,7 +1,7 @@
 // The interactive prompt (`pensar` on a terminal): check the session once, then read slash
 // commands until /exit, Ctrl-C or Ctrl-D. Each command runs as a step that Esc / Ctrl-C cancels
 // back to the prompt (step.ts); the commands themselves are the same flows `pensar login`,
-// `pensar status` and `pensar logout` run.
+// `pensar status`, `pensar logout` and `pensar doctor` run.
 import type { Writable } from 'node:stream'
 import type { Context } from '../context'
 import { createPaint, type Paint } from '../ui/style'
@@ -21,6 +21,7 @@ export interface InteractiveActions {
   login: Step
   status: Step
   logout: Step
+  doctor: Step
 }
 
 export interface InteractiveDeps {

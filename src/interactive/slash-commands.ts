@@ -1,7 +1,7 @@
 // The slash commands the interactive prompt knows, how a typed line maps to one, and what Tab
 // completes and the hint line says while typing.
 
-export type SlashCommandName = 'login' | 'status' | 'logout' | 'help' | 'exit'
+export type SlashCommandName = 'login' | 'status' | 'logout' | 'doctor' | 'help' | 'exit'
 
 export interface SlashCommand {
   name: SlashCommandName
@@ -16,6 +16,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { name: 'login', word: '/login', summary: 'Connect to Pensar Console, or manage the connection', aliases: ['/auth'] },
   { name: 'status', word: '/status', summary: 'Show the connection: user, workspace, balance', aliases: [] },
   { name: 'logout', word: '/logout', summary: 'Disconnect and remove the stored tokens', aliases: [] },
+  { name: 'doctor', word: '/doctor', summary: 'Check why a login would fail here', aliases: [] },
   { name: 'help', word: '/help', summary: 'List the commands', aliases: ['/?'] },
   { name: 'exit', word: '/exit', summary: 'Leave (Ctrl-C does too)', aliases: ['/quit'] },
 ]

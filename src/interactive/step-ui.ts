@@ -12,7 +12,7 @@ export interface KeyboardHandover {
 
 /** Messages written for the shell name shell commands; at this prompt the slash command is the way. */
 export function toSlashWords(text: string): string {
-  return text.replace(/`?pensar (?:login|auth) (status|logout)`?/g, '/$1').replace(/`?pensar (login|auth|status|logout)`?/g, '/$1')
+  return text.replace(/`?pensar (?:login|auth) (status|logout|doctor)`?/g, '/$1').replace(/`?pensar (login|auth|status|logout|doctor)`?/g, '/$1')
 }
 
 /** Wraps the prompt's Ui for one step; `guard` is the step's Esc / Ctrl-C watcher. */

@@ -1,7 +1,8 @@
 // The interactive prompt of the COMPILED binary in a real terminal (tmux), against the local
 // Console on port 0: connect through /login (approved through the control API), /status, switch
 // workspace with S and the arrow keys, billing with B, disconnect with D, Esc out of a pending
-// login, and the startup toast after the Console revoked the session.
+// login, /doctor (cancelled, then failing), and the startup toast after the Console revoked the
+// session.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -156,6 +157,38 @@ describe('the interactive prompt in a terminal', () => {
     await run(term, '/nonsense')
     await term.waitFor('Unknown command — /help lists them')
     term.press('C-c')
+    expect(await term.exitCode()).toBe(0)
+  }, TIMEOUT)
+})
+
+describe('/doctor in a terminal', () => {
+  test('Esc while it waits for the Console cancels it; a failed check is a report and the prompt stays', async () => {
+    // An API that takes the request and never answers, so the check is still waiting when Esc comes.
+    let requested!: () => void
+    const request = new Promise<void>((resolve) => (requested = resolve))
+    const silent = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data: () => requested() } })
+    cleanups.push(() => silent.stop(true))
+    const apiUrl = `http://127.0.0.1:${silent.port}`
+    const opener = new UrlOpener()
+    cleanups.push(() => opener.dispose())
+    const term = await openPrompt(tempHome(), apiUrl, opener)
+
+    await run(term, '/doctor')
+    await request
+    term.press('Escape')
+    await term.waitFor('Cancelled. Nothing was changed.')
+    await term.waitFor('Type / for commands')
+    expect(term.screen()).not.toContain('Checking what a login')
+
+    silent.stop(true) // now nothing listens there: the API check fails at once
+    await run(term, '/doctor')
+    const report = await term.waitFor('a login would not work until that is fixed.')
+    expect(report).toContain(`Checking what a login to ${apiUrl} needs:`)
+    expect(report).toContain('✓ PENSAR_HOME:')
+    expect(report).toMatch(/✗ API: Could not reach/)
+    await term.waitFor('Type / for commands')
+
+    await run(term, '/exit')
     expect(await term.exitCode()).toBe(0)
   }, TIMEOUT)
 })

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import type { Context } from '../../src/context'
+import { flowActions } from '../../src/interactive/actions'
 import { createKeyInput } from '../../src/interactive/key-input'
 import { EXPIRED_NOTICE, runInteractive, type InteractiveActions, type SessionHealth } from '../../src/interactive/repl'
 import { PensarError } from '../../src/lib/errors'
 import { createTestContext, type TestContext } from '../helpers/context'
+import { networkError } from '../helpers/fake-fetch'
 import { eventually, FakeTtyInput, FakeTtyOutput, KEY } from './support/fake-tty'
 
 let t: TestContext
@@ -28,7 +30,7 @@ async function start(actions: Partial<InteractiveActions> = {}, health: SessionH
   const done = runInteractive(t.ctx, {
     keys: createKeyInput(input),
     output,
-    actions: { checkSession: async () => health, login: record('login'), status: record('status'), logout: record('logout'), ...actions },
+    actions: { checkSession: async () => health, login: record('login'), status: record('status'), logout: record('logout'), doctor: record('doctor'), ...actions },
   })
   const h = { input, output, done, calls, screen: () => `${output.text}\n${t.ui.text}` }
   await atPrompt(h, 1)
@@ -67,16 +69,16 @@ describe('the prompt loop', () => {
     await h.done
   })
 
-  test('/login, /auth, /status and /logout run their flows, and the prompt comes back after each', async () => {
+  test('/login, /auth, /status, /logout and /doctor run their flows, and the prompt comes back after each', async () => {
     const h = await start()
-    for (const [i, line] of ['/login', '/auth', '/status', '/logout'].entries()) {
+    for (const [i, line] of ['/login', '/auth', '/status', '/logout', '/doctor'].entries()) {
       await atPrompt(h, i + 1)
       h.input.write(`${line}${KEY.enter}`)
     }
-    await atPrompt(h, 5)
+    await atPrompt(h, 6)
     h.input.write(`/exit${KEY.enter}`)
     await h.done
-    expect(h.calls).toEqual(['login', 'login', 'status', 'logout'])
+    expect(h.calls).toEqual(['login', 'login', 'status', 'logout', 'doctor'])
   })
 
   test('Tab completes a command before Enter runs it', async () => {
@@ -127,9 +129,15 @@ describe('steps', () => {
   })
 
   test('what a step says names slash commands, not shell commands', async () => {
-    const h = await start({ logout: async (ctx) => ctx.ui.success('Disconnected. Run `pensar login` to connect again.') })
+    const h = await start({
+      logout: async (ctx) => ctx.ui.success('Disconnected. Run `pensar login` to connect again.'),
+      status: async (ctx) => ctx.ui.info('Run `pensar auth doctor` or `pensar doctor` to see why.'),
+    })
     h.input.write(`/logout${KEY.enter}`)
     await eventually(h.screen, 'success: Disconnected. Run /login to connect again.')
+    await atPrompt(h, 2)
+    h.input.write(`/status${KEY.enter}`)
+    await eventually(h.screen, 'info: Run /doctor or /doctor to see why.')
     h.input.write(KEY.ctrlC)
     await h.done
   })
@@ -218,6 +226,38 @@ describe('steps', () => {
     expect(aborted).toBe(true)
     await atPrompt(h, 2)
     h.input.write(KEY.ctrlC)
+    await h.done
+  })
+})
+
+describe('/doctor', () => {
+  test('runs the doctor flow: a failed check is its report, not an error, and the prompt carries on', async () => {
+    const h = await start({ doctor: flowActions.doctor })
+    t.fetch.on('GET', '/api/cli/config', networkError('connection refused'))
+    h.input.write(`/doctor${KEY.enter}`)
+    await eventually(h.screen, 'a login would not work until that is fixed.')
+    expect(h.screen()).toContain(`Checking what a login to ${t.ctx.env.apiUrl} needs:`)
+    expect(h.screen()).toMatch(/✗ API: .*connection refused/)
+    expect(t.ui.lines.filter((l) => l.kind === 'error').map((l) => l.text)).toEqual([expect.stringMatching(/^1 check failed/)])
+    await atPrompt(h, 2)
+    h.input.write(`/status${KEY.enter}`)
+    await eventually(() => h.calls.join(), 'status')
+    h.input.write(`/exit${KEY.enter}`)
+    await h.done
+    t.fetch.verify()
+  })
+
+  test('Esc while it waits for the Console cancels the check, back to the prompt, with no report', async () => {
+    const h = await start({ doctor: flowActions.doctor })
+    t.fetch.on('GET', '/api/cli/config', () => new Promise<Response>(() => {}))
+    h.input.write(`/doctor${KEY.enter}`)
+    await eventually(() => String(t.fetch.requests.length), '1')
+    h.input.write(KEY.esc)
+    await eventually(h.screen, 'Cancelled. Nothing was changed.')
+    expect(h.screen()).not.toContain('Checking what a login')
+    expect(t.ctx.signal.aborted).toBe(false)
+    await atPrompt(h, 2)
+    h.input.write(`/exit${KEY.enter}`)
     await h.done
   })
 })

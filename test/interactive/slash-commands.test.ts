@@ -8,6 +8,7 @@ describe('parseLine', () => {
     ['/auth', 'login'],
     ['/status', 'status'],
     ['/logout', 'logout'],
+    ['/doctor', 'doctor'],
     ['/help', 'help'],
     ['/exit', 'exit'],
     ['/quit', 'exit'],
@@ -31,6 +32,7 @@ describe('completeLine (Tab)', () => {
   test('completes a single match and adds a space', () => {
     expect(completeLine('/st')).toBe('/status ')
     expect(completeLine('/au')).toBe('/auth ')
+    expect(completeLine('/d')).toBe('/doctor ')
   })
   test('completes several matches up to their common prefix', () => {
     expect(completeLine('/l')).toBe('/log')
@@ -49,6 +51,7 @@ describe('hintFor (the line under the prompt)', () => {
   })
   test('an exact command: what it does', () => {
     expect(hintFor('/status')).toContain('Show the connection')
+    expect(hintFor('/doctor')).toBe('/doctor — Check why a login would fail here')
   })
   test('a prefix: the matches and that Tab completes', () => {
     expect(hintFor('/lo')).toBe('/login  /logout  (Tab completes)')
@@ -62,5 +65,5 @@ describe('hintFor (the line under the prompt)', () => {
 
 test('/help lists every command and the /auth alias', () => {
   const text = helpLines().join('\n')
-  for (const word of ['/login', '/status', '/logout', '/help', '/exit', '/auth']) expect(text).toContain(word)
+  for (const word of ['/login', '/status', '/logout', '/doctor', '/help', '/exit', '/auth']) expect(text).toContain(word)
 })
