@@ -31,7 +31,9 @@ export async function main(argv: string[], io: ProcessIo, makeRoot: (ctx: Contex
     if (!asksHelp && wantsInteractive(ctx, words)) return (await openInteractive(ctx, { input: io.stdin, output: io.stderr }), EXIT.ok)
     if (words.length === 0 || asksHelp) {
       const usage = await renderUsage(resolved.cmd, resolved.parent)
-      writerTo(io, 1)(`${ctx.env.noColor ? stripAnsi(usage) : usage}\n`)
+      // citty pads every column to its widest cell, the last one too: no trailing blanks.
+      const lines = (ctx.env.noColor ? stripAnsi(usage) : usage).split('\n').map((line) => line.trimEnd())
+      writerTo(io, 1)(`${lines.join('\n')}\n`)
       return EXIT.ok
     }
     await runResolved(resolved)

@@ -35,6 +35,7 @@ describe('main', () => {
     expect(io.out()).toContain('USAGE')
     expect(io.out()).toContain('login')
     expect(io.out()).not.toContain('\x1b[')
+    expect(io.out().split('\n').filter((line) => line !== line.trimEnd())).toEqual([])
   })
 
   test('--help of a subcommand, through the auth alias too', async () => {
