@@ -13,10 +13,11 @@ export interface ApiKeyInfo {
   gatewayUrl?: string
 }
 
-export async function validateApiKey(ctx: Context, apiUrl: string, apiKey: string, opts: { timeoutMs?: number; from: string }): Promise<ApiKeyInfo> {
+/** `signal` replaces Ctrl-C's for the request (a caller's deadline), so it should include ctx.signal. */
+export async function validateApiKey(ctx: Context, apiUrl: string, apiKey: string, opts: { timeoutMs?: number; signal?: AbortSignal; from: string }): Promise<ApiKeyInfo> {
   let body: unknown
   try {
-    body = await ctx.http.get<unknown>(`${apiUrl}/auth/validate`, { token: apiKey, timeoutMs: opts.timeoutMs, retries: opts.timeoutMs ? 0 : undefined })
+    body = await ctx.http.get<unknown>(`${apiUrl}/auth/validate`, { token: apiKey, timeoutMs: opts.timeoutMs, retries: opts.timeoutMs ? 0 : undefined, signal: opts.signal })
   } catch (error) {
     if (error instanceof HttpError && error.status === 401) {
       throw new AuthError(`Pensar Console rejected ${opts.from}: unknown or revoked API key.`, {

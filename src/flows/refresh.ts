@@ -4,7 +4,7 @@
 // have refreshed already), and writes the rotated refresh token to disk before anything uses
 // the new access token. Only `invalid_grant` ends a session; network trouble never does.
 import type { Context } from '../context'
-import { AuthError, PensarError } from '../lib/errors'
+import { AuthError, cancelledFrom, PensarError } from '../lib/errors'
 import { HttpError } from '../lib/http'
 import { withRefreshLock } from '../lib/refresh-lock'
 import { InvalidGrantError, requestRefreshGrant, type RefreshedTokens } from './refresh-grant'
@@ -23,21 +23,38 @@ export interface ActiveCredentials {
   signingKey?: string
 }
 
+export interface WaitOptions {
+  /**
+   * Stop waiting when this aborts (a deadline), rejecting with its reason. A wait for the lock
+   * ends there; a refresh grant already sent is not aborted but left to finish (see
+   * refreshSession), and `refreshInProgress` tells when it has.
+   */
+  signal?: AbortSignal
+}
+
 export async function getValidAccessToken(ctx: Context): Promise<string> {
   return (await getValidCredentials(ctx)).token
 }
 
-export async function getValidCredentials(ctx: Context): Promise<ActiveCredentials> {
+export async function getValidCredentials(ctx: Context, opts: WaitOptions = {}): Promise<ActiveCredentials> {
   const creds = readCredentials(ctx)
   if (creds.kind === 'none') throw notLoggedIn(creds)
   if (creds.kind === 'api-key') return active(creds)
   if (creds.accessToken && !expiresSoon(ctx, creds)) return active(creds)
-  return refreshSession(ctx, { staleToken: creds.accessToken, rejected: false })
+  return refreshSession(ctx, { staleToken: creds.accessToken, rejected: false }, opts.signal)
 }
 
 /** After the Console answered 401 to `rejectedToken`: renew once (API keys cannot be renewed). */
-export async function renewAfterRejection(ctx: Context, rejectedToken: string): Promise<ActiveCredentials> {
-  return refreshSession(ctx, { staleToken: rejectedToken, rejected: true })
+export async function renewAfterRejection(ctx: Context, rejectedToken: string, opts: WaitOptions = {}): Promise<ActiveCredentials> {
+  return refreshSession(ctx, { staleToken: rejectedToken, rejected: true }, opts.signal)
+}
+
+/** The refresh this Context still runs, if any: settles once it has saved its tokens (or failed). */
+export function refreshInProgress(ctx: Context): Promise<void> | undefined {
+  return inFlight.get(ctx)?.then(
+    () => {},
+    () => {},
+  )
 }
 
 interface RefreshRequest {
@@ -49,15 +66,24 @@ interface RefreshRequest {
 // One refresh at a time per Context: parallel calls in one process share it.
 const inFlight = new WeakMap<Context, Promise<ActiveCredentials>>()
 
-function refreshSession(ctx: Context, opts: RefreshRequest): Promise<ActiveCredentials> {
-  const running = inFlight.get(ctx)
-  if (running) return running
-  const started = refreshUnderLock(ctx, opts).finally(() => inFlight.delete(ctx))
-  inFlight.set(ctx, started)
-  return started
+/**
+ * A caller's `signal` (status's deadline) ends its wait for the lock, which is safe: nothing has
+ * been sent. It never aborts the grant once sent: the Console rotates the refresh token when it
+ * answers, so a response we stop reading would leave auth.json with a spent token, and presenting
+ * that again counts as reuse and revokes the whole session. Instead the caller stops waiting and
+ * the refresh runs on and saves the rotated tokens; the caller awaits `refreshInProgress` before
+ * the process exits. (The grant's own timeout and Ctrl-C still abort it, as before.)
+ */
+function refreshSession(ctx: Context, opts: RefreshRequest, signal?: AbortSignal): Promise<ActiveCredentials> {
+  let running = inFlight.get(ctx)
+  if (!running) {
+    running = refreshUnderLock(ctx, opts, signal).finally(() => inFlight.delete(ctx))
+    inFlight.set(ctx, running)
+  }
+  return signal ? untilAborted(running, signal) : running
 }
 
-function refreshUnderLock(ctx: Context, opts: RefreshRequest): Promise<ActiveCredentials> {
+function refreshUnderLock(ctx: Context, opts: RefreshRequest, signal?: AbortSignal): Promise<ActiveCredentials> {
   return withRefreshLock(ctx, async () => {
     const creds = readCredentials(ctx) // again: another process may have refreshed or logged out
     if (creds.kind === 'none') throw notLoggedIn(creds)
@@ -84,6 +110,16 @@ function refreshUnderLock(ctx: Context, opts: RefreshRequest): Promise<ActiveCre
     if (replaced) return replaced
     saveTokens(ctx, tokens)
     return { kind: 'workos', token: tokens.accessToken, source: 'file', signingKey: creds.signingKey }
+  }, { signal })
+}
+
+/** Settles like `work`, or rejects with the signal's reason when it aborts first; `work` goes on. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(cancelledFrom(signal))
+    if (signal.aborted) stop()
+    else signal.addEventListener('abort', stop, { once: true })
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop))
   })
 }
 

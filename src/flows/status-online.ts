@@ -4,29 +4,49 @@
 import type { Context } from '../context'
 import { createAuthedClient } from '../lib/authed-client'
 import { asObject, optNum } from '../lib/console-api'
+import { PensarError } from '../lib/errors'
 import { withRefreshLock } from '../lib/refresh-lock'
 import { validateApiKey } from './api-key-validate'
 import type { StatusReport } from './status'
 
+export { refreshInProgress } from './refresh'
+
 export const ONLINE_BUDGET_MS = 3_000
 
+/**
+ * The one deadline of the whole online check: the token renewal, the wait for another process's
+ * lock, the validation, the retry after a 401 and the API-key lookup all stop waiting when it
+ * aborts (so does Ctrl-C).
+ */
+export function onlineDeadline(ctx: Context, apiUrl: string): AbortSignal {
+  const budget = ctx.clock.timeout(ONLINE_BUDGET_MS)
+  const expired = new AbortController()
+  const expire = () => expired.abort(new PensarError(`${apiUrl} did not answer within ${ONLINE_BUDGET_MS / 1000} s.`, { code: 'timeout' }))
+  if (budget.aborted) expire()
+  else budget.addEventListener('abort', expire, { once: true })
+  return AbortSignal.any([ctx.signal, expired.signal])
+}
+
 /** API-key auth without a stored workspace: ask the server which one, and store it. */
-export async function resolveApiKeyWorkspace(ctx: Context, report: StatusReport, apiKey: string, source: 'env' | 'file'): Promise<void> {
-  const info = await validateApiKey(ctx, report.apiUrl, apiKey, { timeoutMs: ONLINE_BUDGET_MS, from: source === 'env' ? 'the API key in PENSAR_API_KEY' : 'the stored API key' })
+export async function resolveApiKeyWorkspace(ctx: Context, report: StatusReport, apiKey: string, source: 'env' | 'file', deadline: AbortSignal): Promise<void> {
+  const info = await validateApiKey(ctx, report.apiUrl, apiKey, { timeoutMs: ONLINE_BUDGET_MS, signal: deadline, from: source === 'env' ? 'the API key in PENSAR_API_KEY' : 'the stored API key' })
   report.workspace = info.workspace
   report.user = info.user ?? report.user
   if (source !== 'file') return
-  await withRefreshLock(ctx, () =>
-    ctx.store.patchSession({
-      config: { workspace: info.workspace, user: info.user, gatewayUrl: info.gatewayUrl, lastWorkspaceId: info.workspace.id },
-      auth: info.signingKey ? { signingKey: info.signingKey } : {},
-    }),
+  await withRefreshLock(
+    ctx,
+    () =>
+      ctx.store.patchSession({
+        config: { workspace: info.workspace, user: info.user, gatewayUrl: info.gatewayUrl, lastWorkspaceId: info.workspace.id },
+        auth: info.signingKey ? { signingKey: info.signingKey } : {},
+      }),
+    { signal: deadline },
   )
 }
 
-export async function checkOnline(ctx: Context): Promise<NonNullable<StatusReport['online']>> {
+export async function checkOnline(ctx: Context, deadline: AbortSignal): Promise<NonNullable<StatusReport['online']>> {
   const client = createAuthedClient(ctx)
-  const body = await client.get<unknown>(`${client.gatewayUrl}/gateway/validate`, { timeoutMs: ONLINE_BUDGET_MS, retries: 0 })
+  const body = await client.get<unknown>(`${client.gatewayUrl}/gateway/validate`, { timeoutMs: ONLINE_BUDGET_MS, retries: 0, signal: deadline })
   const o = asObject(body, 'the gateway validation')
   const credits = asObject(o.credits ?? {}, 'the gateway validation')
   const billing = asObject(o.billing ?? {}, 'the gateway validation')

@@ -1,5 +1,6 @@
 // `pensar login status` / `pensar status` / `pensar auth status` (issue 4, item 5): what this
-// computer is connected with, then a short online check (GET /gateway/validate, 3 s budget).
+// computer is connected with, then a short online check (GET /gateway/validate, with any token
+// renewal it needs, all within one 3 s budget).
 // Exit 0 when connected, 4 when not logged in, expired or rejected. An unreachable Console is
 // reported (`online.ok: false`) but does not make a good session "not connected".
 import { apiUrlFor, type Context } from '../context'
@@ -38,20 +39,32 @@ export interface StatusOutcome {
   problem?: { code: string; message: string; hint?: string }
   /** Why the online check could not finish (network, timeout, 5xx). */
   offlineReason?: string
+  /** A token renewal the deadline stopped waiting for: it must finish before the process exits. */
+  unfinished?: Promise<void>
 }
 
 export async function status(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
-  const outcome = await checkStatus(ctx, opts)
+  const outcome = await answerStatus(ctx, opts)
   if (ctx.env.json) {
     ctx.ui.emit(outcome.report as unknown as JsonEvent)
     // The data is on stdout; the reason (e.g. the expiry notice) goes to stderr for people.
     if (outcome.problem) ctx.ui.error(outcome.problem.message, outcome.problem.hint)
   } else renderStatus(ctx, outcome)
+  // Answered; now let a renewal already sent save the rotated refresh token (flows/refresh.ts).
+  await outcome.unfinished
   if (!outcome.report.loggedIn) throw new SilentError(EXIT.auth)
   return outcome
 }
 
+/** The `status --json` object, without printing; a renewal cut short by the deadline has finished. */
 export async function checkStatus(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
+  const outcome = await answerStatus(ctx, opts)
+  await outcome.unfinished
+  return outcome
+}
+
+/** The answer, as soon as there is one: it may leave a token renewal running (`unfinished`). */
+async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
   const report = localReport(ctx)
   let creds: Credentials
   try {
@@ -66,17 +79,18 @@ export async function checkStatus(ctx: Context, opts: StatusOptions): Promise<St
   if (creds.kind === 'api-key' && creds.source === 'env') Object.assign(report, { user: null, workspace: null })
   if (opts.offline) return { report }
   // Loaded only now, so `--offline` starts without the authed client, refresh and signing code.
-  const { checkOnline, resolveApiKeyWorkspace } = await import('./status-online')
+  const { checkOnline, onlineDeadline, refreshInProgress, resolveApiKeyWorkspace } = await import('./status-online')
+  const deadline = onlineDeadline(ctx, report.apiUrl)
   try {
-    if (creds.kind === 'api-key' && !report.workspace) await resolveApiKeyWorkspace(ctx, report, creds.apiKey, creds.source)
-    report.online = await checkOnline(ctx)
+    if (creds.kind === 'api-key' && !report.workspace) await resolveApiKeyWorkspace(ctx, report, creds.apiKey, creds.source, deadline)
+    report.online = await checkOnline(ctx, deadline)
     report.expiresAt = localReport(ctx).expiresAt // a refresh may have renewed it
     if (creds.kind === 'api-key') report.expiresAt = null
     return { report }
   } catch (error) {
     if (error instanceof AuthError) return notConnected(report, error)
     report.online = { ok: false, balance: null, billingReady: null }
-    return { report, offlineReason: error instanceof Error ? error.message : String(error) }
+    return { report, offlineReason: error instanceof Error ? error.message : String(error), unfinished: refreshInProgress(ctx) }
   }
 }
 

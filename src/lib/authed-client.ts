@@ -13,6 +13,11 @@ export interface AuthedRequestOptions {
   timeoutMs?: number
   retries?: number
   headers?: Record<string, string>
+  /**
+   * Aborts the request and stops waiting for a token renewal (which itself runs on: see
+   * flows/refresh.ts). Replaces the Ctrl-C signal for the request, so include ctx.signal in it.
+   */
+  signal?: AbortSignal
 }
 
 export interface AuthedClient {
@@ -31,15 +36,15 @@ export function createAuthedClient(ctx: Context): AuthedClient {
   const gatewayUrl = (config?.gatewayUrl ?? apiUrl).replace(/\/+$/, '')
   const workspaceId = config?.workspace?.id
 
-  async function withAuth<T>(send: (creds: ActiveCredentials) => Promise<T>): Promise<T> {
-    const creds = await getValidCredentials(ctx)
+  async function withAuth<T>(send: (creds: ActiveCredentials) => Promise<T>, wait: { signal?: AbortSignal }): Promise<T> {
+    const creds = await getValidCredentials(ctx, wait)
     try {
       return await send(creds)
     } catch (error) {
       if (!isUnauthorized(error)) throw error
       if (creds.kind === 'api-key') throw apiKeyRejected(creds)
       ctx.log.debug('the Console rejected the access token; renewing it once')
-      const renewed = await renewAfterRejection(ctx, creds.token)
+      const renewed = await renewAfterRejection(ctx, creds.token, wait)
       try {
         return await send(renewed)
       } catch (retryError) {
@@ -59,9 +64,9 @@ export function createAuthedClient(ctx: Context): AuthedClient {
   return {
     gatewayUrl,
     get: (path, opts = {}) =>
-      withAuth((creds) => ctx.http.get(resolveUrl(apiUrl, path), { ...opts, token: creds.token, headers: headersFor(opts.headers) })),
+      withAuth((creds) => ctx.http.get(resolveUrl(apiUrl, path), { ...opts, token: creds.token, headers: headersFor(opts.headers) }), opts),
     postJson: (path, body, opts = {}) =>
-      withAuth((creds) => ctx.http.postJson(resolveUrl(apiUrl, path), body, { ...opts, token: creds.token, headers: headersFor(opts.headers) })),
+      withAuth((creds) => ctx.http.postJson(resolveUrl(apiUrl, path), body, { ...opts, token: creds.token, headers: headersFor(opts.headers) }), opts),
     postSigned: (path, body, opts = {}) =>
       withAuth((creds) => {
         if (!creds.signingKey) {
@@ -71,7 +76,7 @@ export function createAuthedClient(ctx: Context): AuthedClient {
         const text = JSON.stringify(body)
         const signature = signGatewayRequest({ signingKey: creds.signingKey, model: body.model, body: text, timestamp: serverClockFor(ctx).now() / 1000 })
         return ctx.http.postJson(resolveUrl(gatewayUrl, path), text, { ...opts, token: creds.token, headers: headersFor({ ...opts.headers, ...signature }) })
-      }),
+      }, opts),
   }
 }
 

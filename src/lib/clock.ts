@@ -7,10 +7,13 @@ export interface Clock {
   now(): number
   /** Resolves after `ms`; rejects with the signal's reason (a CancelledError) when aborted. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>
+  /** A signal that aborts (with a TimeoutError) once `ms` have passed: a deadline. */
+  timeout(ms: number): AbortSignal
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  timeout: (ms) => AbortSignal.timeout(ms),
   sleep(ms, signal) {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(cancelledFrom(signal))

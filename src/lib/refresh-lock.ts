@@ -5,7 +5,7 @@
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
-import { systemClock } from './clock'
+import { systemClock, type Clock } from './clock'
 import { cancelledFrom, errorCode, PensarError } from './errors'
 import { writeAllSync } from './write-all'
 
@@ -38,9 +38,17 @@ interface LockHolder {
   id: string
 }
 
-/** Runs `fn` holding PENSAR_HOME's refresh lock: every writer of tokens goes through here. */
-export async function withRefreshLock<T>(ctx: { env: { home: string }; signal: AbortSignal }, fn: () => T | Promise<T>): Promise<T> {
-  const lock = await acquireRefreshLock({ path: join(ctx.env.home, LOCK_FILE_NAME), signal: ctx.signal })
+/**
+ * Runs `fn` holding PENSAR_HOME's refresh lock: every writer of tokens goes through here. The wait
+ * for another process's lock ends on Ctrl-C, or when `opts.signal` aborts (a caller's deadline).
+ */
+export async function withRefreshLock<T>(
+  ctx: { env: { home: string }; signal: AbortSignal; clock: Clock },
+  fn: () => T | Promise<T>,
+  opts: { signal?: AbortSignal } = {},
+): Promise<T> {
+  const signal = opts.signal ? AbortSignal.any([ctx.signal, opts.signal]) : ctx.signal
+  const lock = await acquireRefreshLock({ path: join(ctx.env.home, LOCK_FILE_NAME), signal, sleep: (ms) => ctx.clock.sleep(ms, signal) })
   try {
     return await fn()
   } finally {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { getValidAccessToken, renewAfterRejection, SESSION_EXPIRED_MESSAGE, SessionExpiredError } from '../../src/flows/refresh'
+import { getValidAccessToken, getValidCredentials, refreshInProgress, renewAfterRejection, SESSION_EXPIRED_MESSAGE, SessionExpiredError } from '../../src/flows/refresh'
 import { AuthError, EXIT, PensarError } from '../../src/lib/errors'
 import { createStore } from '../../src/lib/store'
 import { createTestContext, type TestContext } from '../helpers/context'
@@ -188,6 +188,22 @@ describe('under the lock', () => {
     t.fetch.on('POST', TOKEN_PATH, json(refreshedTokens(t.clock.now(), 2)))
     const creds = await renewAfterRejection(t.ctx, authFile().accessToken)
     expect(creds.token).toBe(refreshedTokens(t.clock.now(), 2).access_token)
+  })
+
+  test('a caller that stops waiting does not abort the grant: the refresh finishes and saves the rotated token', async () => {
+    loggedIn(-5_000)
+    const deadline = new AbortController()
+    t.fetch.on('POST', TOKEN_PATH, () => {
+      deadline.abort(new PensarError('out of time')) // while the Console is answering
+      return json(refreshedTokens(t.clock.now()))
+    })
+    const error = await getValidCredentials(t.ctx, { signal: deadline.signal }).catch((e) => e)
+    expect(error.message).toBe('out of time')
+    await refreshInProgress(t.ctx)
+    expect(authFile().refreshToken).toBe(refreshedTokens(t.clock.now()).refresh_token)
+    expect(authFile().accessToken).toBe(refreshedTokens(t.clock.now()).access_token)
+    expect(existsSync(join(t.home, 'auth-refresh.lock'))).toBe(false)
+    expect(refreshInProgress(t.ctx)).toBeUndefined()
   })
 
   test('a lock left by a dead process does not block the refresh', async () => {

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, test } from 'bun:test'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { status, type StatusReport } from '../../src/flows/status'
+import { checkStatus, status, type StatusReport } from '../../src/flows/status'
+import { ONLINE_BUDGET_MS } from '../../src/flows/status-online'
 import { EXIT, SilentError } from '../../src/lib/errors'
 import { createTestContext, TEST_API, type TestContext } from '../helpers/context'
 import { json, networkError, oauthError } from '../helpers/fake-fetch'
@@ -184,4 +186,95 @@ describe('status for a person', () => {
     expect(t.ui.text).toContain('PENSAR_API_KEY is set: it overrides the login stored in')
     expect(t.ui.text).not.toContain('psk_envkey123')
   })
+})
+
+describe('one budget for the whole online check', () => {
+  const TOKEN_PATH = '/user_management/authenticate'
+  const OFFLINE = { ok: false, balance: null, billingReady: null }
+  const authFile = () => JSON.parse(readFileSync(join(t.home, 'auth.json'), 'utf8'))
+  const lockPath = () => join(t.home, 'auth-refresh.lock')
+
+  test.each([
+    ['an expired token renewed before the check', -60_000, false],
+    ['the renewal after a 401', 240_000, true],
+  ])('a token endpoint slower than the budget (%s): answered offline at the deadline, the renewal saved before status returns', async (_name, ttlMs, rejected) => {
+    jsonContext()
+    const stale = accessTokenExpiringIn(t.clock.now(), ttlMs)
+    seedWorkosSession(t.ctx, { accessToken: stale })
+    if (rejected) t.fetch.on('GET', VALIDATE, oauthError('invalid_token', 401))
+    let answerTokens!: () => void
+    const tokensAnswered = new Promise<void>((resolve) => (answerTokens = resolve))
+    t.fetch.on('POST', TOKEN_PATH, async () => {
+      t.clock.advance(ONLINE_BUDGET_MS) // the Console takes the whole budget and more
+      await tokensAnswered
+      return json(refreshedTokens(t.clock.now()))
+    })
+    const storedWhenAnswered: string[] = []
+    const answered = new Promise<void>((resolve) => {
+      t.ui.emit = (event) => {
+        t.ui.events.push(event)
+        storedWhenAnswered.push(authFile().refreshToken)
+        resolve()
+      }
+    })
+    const running = status(t.ctx, { offline: false }).then(() => 'returned')
+    await answered
+    expect(t.ui.events[0]).toMatchObject({ loggedIn: true, online: OFFLINE })
+    expect(storedWhenAnswered).toEqual(['rt_original0123456789']) // the renewal was still out
+    expect(await Promise.race([running, Promise.resolve('still waiting')])).toBe('still waiting')
+    answerTokens()
+    expect(await running).toBe('returned')
+    const saved = authFile()
+    expect(saved.refreshToken).toBe('rt_rotated1_0123456789')
+    expect(saved.accessToken).not.toBe(stale)
+    expect(saved.sessionExpiredAt).toBeUndefined()
+    expect(existsSync(lockPath())).toBe(false)
+    t.fetch.verify() // no validation (or retry) after the deadline
+  })
+
+  test('checkStatus (the login screen\'s check) returns only once a renewal cut short by the deadline is saved', async () => {
+    t = createTestContext()
+    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    t.fetch.on('POST', TOKEN_PATH, () => {
+      t.clock.advance(ONLINE_BUDGET_MS) // the tokens arrive just as the budget runs out
+      return json(refreshedTokens(t.clock.now()))
+    })
+    const { report, unfinished } = await checkStatus(t.ctx, { offline: false })
+    expect(report.online).toEqual(OFFLINE)
+    expect(unfinished).toBeDefined()
+    expect(authFile().refreshToken).toBe('rt_rotated1_0123456789')
+  })
+
+  test('another process holding the refresh lock: status stops waiting at the deadline, sends nothing, keeps the session', async () => {
+    t = createTestContext()
+    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    const held = JSON.stringify({ pid: process.pid, host: hostname(), createdAt: Date.now(), id: 'other' })
+    writeFileSync(lockPath(), held)
+    const before = readFileSync(join(t.home, 'auth.json'), 'utf8')
+    const started = t.clock.now()
+    await status(t.ctx, { offline: false })
+    expect(t.clock.now() - started).toBeLessThan(ONLINE_BUDGET_MS + 60) // one poll of the lock at most
+    expect(t.ui.text).toContain(`could not check: ${TEST_API} did not answer within 3 s.`)
+    expect(t.fetch.requests).toHaveLength(0)
+    expect(readFileSync(join(t.home, 'auth.json'), 'utf8')).toBe(before)
+    expect(readFileSync(lockPath(), 'utf8')).toBe(held)
+  })
+
+  test.each([
+    ['the gateway validation', VALIDATE, () => seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })],
+    ['the API-key workspace lookup', '/auth/validate', () => seedApiKeySession(t.ctx, 'psk_stored123', false)],
+  ])('%s slower than the budget: offline at the deadline, logged in', async (_name, path, seed) => {
+    t = createTestContext()
+    seed()
+    const config = readFileSync(join(t.home, 'config.json'), 'utf8')
+    t.fetch.on('GET', path, () => {
+      t.clock.advance(ONLINE_BUDGET_MS)
+      return new Promise<Response>(() => {}) // never answers
+    })
+    const outcome = await checkStatus(t.ctx, { offline: false })
+    expect(outcome.report).toMatchObject({ loggedIn: true, online: OFFLINE })
+    expect(outcome.offlineReason).toBe(`${TEST_API} did not answer within 3 s.`)
+    expect(readFileSync(join(t.home, 'config.json'), 'utf8')).toBe(config)
+    t.fetch.verify()
+  }, 1_000) // without the deadline the request would wait for its own 3 s timeout
 })

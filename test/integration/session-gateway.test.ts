@@ -20,7 +20,7 @@ const consoleWith = (args: string[]) => startConsole(['--interval', '0.2', '--se
 function contextFor(h: LoggedInHome, offsetMs = 0): Context {
   const io = captureIo({ vars: { HOME: h.home, PENSAR_HOME: h.pensarHome, NO_PROXY: '127.0.0.1,localhost' } })
   const base = createContext({ json: false, debug: false }, { ...io, fetch })
-  const clock: Clock = { now: () => Date.now() + offsetMs, sleep: (ms, signal) => base.clock.sleep(ms, signal) }
+  const clock: Clock = { now: () => Date.now() + offsetMs, sleep: (ms, signal) => base.clock.sleep(ms, signal), timeout: (ms) => base.clock.timeout(ms) }
   return { ...base, clock, http: createHttp({ fetch, clock, log: base.log, signal: base.signal }) }
 }
 
