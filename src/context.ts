@@ -1,6 +1,7 @@
 // The one bag of effects every command and flow receives (gh's Factory). Nothing under
 // src/flows or src/commands touches process, os, global fetch or @clack/prompts directly:
 // tests build a Context from fakes (test/helpers/context.ts).
+import { createBackground, type Background } from './lib/background'
 import { createSystemBrowser, type Browser } from './lib/browser'
 import { systemClock, type Clock } from './lib/clock'
 import { createHttp, type FetchFn, type Http } from './lib/http'
@@ -42,6 +43,8 @@ export interface Context {
   log: Log
   /** Aborted on Ctrl-C (reason: a CancelledError). Pass it to every wait. */
   signal: AbortSignal
+  /** Work the process must finish before it exits, even after Ctrl-C (a refresh already sent). */
+  background: Background
   /** Piped input (`login --with-api-key` reads the key here). Absent in most tests. */
   stdin?: StdinSource
 }
@@ -115,6 +118,7 @@ export function createContext(globals: GlobalOptions, io: ProcessIo): Context {
     log,
     clock: systemClock,
     signal: io.signal,
+    background: createBackground(),
     stdin: { isTTY: isTerminal(io, 0), readAll: () => readAllText(io.stdin) },
     browser: createSystemBrowser({ env: io.vars }),
     http: createHttp({ fetch: io.fetch ?? fetch, clock: systemClock, log, signal: io.signal }),

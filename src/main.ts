@@ -40,6 +40,9 @@ export async function main(argv: string[], io: ProcessIo, makeRoot: (ctx: Contex
     return EXIT.ok
   } catch (error) {
     return report(toPensarError(error), error, globals, io, ctx)
+  } finally {
+    // Whatever the outcome, even Ctrl-C: a refresh already sent saves its tokens first.
+    await ctx?.background.settled()
   }
 }
 

@@ -26,13 +26,18 @@ export class InvalidGrantError extends PensarError {
 
 const REFRESH_TIMEOUT_MS = 10_000
 
+/**
+ * Once sent, the grant is never cancelled (Ctrl-C, Esc): the Console rotates the refresh token as
+ * it answers, and this answer is the only copy of the new one (see refreshSession in refresh.ts).
+ * Its own signal, which never aborts, keeps the Context's Ctrl-C signal off it; the timeout stays.
+ */
 export async function requestRefreshGrant(http: Http, input: RefreshGrantInput): Promise<RefreshedTokens> {
   let body: unknown
   try {
     body = await http.postForm<unknown>(
       input.tokenEndpoint,
       { grant_type: 'refresh_token', refresh_token: input.refreshToken, client_id: input.clientId },
-      { timeoutMs: REFRESH_TIMEOUT_MS },
+      { timeoutMs: REFRESH_TIMEOUT_MS, signal: new AbortController().signal },
     )
   } catch (error) {
     if (error instanceof HttpError && error.oauthError === 'invalid_grant') throw new InvalidGrantError(error.description)

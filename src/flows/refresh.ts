@@ -67,20 +67,23 @@ interface RefreshRequest {
 const inFlight = new WeakMap<Context, Promise<ActiveCredentials>>()
 
 /**
- * A caller's `signal` (status's deadline) ends its wait for the lock, which is safe: nothing has
- * been sent. It never aborts the grant once sent: the Console rotates the refresh token when it
- * answers, so a response we stop reading would leave auth.json with a spent token, and presenting
- * that again counts as reuse and revokes the whole session. Instead the caller stops waiting and
- * the refresh runs on and saves the rotated tokens; the caller awaits `refreshInProgress` before
- * the process exits. (The grant's own timeout and Ctrl-C still abort it, as before.)
+ * Ctrl-C, Esc at the prompt, or a caller's `signal` (status's deadline) end the wait for the lock,
+ * which is safe: nothing has been sent. They never abort the grant once sent: the Console rotates
+ * the refresh token when it answers, so a response we stop reading would leave auth.json with a
+ * spent token, and presenting that again counts as reuse and revokes the whole session. Instead the
+ * caller stops waiting, and the refresh runs on and saves the rotated tokens: it is background work
+ * that main() lets finish before the process exits (lib/background.ts). Only the grant's own
+ * timeout, or a second Ctrl-C, can still lose it.
  */
 function refreshSession(ctx: Context, opts: RefreshRequest, signal?: AbortSignal): Promise<ActiveCredentials> {
+  const waitSignal = signal ? AbortSignal.any([ctx.signal, signal]) : ctx.signal
   let running = inFlight.get(ctx)
   if (!running) {
-    running = refreshUnderLock(ctx, opts, signal).finally(() => inFlight.delete(ctx))
+    running = refreshUnderLock(ctx, opts, waitSignal).finally(() => inFlight.delete(ctx))
     inFlight.set(ctx, running)
+    ctx.background.add(running)
   }
-  return signal ? untilAborted(running, signal) : running
+  return untilAborted(running, waitSignal)
 }
 
 function refreshUnderLock(ctx: Context, opts: RefreshRequest, signal?: AbortSignal): Promise<ActiveCredentials> {

@@ -4,7 +4,7 @@
 // Exit 0 when connected, 4 when not logged in, expired or rejected. An unreachable Console is
 // reported (`online.ok: false`) but does not make a good session "not connected".
 import { apiUrlFor, type Context } from '../context'
-import { AuthError, EXIT, PensarError, SilentError } from '../lib/errors'
+import { AuthError, CancelledError, EXIT, PensarError, SilentError } from '../lib/errors'
 import type { JsonEvent } from '../ui/ui'
 import { readCredentials, SESSION_EXPIRED_MESSAGE, SessionExpiredError, type Credentials } from './refresh-credentials'
 import { tokenExpiresAt } from './refresh-expiry'
@@ -89,6 +89,7 @@ async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOu
     return { report }
   } catch (error) {
     if (error instanceof AuthError) return notConnected(report, error)
+    if (error instanceof CancelledError) throw error // Ctrl-C: exit 130, not "offline"
     report.online = { ok: false, balance: null, billingReady: null }
     return { report, offlineReason: error instanceof Error ? error.message : String(error), unfinished: refreshInProgress(ctx) }
   }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { getValidAccessToken, getValidCredentials, refreshInProgress, renewAfterRejection, SESSION_EXPIRED_MESSAGE, SessionExpiredError } from '../../src/flows/refresh'
-import { AuthError, EXIT, PensarError } from '../../src/lib/errors'
+import { AuthError, CancelledError, EXIT, PensarError } from '../../src/lib/errors'
 import { createStore } from '../../src/lib/store'
 import { createTestContext, type TestContext } from '../helpers/context'
 import { json, networkError, oauthError } from '../helpers/fake-fetch'
@@ -204,6 +204,36 @@ describe('under the lock', () => {
     expect(authFile().accessToken).toBe(refreshedTokens(t.clock.now()).access_token)
     expect(existsSync(join(t.home, 'auth-refresh.lock'))).toBe(false)
     expect(refreshInProgress(t.ctx)).toBeUndefined()
+  })
+
+  test('Ctrl-C while the Console answers the grant: the caller is cancelled at once, the grant is not, and its tokens are saved before exit', async () => {
+    loggedIn(-5_000)
+    let answer!: () => void
+    const answered = new Promise<void>((resolve) => (answer = resolve))
+    t.fetch.on('POST', TOKEN_PATH, async () => {
+      t.abort.abort(new CancelledError()) // Ctrl-C, with the request at the Console
+      await answered
+      return json(refreshedTokens(t.clock.now()))
+    })
+    const error = await getValidAccessToken(t.ctx).catch((e) => e)
+    expect(error).toBeInstanceOf(CancelledError)
+    expect(authFile().refreshToken).toBe('rt_original0123456789') // not answered yet
+    answer()
+    await t.ctx.background.settled() // what main() does before the process exits
+    expect(authFile().refreshToken).toBe(refreshedTokens(t.clock.now()).refresh_token)
+    expect(authFile().sessionExpiredAt).toBeUndefined()
+    expect(existsSync(join(t.home, 'auth-refresh.lock'))).toBe(false)
+  })
+
+  test('Ctrl-C while waiting for another process\'s lock: cancelled, nothing sent', async () => {
+    loggedIn(-5_000)
+    writeFileSync(join(t.home, 'auth-refresh.lock'), JSON.stringify({ pid: process.pid, host: hostname(), createdAt: Date.now(), id: 'other' }))
+    const waiting = getValidAccessToken(t.ctx).catch((e) => e)
+    t.abort.abort(new CancelledError())
+    expect(await waiting).toBeInstanceOf(CancelledError)
+    await t.ctx.background.settled()
+    expect(t.fetch.requests).toHaveLength(0)
+    expect(authFile().refreshToken).toBe('rt_original0123456789')
   })
 
   test('a lock left by a dead process does not block the refresh', async () => {

@@ -4,7 +4,7 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { checkStatus, status, type StatusReport } from '../../src/flows/status'
 import { ONLINE_BUDGET_MS } from '../../src/flows/status-online'
-import { EXIT, SilentError } from '../../src/lib/errors'
+import { CancelledError, EXIT, SilentError } from '../../src/lib/errors'
 import { createTestContext, TEST_API, type TestContext } from '../helpers/context'
 import { json, networkError, oauthError } from '../helpers/fake-fetch'
 import { accessTokenExpiringIn, refreshedTokens, seedApiKeySession, seedWorkosSession, USER, WORKSPACE } from '../helpers/session-fixtures'
@@ -185,6 +185,23 @@ describe('status for a person', () => {
     await status(t.ctx, { offline: true })
     expect(t.ui.text).toContain('PENSAR_API_KEY is set: it overrides the login stored in')
     expect(t.ui.text).not.toContain('psk_envkey123')
+  })
+})
+
+describe('Ctrl-C during the online check', () => {
+  test('is a cancellation (exit 130), not "offline"; a renewal already sent still saves its tokens', async () => {
+    jsonContext()
+    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    t.fetch.on('POST', '/user_management/authenticate', () => {
+      t.abort.abort(new CancelledError()) // Ctrl-C, with the renewal at the Console
+      return json(refreshedTokens(t.clock.now()))
+    })
+    const error = await status(t.ctx, { offline: false }).catch((e) => e)
+    expect(error).toBeInstanceOf(CancelledError)
+    expect(error.exitCode).toBe(EXIT.cancelled)
+    expect(t.ui.events).toEqual([])
+    await t.ctx.background.settled()
+    expect(JSON.parse(readFileSync(join(t.home, 'auth.json'), 'utf8')).refreshToken).toBe(refreshedTokens(t.clock.now()).refresh_token)
   })
 })
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Context, Env } from '../../src/context'
+import { createBackground } from '../../src/lib/background'
 import { createHttp } from '../../src/lib/http'
 import { silentLog, type Log } from '../../src/lib/log'
 import { createStore } from '../../src/lib/store'
@@ -60,6 +61,7 @@ export function createTestContext(opts: TestContextOptions = {}): TestContext {
     clock,
     browser,
     signal: abort.signal,
+    background: createBackground(),
     http: createHttp({ fetch: fetch.fetch, clock, log, signal: abort.signal }),
     store: createStore({ home, now: () => clock.now(), warn: (m) => ui.warn(m) }),
   }

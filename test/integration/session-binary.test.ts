@@ -9,6 +9,7 @@ import { binarySuite } from '../helpers/binary-suite'
 import { controlCall, loggedInHome, type LoggedInHome } from '../helpers/logged-in-home'
 import { pensarBinary } from '../helpers/pensar-binary'
 import { runPensar } from '../helpers/run-pensar'
+import { waitUntil } from '../helpers/wait-until'
 
 const TIMEOUT = 90_000
 const { root, startConsole } = binarySuite('pensar-session-int-')
@@ -33,15 +34,6 @@ const login = (url: string) => loggedInHome(url, { root, workspace: 'acme' })
 async function untilExpired(h: LoggedInHome): Promise<void> {
   const exp = JSON.parse(Buffer.from(String(h.auth().accessToken).split('.')[1]!, 'base64url').toString()).exp as number
   while (Date.now() < exp * 1000 + 1_100) await Bun.sleep(50)
-}
-
-/** Polls a condition (a file, a server counter) until it holds, failing clearly after a deadline. */
-async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await Bun.sleep(20)
-  }
 }
 
 async function status(h: { home: string }, args: string[] = [], env: Record<string, string> = {}) {
