@@ -27,7 +27,7 @@ export interface WaitOptions {
   /**
    * Stop waiting when this aborts (a deadline), rejecting with its reason. A wait for the lock
    * ends there; a refresh grant already sent is not aborted but left to finish (see
-   * refreshSession), and `refreshInProgress` tells when it has.
+   * refreshSession): `ctx.background.settled()` resolves once it has.
    */
   signal?: AbortSignal
 }
@@ -47,14 +47,6 @@ export async function getValidCredentials(ctx: Context, opts: WaitOptions = {}):
 /** After the Console answered 401 to `rejectedToken`: renew once (API keys cannot be renewed). */
 export async function renewAfterRejection(ctx: Context, rejectedToken: string, opts: WaitOptions = {}): Promise<ActiveCredentials> {
   return refreshSession(ctx, { staleToken: rejectedToken, rejected: true }, opts.signal)
-}
-
-/** The refresh this Context still runs, if any: settles once it has saved its tokens (or failed). */
-export function refreshInProgress(ctx: Context): Promise<void> | undefined {
-  return inFlight.get(ctx)?.then(
-    () => {},
-    () => {},
-  )
 }
 
 interface RefreshRequest {

@@ -9,8 +9,6 @@ import { withRefreshLock } from '../lib/refresh-lock'
 import { validateApiKey } from './api-key-validate'
 import type { StatusReport } from './status'
 
-export { refreshInProgress } from './refresh'
-
 export const ONLINE_BUDGET_MS = 3_000
 
 /**

@@ -39,8 +39,6 @@ export interface StatusOutcome {
   problem?: { code: string; message: string; hint?: string }
   /** Why the online check could not finish (network, timeout, 5xx). */
   offlineReason?: string
-  /** A token renewal the deadline stopped waiting for: it must finish before the process exits. */
-  unfinished?: Promise<void>
 }
 
 export async function status(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
@@ -50,8 +48,9 @@ export async function status(ctx: Context, opts: StatusOptions): Promise<StatusO
     // The data is on stdout; the reason (e.g. the expiry notice) goes to stderr for people.
     if (outcome.problem) ctx.ui.error(outcome.problem.message, outcome.problem.hint)
   } else renderStatus(ctx, outcome)
-  // Answered; now let a renewal already sent save the rotated refresh token (flows/refresh.ts).
-  await outcome.unfinished
+  // Answered; now a renewal the deadline stopped waiting for saves the rotated refresh token
+  // (flows/refresh.ts). main() would wait for it too, before the process exits.
+  await ctx.background.settled()
   if (!outcome.report.loggedIn) throw new SilentError(EXIT.auth)
   return outcome
 }
@@ -59,11 +58,11 @@ export async function status(ctx: Context, opts: StatusOptions): Promise<StatusO
 /** The `status --json` object, without printing; a renewal cut short by the deadline has finished. */
 export async function checkStatus(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
   const outcome = await answerStatus(ctx, opts)
-  await outcome.unfinished
+  await ctx.background.settled()
   return outcome
 }
 
-/** The answer, as soon as there is one: it may leave a token renewal running (`unfinished`). */
+/** The answer, as soon as there is one: it may leave a token renewal running (ctx.background). */
 async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
   const report = localReport(ctx)
   let creds: Credentials
@@ -79,7 +78,7 @@ async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOu
   if (creds.kind === 'api-key' && creds.source === 'env') Object.assign(report, { user: null, workspace: null })
   if (opts.offline) return { report }
   // Loaded only now, so `--offline` starts without the authed client, refresh and signing code.
-  const { checkOnline, onlineDeadline, refreshInProgress, resolveApiKeyWorkspace } = await import('./status-online')
+  const { checkOnline, onlineDeadline, resolveApiKeyWorkspace } = await import('./status-online')
   const deadline = onlineDeadline(ctx, report.apiUrl)
   try {
     if (creds.kind === 'api-key' && !report.workspace) await resolveApiKeyWorkspace(ctx, report, creds.apiKey, creds.source, deadline)
@@ -91,7 +90,7 @@ async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOu
     if (error instanceof AuthError) return notConnected(report, error)
     if (error instanceof CancelledError) throw error // Ctrl-C: exit 130, not "offline"
     report.online = { ok: false, balance: null, billingReady: null }
-    return { report, offlineReason: error instanceof Error ? error.message : String(error), unfinished: refreshInProgress(ctx) }
+    return { report, offlineReason: error instanceof Error ? error.message : String(error) }
   }
 }
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { getValidAccessToken, getValidCredentials, refreshInProgress, renewAfterRejection, SESSION_EXPIRED_MESSAGE, SessionExpiredError } from '../../src/flows/refresh'
+import { getValidAccessToken, getValidCredentials, renewAfterRejection, SESSION_EXPIRED_MESSAGE, SessionExpiredError } from '../../src/flows/refresh'
 import { AuthError, CancelledError, EXIT, PensarError } from '../../src/lib/errors'
 import { createStore } from '../../src/lib/store'
 import { createTestContext, type TestContext } from '../helpers/context'
@@ -199,11 +199,10 @@ describe('under the lock', () => {
     })
     const error = await getValidCredentials(t.ctx, { signal: deadline.signal }).catch((e) => e)
     expect(error.message).toBe('out of time')
-    await refreshInProgress(t.ctx)
+    await t.ctx.background.settled()
     expect(authFile().refreshToken).toBe(refreshedTokens(t.clock.now()).refresh_token)
     expect(authFile().accessToken).toBe(refreshedTokens(t.clock.now()).access_token)
     expect(existsSync(join(t.home, 'auth-refresh.lock'))).toBe(false)
-    expect(refreshInProgress(t.ctx)).toBeUndefined()
   })
 
   test('Ctrl-C while the Console answers the grant: the caller is cancelled at once, the grant is not, and its tokens are saved before exit', async () => {
