@@ -78,8 +78,31 @@ function csrfFor(app: App, binding: string): string {
 
 // Secure when the browser reached us over https (directly, or through a proxy that says so).
 function cookie(req: Request, name: string, value: string): string {
-  const https = new URL(req.url).protocol === 'https:' || req.headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() === 'https'
-  return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax${https ? '; Secure' : ''}`
+  return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax${reachedOverHttps(req) ? '; Secure' : ''}`
+}
+
+function reachedOverHttps(req: Request): boolean {
+  return new URL(req.url).protocol === 'https:' || firstForwarded(req, 'x-forwarded-proto')?.toLowerCase() === 'https'
+}
+
+const firstForwarded = (req: Request, name: string) => req.headers.get(name)?.split(',')[0]?.trim() || undefined
+
+/**
+ * Whether a form post comes from this site's own pages. Another site's form is refused even with a
+ * valid CSRF token: before sign-in the token is bound to the `pc_csrf` cookie, which a page on
+ * another port of this host can plant (cookies ignore ports), and a sign-in posted that way would
+ * sign the person in to someone else's account (login CSRF), where approving a device code would
+ * connect their CLI to that account's workspace. Browsers say where a post comes from in `Origin`
+ * and `Sec-Fetch-Site`; a client that sends neither (curl) is judged by its CSRF token alone.
+ */
+export function postedFromThisSite(req: Request): boolean {
+  const site = req.headers.get('sec-fetch-site')
+  if (site && site !== 'same-origin' && site !== 'none') return false
+  const origin = req.headers.get('origin')
+  if (origin === null) return true
+  const url = new URL(req.url)
+  const host = firstForwarded(req, 'x-forwarded-host') ?? url.host
+  return origin === `${reachedOverHttps(req) ? 'https:' : url.protocol}//${host}`
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { RequestContext } from '../router.ts'
 import { readBody, type Body } from '../lib/http.ts'
 import type { User } from '../store/users.ts'
-import { checkCsrf, identifyBrowser, type Browser } from './browser-session.ts'
+import { checkCsrf, identifyBrowser, postedFromThisSite, type Browser } from './browser-session.ts'
 import { html, page, redirect, type Html } from './html.ts'
 
 export interface PageRequest extends RequestContext {
@@ -19,10 +19,10 @@ export function render(pr: PageRequest, title: string, body: Html, status = 200)
   return response
 }
 
-/** Reads a posted form; a missing or wrong CSRF token answers 403 instead. */
+/** Reads a posted form; a post from another site, or a missing or wrong CSRF token, answers 403 instead. */
 export async function readForm(pr: PageRequest): Promise<{ form: Body } | { rejected: Response }> {
   const form = await readBody(pr.req)
-  if (checkCsrf(pr.browser, form.csrf)) return { form }
+  if (postedFromThisSite(pr.req) && checkCsrf(pr.browser, form.csrf)) return { form }
   const body = html`<div class="card"><h1>Form expired</h1>
     <p class="error" role="alert">This form could not be verified (missing or invalid CSRF token). Nothing was changed.</p>
     <p>Go back, reload the page and try again.</p></div>`

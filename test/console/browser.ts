@@ -7,12 +7,13 @@ export class FetchBrowser {
     return this.request('GET', path)
   }
 
-  async post(path: string, fields: Record<string, string>) {
-    return this.request('POST', path, new URLSearchParams(fields))
+  /** `headers`: what a browser adds, e.g. the `Origin` of the page the form was on. */
+  async post(path: string, fields: Record<string, string>, extraHeaders: Record<string, string> = {}) {
+    return this.request('POST', path, new URLSearchParams(fields), extraHeaders)
   }
 
-  private async request(method: string, path: string, body?: URLSearchParams) {
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') }
+  private async request(method: string, path: string, body?: URLSearchParams, extraHeaders: Record<string, string> = {}) {
+    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...extraHeaders }
     if (body) headers['content-type'] = 'application/x-www-form-urlencoded'
     const response = await fetch(this.base + path, { method, headers, body, redirect: 'manual' })
     for (const line of response.headers.getSetCookie()) {

@@ -78,6 +78,32 @@ describe('cookies and CSRF', () => {
     expect((await pollToken(pc.url, auth.device_code)).body.error).toBe('authorization_pending')
   })
 
+  test('login CSRF: a sign-in posted from another site is refused, even with a planted (pc_csrf, token) pair', async () => {
+    const attacker = new FetchBrowser(pc.url)
+    const token = csrfOf((await attacker.get('/login')).text)
+    const victim = new FetchBrowser(pc.url)
+    victim.cookies.set('pc_csrf', attacker.cookies.get('pc_csrf')!) // planted by a page on another port of this host
+    const otherPort = `http://127.0.0.1:${new URL(pc.url).port === '1' ? 2 : 1}`
+    const crossSite: Record<string, string>[] = [{ origin: otherPort }, { 'sec-fetch-site': 'same-site' }, { origin: 'null' }]
+    for (const headers of crossSite) {
+      const posted = await victim.post('/login', { csrf: token, email: DEMO, password: 'demo' }, headers)
+      expect(posted.status).toBe(403)
+      expect(victim.cookies.has('pc_session')).toBe(false)
+    }
+    // The Console's own sign-in page, as a browser posts it.
+    const own = await victim.post('/login', { csrf: token, email: DEMO, password: 'demo' }, { origin: pc.url, 'sec-fetch-site': 'same-origin' })
+    expect(own.status).toBe(303)
+    expect(victim.cookies.has('pc_session')).toBe(true)
+  })
+
+  test('behind a TLS proxy, the public https origin is this site', async () => {
+    const browser = new FetchBrowser(pc.url)
+    const token = csrfOf((await browser.get('/login')).text)
+    const host = new URL(pc.url).host
+    const viaProxy = { 'x-forwarded-proto': 'https', origin: `https://${host}` }
+    expect((await browser.post('/login', { csrf: token, email: DEMO, password: 'demo' }, viaProxy)).status).toBe(303)
+  })
+
   test('signing in issues a fresh session cookie and ends the one the browser brought', async () => {
     const browser = await signedIn()
     const first = browser.cookies.get('pc_session')!
