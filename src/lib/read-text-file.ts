@@ -4,7 +4,9 @@
 // the mapping's buffer, which releases it, so no mapping outlives the call (a live one would keep
 // a deleted file's space, block unmounting its disk and, on Windows, a rename over it).
 // Whatever the mapping cannot do (an empty file, a platform without mmap) goes through node:fs,
-// which also raises the real error for anything else.
+// which also raises the real error for anything else. One limit of reading through a mapping: a
+// file another program truncates in place during those microseconds would fault (SIGBUS); pensar's
+// own writes never do that, they replace a file by renaming a complete one over it.
 import { errorCode } from './errors'
 
 /** The file's text; undefined when it does not exist. */
