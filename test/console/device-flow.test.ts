@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startTestConsole, type TestConsole } from '../helpers/console.ts'
 import { authorizeDevice, bearer, getJson, pollToken, postForm, postJson, CLIENT_ID, DEVICE_GRANT } from './oauth-client.ts'
+import { waitUntil } from '../helpers/wait-until.ts'
 
 const DEMO = 'demo@pensar.local'
 let pc: TestConsole
@@ -187,18 +188,10 @@ describe('expiry', () => {
   }, 30_000)
   afterAll(() => short.stop())
 
-  async function waitUntil(condition: () => Promise<boolean>, what: string) {
-    const deadline = Date.now() + 20_000
-    while (Date.now() < deadline) {
-      if (await condition()) return
-      await Bun.sleep(50)
-    }
-    throw new Error(`timed out waiting for ${what}`)
-  }
 
   test('an expired device code answers expired_token and can no longer be approved', async () => {
     const auth = await authorizeDevice(short.url)
-    await waitUntil(async () => (await pollToken(short.url, auth.device_code)).body.error === 'expired_token', 'expired_token')
+    await waitUntil(async () => (await pollToken(short.url, auth.device_code)).body.error === 'expired_token', 'expired_token', 20_000)
     expect((await short.control.pending()).codes.map((c) => c.user_code)).not.toContain(auth.user_code)
     await expect(short.control.approve(auth.user_code, DEMO)).rejects.toThrow(/404/)
   }, 30_000)
@@ -212,7 +205,7 @@ describe('expiry', () => {
     await waitUntil(async () => {
       last = await getJson(`${short.url}/api/cli/workspaces`, bearer(body.access_token))
       return last.status === 401
-    }, 'the access token to expire')
+    }, 'the access token to expire', 20_000)
     expect(last!.body.error).toBe('invalid_token')
     expect(last!.headers.get('www-authenticate')).toContain('invalid_token')
   }, 30_000)

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { binarySuite } from '../helpers/binary-suite'
 import type { FaultKind, WorkspaceSpec } from '../helpers/console'
 import { runPensar, type PensarRun } from '../helpers/run-pensar'
+import { waitUntil } from '../helpers/wait-until'
 
 const TIMEOUT = 60_000
 const { root, startConsole } = binarySuite('pensar-int-')
@@ -27,15 +28,6 @@ async function consoleWith(args: string[] = []) {
 function newHome(): string {
   const home = mkdtempSync(join(root, 'home-'))
   return home
-}
-
-/** Polls the Console's control API (another process) until `check` holds. */
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await Bun.sleep(50)
-  }
 }
 
 const pensarHome = (home: string) => join(home, '.pensar')
@@ -123,9 +115,9 @@ describe('pensar login (compiled) against the local Console', () => {
     await c.fault('500', { count: 2 })
     const run = await login(newHome(), c.url)
     const code = await run.waitForEvent('device_code')
-    await waitUntil(async () => (await polls()) >= 2)
+    await waitUntil(async () => (await polls()) >= 2, 'two polls at the Console')
     await c.fault('drop', { count: 2 })
-    await waitUntil(async () => (await polls()) >= 4)
+    await waitUntil(async () => (await polls()) >= 4, 'four polls at the Console')
     await c.approve(code.user_code, 'flaky@pensar.local')
     const result = await run.done()
     expect(result.code).toBe(0)

@@ -9,7 +9,7 @@ import { binarySuite } from '../helpers/binary-suite'
 import { controlCall, loggedInHome, type LoggedInHome } from '../helpers/logged-in-home'
 import { pensarBinary } from '../helpers/pensar-binary'
 import { runPensar } from '../helpers/run-pensar'
-import { waitUntil } from '../helpers/wait-until'
+import { untilJwtExpired, waitUntil } from '../helpers/wait-until'
 
 const TIMEOUT = 90_000
 const { root, startConsole } = binarySuite('pensar-session-int-')
@@ -31,10 +31,7 @@ async function consoleWith(args: string[]) {
 const login = (url: string) => loggedInHome(url, { root, workspace: 'acme' })
 
 /** Waits, on the clock, until the stored access token has expired. */
-async function untilExpired(h: LoggedInHome): Promise<void> {
-  const exp = JSON.parse(Buffer.from(String(h.auth().accessToken).split('.')[1]!, 'base64url').toString()).exp as number
-  while (Date.now() < exp * 1000 + 1_100) await Bun.sleep(50)
-}
+const untilExpired = (h: LoggedInHome) => untilJwtExpired(String(h.auth().accessToken))
 
 async function status(h: { home: string }, args: string[] = [], env: Record<string, string> = {}) {
   const run = await runPensar(['status', '--json', ...args], { home: h.home, env })

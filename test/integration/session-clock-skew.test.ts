@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { startTestConsole, type TestConsole } from '../helpers/console'
 import { loggedInHome, type LoggedInHome } from '../helpers/logged-in-home'
 import { pensarBinary } from '../helpers/pensar-binary'
+import { untilJwtExpired } from '../helpers/wait-until'
 
 const TIMEOUT = 90_000
 const faketime = Bun.which('faketime')
@@ -58,8 +59,7 @@ describe.skipIf(!faketime)('a clock 10 minutes off (compiled binary under faketi
     const c = await startTestConsole(['--interval', '0.2', '--seed', 'demo', '--access-ttl', '2'])
     consoles.push(c)
     const h = await loggedInHome(c.url, { root, workspace: 'acme' })
-    const exp = JSON.parse(Buffer.from(String(h.auth().accessToken).split('.')[1]!, 'base64url').toString()).exp as number
-    while (Date.now() < exp * 1000 + 1_100) await Bun.sleep(50)
+    await untilJwtExpired(String(h.auth().accessToken))
     await c.control.resetStats()
     const run = await statusWithClock(h, '-10m')
     expect(run.code).toBe(0)

@@ -10,6 +10,7 @@ import { createHttp, HttpError } from '../../src/lib/http'
 import { binarySuite } from '../helpers/binary-suite'
 import { controlCall, loggedInHome, type LoggedInHome } from '../helpers/logged-in-home'
 import { captureIo } from '../helpers/process-io'
+import { untilJwtExpired } from '../helpers/wait-until'
 
 const TIMEOUT = 90_000
 const { root, startConsole } = binarySuite('pensar-gateway-int-')
@@ -55,8 +56,7 @@ describe('gateway signature, verified by the Console', () => {
   test('with an expired access token the client refreshes, then signs', async () => {
     const c = await consoleWith(['--access-ttl', '2'])
     const h = await loggedInHome(c.url, { root, workspace: 'acme' })
-    const exp = JSON.parse(Buffer.from(String(h.auth().accessToken).split('.')[1]!, 'base64url').toString()).exp as number
-    while (Date.now() < exp * 1000 + 1_100) await Bun.sleep(50)
+    await untilJwtExpired(String(h.auth().accessToken))
     const before = (await stats(c.url)).refreshes as number
     const answer = await createAuthedClient(contextFor(h)).postSigned<{ id: string }>('/gateway/v1/messages', message)
     expect(answer.id).toStartWith('msg_')
@@ -80,8 +80,7 @@ describe('a local clock 10 minutes off', () => {
   test('slow: an expired token that looks valid gets one 401, one refresh, and works', async () => {
     const c = await consoleWith(['--access-ttl', '2'])
     const h = await loggedInHome(c.url, { root, workspace: 'acme' })
-    const exp = JSON.parse(Buffer.from(String(h.auth().accessToken).split('.')[1]!, 'base64url').toString()).exp as number
-    while (Date.now() < exp * 1000 + 1_100) await Bun.sleep(50)
+    await untilJwtExpired(String(h.auth().accessToken))
     await controlCall(c.url, 'POST', '/_console/stats/reset')
     const client = createAuthedClient(contextFor(h, -600_000))
     const body = await client.get<{ workspace: { slug: string } }>(`${client.gatewayUrl}/gateway/validate`)

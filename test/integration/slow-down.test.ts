@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { startTestConsole } from '../helpers/console'
 import { pensarBinary } from '../helpers/pensar-binary'
 import { killAllPensar, runPensar } from '../helpers/run-pensar'
+import { waitUntil } from '../helpers/wait-until'
 
 const root = mkdtempSync(join(tmpdir(), 'pensar-slow-'))
 let consoleServer: Awaited<ReturnType<typeof startTestConsole>>
@@ -57,7 +58,8 @@ test('after slow_down every later poll waits the longer interval', async () => {
   const code = await run.waitForEvent('device_code')
   // The Console answers an approved code without checking the pace, so judge the poll after the
   // slow_down while the code is still pending: at the old pace it would be another slow_down.
-  await waitUntil(() => pollAnswers.length >= 2)
+  // The proxy records answers as the CLI (another process) polls.
+  await waitUntil(() => pollAnswers.length >= 2, () => `two poll answers; so far: ${pollAnswers.join(', ')}`, 40_000)
   expect(pollAnswers.slice(0, 2)).toEqual(['slow_down', 'authorization_pending'])
   await fetch(`${consoleServer.url}/_console/device/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user_code: code.user_code, email: 'slow@pensar.local' }) })
   const result = await run.done(40_000)
@@ -66,10 +68,3 @@ test('after slow_down every later poll waits the longer interval', async () => {
   expect(pollAnswers.filter((a) => a === 'slow_down')).toHaveLength(1)
 }, 90_000)
 
-async function waitUntil(check: () => boolean, timeoutMs = 40_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met; poll answers so far: ${pollAnswers.join(', ')}`)
-    await Bun.sleep(50) // the proxy records answers as the CLI (another process) polls
-  }
-}
