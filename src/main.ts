@@ -4,7 +4,7 @@
 import { renderUsage, type CommandDef } from 'citty'
 import { openInteractive, wantsInteractive } from './commands/interactive'
 import { rootCommand } from './commands/root'
-import { parseGlobalOptions } from './commands/global-args'
+import { parseGlobalOptions, withoutGlobalFlags } from './commands/global-args'
 import { resolveCommand, runResolved } from './commands/command-line'
 import { createContext, writerTo, type Context, type GlobalOptions, type ProcessIo } from './context'
 import { CancelledError, EXIT, PensarError, SilentError, type ExitCode } from './lib/errors'
@@ -13,7 +13,6 @@ import { processIo } from './process-io'
 import { VERSION_FLAGS, versionText } from './version'
 
 const HELP_FLAGS = new Set(['--help', '-h'])
-const GLOBAL_FLAGS = new Set(['--json', '--debug', '--no-json'])
 
 /** `makeRoot` lets tests run main's error handling around a command of their own. */
 export async function main(argv: string[], io: ProcessIo, makeRoot: (ctx: Context) => CommandDef<any> = rootCommand): Promise<ExitCode> {
@@ -74,15 +73,6 @@ function report(error: PensarError, original: unknown, globals: GlobalOptions, i
   return error.exitCode
 }
 
-function withoutGlobalFlags(argv: string[]): string[] {
-  const out: string[] = []
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!
-    if (arg === '--api-url' || arg === '--apiUrl') i++
-    else if (!GLOBAL_FLAGS.has(arg) && !arg.startsWith('--api-url=') && !arg.startsWith('--apiUrl=')) out.push(arg)
-  }
-  return out
-}
 
 /** Ctrl-C aborts the running flow (it cleans up and exits 130); a second Ctrl-C exits at once. */
 function interruptSignal(): AbortSignal {

@@ -11,6 +11,10 @@ export const globalArgs = {
   debug: { type: 'boolean', description: 'Log requests to stderr with every secret redacted (env PENSAR_DEBUG=1)' },
 } as const satisfies ArgsDef
 
+const SWITCHES = new Set(['--json', '--no-json', '--debug'])
+const isApiUrlFlag = (arg: string) => arg === '--api-url' || arg === '--apiUrl'
+const isApiUrlWithValue = (arg: string) => arg.startsWith('--api-url=') || arg.startsWith('--apiUrl=')
+
 /** Reads the global flags from anywhere on the command line (before a bare `--`). */
 export function parseGlobalOptions(argv: string[]): GlobalOptions {
   const options: GlobalOptions = { json: false, debug: false }
@@ -20,10 +24,21 @@ export function parseGlobalOptions(argv: string[]): GlobalOptions {
     if (arg === '--json') options.json = true
     else if (arg === '--no-json') options.json = false
     else if (arg === '--debug') options.debug = true
-    else if (arg === '--api-url' || arg === '--apiUrl') options.apiUrl = checkApiUrl(argv[++i])
-    else if (arg.startsWith('--api-url=') || arg.startsWith('--apiUrl=')) options.apiUrl = checkApiUrl(arg.slice(arg.indexOf('=') + 1))
+    else if (isApiUrlFlag(arg)) options.apiUrl = checkApiUrl(argv[++i])
+    else if (isApiUrlWithValue(arg)) options.apiUrl = checkApiUrl(arg.slice(arg.indexOf('=') + 1))
   }
   return options
+}
+
+/** The command line without the global flags and --api-url's value: the words main looks at. */
+export function withoutGlobalFlags(argv: string[]): string[] {
+  const words: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (isApiUrlFlag(arg)) i++
+    else if (!SWITCHES.has(arg) && !isApiUrlWithValue(arg)) words.push(arg)
+  }
+  return words
 }
 
 export function checkApiUrl(value: string | undefined, source = '--api-url'): string {
