@@ -6,7 +6,7 @@ import { createSession, findSession } from '../store/sessions.ts'
 import { findUserById } from '../store/users.ts'
 import type { RequestContext } from '../router.ts'
 import { refreshGrant } from './refresh.ts'
-import { NO_STORE, tokenResponse } from './tokens.ts'
+import { grantError, NO_STORE, tokenResponse } from './tokens.ts'
 
 export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 const SLOW_DOWN_STEP_MS = 5000
@@ -96,8 +96,4 @@ async function exchange(app: App, code: DeviceCode) {
   const session = createSession(app.db, user.id, code.clientId, app.now())
   app.stats.deviceGrants += 1
   return tokenResponse(app, findSession(app.db, session.id)!, user)
-}
-
-export function grantError(code: string, description: string): ApiError {
-  return new ApiError(400, code, description)
 }

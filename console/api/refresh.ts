@@ -4,8 +4,7 @@ import type { App } from '../app.ts'
 import { requireString, type Body } from '../lib/http.ts'
 import { findRefreshToken, findSession, isLive, markRotated, revokeSession } from '../store/sessions.ts'
 import { findUserById } from '../store/users.ts'
-import { grantError } from './device-flow.ts'
-import { tokenResponse } from './tokens.ts'
+import { grantError, tokenResponse } from './tokens.ts'
 
 export async function refreshGrant(app: App, body: Body, clientId: string) {
   const token = requireString(body, 'refresh_token')

@@ -1,5 +1,7 @@
-// Token responses: an ES256 access token bound to a session, plus a rotating refresh token.
+// Token responses: an ES256 access token bound to a session, plus a rotating refresh token; and
+// the OAuth error a token grant answers with (RFC 6749 §5.2).
 import type { App } from '../app.ts'
+import { ApiError } from '../lib/http.ts'
 import { signJwt } from '../lib/jwt.ts'
 import { issueRefreshToken, type Session } from '../store/sessions.ts'
 import { publicUser, type User } from '../store/users.ts'
@@ -25,4 +27,8 @@ export async function tokenResponse(app: App, session: Session, user: User) {
     expires_in: app.options.accessTtlSeconds,
     user: publicUser(user),
   }
+}
+
+export function grantError(code: string, description: string): ApiError {
+  return new ApiError(400, code, description)
 }
