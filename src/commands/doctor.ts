@@ -6,7 +6,7 @@ import { globalArgs } from './global-args'
 
 export type DoctorRunner = (ctx: Context) => Promise<unknown>
 
-const runDoctor: DoctorRunner = async (ctx) => (await import('../flows/doctor')).doctor(ctx)
+const runDoctor: DoctorRunner = async (ctx) => (await import('../flows/doctor/doctor')).doctor(ctx)
 
 export function doctorCommand(ctx: Context, run: DoctorRunner = runDoctor): CommandDef<any> {
   return defineCommand({

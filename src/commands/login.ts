@@ -2,7 +2,7 @@
 // `login status`, `login logout` and `login doctor` are the same commands as `pensar status` etc.
 import { defineCommand, type CommandDef } from 'citty'
 import type { Context } from '../context'
-import type { LoginOptions } from '../flows/login-options'
+import type { LoginOptions } from '../flows/login/options'
 import { UsageError } from '../lib/errors'
 import { doctorCommand } from './doctor'
 import { globalArgs } from './global-args'
@@ -19,13 +19,13 @@ const loginArgs = {
 } as const
 
 // The real flow is imported on first use, so `--version` and `status` never load it.
-const runLogin: LoginRunner = async (ctx, opts) => (await import('../flows/login')).login(ctx, opts)
+const runLogin: LoginRunner = async (ctx, opts) => (await import('../flows/login/login')).login(ctx, opts)
 
-// Session engineer's addition (issue 4): the key comes from stdin, never from argv.
+// The key comes from stdin, never from argv, where `ps` and shell history would see it.
 async function runApiKeyLogin(ctx: Context, workspace: string | undefined): Promise<void> {
   if (workspace) throw new UsageError('--workspace cannot be combined with --with-api-key: an API key belongs to one workspace.')
   const stdin = ctx.stdin ?? { isTTY: true, readAll: async () => '' }
-  await (await import('../flows/api-key-login')).loginWithApiKey(ctx, stdin)
+  await (await import('../flows/login/api-key-login')).loginWithApiKey(ctx, stdin)
 }
 
 export function loginCommand(ctx: Context, run: LoginRunner = runLogin, name = 'login'): CommandDef<any> {

@@ -5,7 +5,7 @@ import { globalArgs } from './global-args'
 
 export type LogoutRunner = (ctx: Context) => Promise<unknown>
 
-const runLogout: LogoutRunner = async (ctx) => (await import('../flows/logout')).logout(ctx)
+const runLogout: LogoutRunner = async (ctx) => (await import('../flows/session/logout')).logout(ctx)
 
 export function logoutCommand(ctx: Context, run: LogoutRunner = runLogout): CommandDef<any> {
   return defineCommand({

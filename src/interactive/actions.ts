@@ -8,19 +8,19 @@ import { checkSessionAtStartup } from './session-check'
 export const flowActions: InteractiveActions = {
   checkSession: (ctx) => checkSessionAtStartup(ctx),
   login: loginOrManage,
-  status: async (ctx) => (await import('../flows/status')).status(ctx, { offline: false }),
-  logout: async (ctx) => (await import('../flows/logout')).logout(ctx),
+  status: async (ctx) => (await import('../flows/status/status')).status(ctx, { offline: false }),
+  logout: async (ctx) => (await import('../flows/session/logout')).logout(ctx),
   // A failed check ends `pensar doctor` with exit 1 (a SilentError); at the prompt the report
   // has said it all, and runStep takes the error quietly.
-  doctor: async (ctx) => (await import('../flows/doctor')).doctor(ctx),
+  doctor: async (ctx) => (await import('../flows/doctor/doctor')).doctor(ctx),
 }
 
 /** Connected: the /login screen (S / B / D / Esc). Not connected, or the session just ended: the device login. */
 async function loginOrManage(ctx: Context): Promise<unknown> {
   const [{ readStoredSession }, { connectedScreen }, { SessionExpiredError }] = await Promise.all([
-    import('../flows/existing-session'),
-    import('../flows/connected-screen'),
-    import('../flows/refresh-credentials'),
+    import('../flows/login/existing-session'),
+    import('../flows/login/connected-screen'),
+    import('../flows/session/credentials'),
   ])
   const session = readStoredSession(ctx)
   if (session) {
@@ -33,5 +33,5 @@ async function loginOrManage(ctx: Context): Promise<unknown> {
       if (error instanceof SessionExpiredError) ctx.ui.warn('Your Pensar Console session has expired; log in again.')
     }
   }
-  return (await import('../flows/login')).login(ctx, { openBrowser: true })
+  return (await import('../flows/login/login')).login(ctx, { openBrowser: true })
 }

@@ -1,16 +1,16 @@
 // The startup check of the interactive prompt (product page: "If your Pensar Console session has
 // truly expired … Apex will show a toast notification on startup … If you have a valid refresh
 // token, your session will be silently restored"). A token that is still good costs no request;
-// one that is due is renewed by the one refresh implementation (flows/refresh.ts).
+// one that is due is renewed by the one refresh implementation (flows/session/refresh.ts).
 import type { Context } from '../context'
 import { PensarError } from '../lib/errors'
 import { HttpError } from '../lib/http'
-import { readCredentials, SessionExpiredError } from '../flows/refresh-credentials'
+import { readCredentials, SessionExpiredError } from '../flows/session/credentials'
 import type { SessionHealth } from './repl'
 
 export type Renew = (ctx: Context) => Promise<unknown>
 
-const renewWithRefresh: Renew = async (ctx) => (await import('../flows/refresh')).getValidAccessToken(ctx)
+const renewWithRefresh: Renew = async (ctx) => (await import('../flows/session/refresh')).getValidAccessToken(ctx)
 
 export async function checkSessionAtStartup(ctx: Context, renew: Renew = renewWithRefresh): Promise<SessionHealth> {
   const creds = readCredentials(ctx)
@@ -21,7 +21,7 @@ export async function checkSessionAtStartup(ctx: Context, renew: Renew = renewWi
     return { state: 'ok' }
   } catch (error) {
     if (error instanceof SessionExpiredError) return { state: 'expired' }
-    // Network trouble keeps the session (flows/refresh.ts); say so instead of crying "expired".
+    // Network trouble keeps the session (flows/session/refresh.ts); say so instead of crying "expired".
     if (error instanceof PensarError && error.code === 'refresh_failed') return { state: 'unchecked', reason: describe(error) }
     if (error instanceof HttpError && error.transient) return { state: 'unchecked', reason: error.message }
     throw error

@@ -3,8 +3,8 @@
 // server's clock says so.
 import { describe, expect, test } from 'bun:test'
 import { createContext, type Context } from '../../src/context'
-import { getValidAccessToken } from '../../src/flows/refresh'
-import { createAuthedClient } from '../../src/lib/authed-client'
+import { getValidAccessToken } from '../../src/flows/session/refresh'
+import { createAuthedClient } from '../../src/flows/session/authed-client'
 import type { Clock } from '../../src/lib/clock'
 import { createHttp, HttpError } from '../../src/lib/http'
 import { binarySuite } from '../helpers/binary-suite'

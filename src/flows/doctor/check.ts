@@ -1,6 +1,6 @@
 // One line of `pensar doctor`: what was checked, how it went, and what to do about it.
-import { CancelledError } from '../lib/errors'
-import { redactText } from '../lib/redact'
+import { CancelledError } from '../../lib/errors'
+import { redactText } from '../../lib/redact'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
 

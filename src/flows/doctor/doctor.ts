@@ -2,16 +2,16 @@
 // here? Local checks first, then the Console, each one line; `--json` prints one object
 // `{ ok, checks }`. Exit 0 when nothing failed (warnings allowed), 1 otherwise. Changes nothing:
 // no file is written, created or moved, and no token is refreshed.
-import type { Context } from '../context'
-import { EXIT, SilentError } from '../lib/errors'
-import { createServerClock, serverClockFor } from '../lib/server-clock'
-import { createSystemProbes, type SystemProbes } from '../lib/system-probes'
-import type { JsonEvent } from '../ui/ui'
-import { runCheck, warn, type CheckResult } from './doctor-check'
-import { checkBrowser, checkCustomCa, checkProxy } from './doctor-environment'
-import { checkHome, checkRefreshLock, checkStoredFiles, type StoredFiles } from './doctor-files'
-import { renderDoctor } from './doctor-render'
-import { API_BUDGET_MS, checkApi, checkClock, checkSession, type ApiProbe } from './doctor-server'
+import type { Context } from '../../context'
+import { EXIT, SilentError } from '../../lib/errors'
+import { createServerClock, serverClockFor } from '../../lib/server-clock'
+import { createSystemProbes, type SystemProbes } from '../../lib/system-probes'
+import type { JsonEvent } from '../../ui/ui'
+import { runCheck, warn, type CheckResult } from './check'
+import { checkBrowser, checkCustomCa, checkProxy } from './environment'
+import { checkHome, checkRefreshLock, checkStoredFiles, type StoredFiles } from './files'
+import { renderDoctor } from './render'
+import { API_BUDGET_MS, checkApi, checkClock, checkSession, type ApiProbe } from './server'
 
 export interface DoctorOptions {
   /** The API check's budget (tests shorten it). */

@@ -1,11 +1,11 @@
 // `pensar doctor`, this computer's surroundings: can a browser be opened, which proxy would the
 // API requests take, and is a custom CA bundle usable.
-import type { Context } from '../context'
-import { findOpener } from '../lib/browser'
-import { errorCode } from '../lib/errors'
-import type { SystemProbes } from '../lib/system-probes'
-import { ok, warn, fail, type CheckResult } from './doctor-check'
-import { proxyFor } from './doctor-proxy'
+import type { Context } from '../../context'
+import { findOpener } from '../../lib/browser'
+import { errorCode } from '../../lib/errors'
+import type { SystemProbes } from '../../lib/system-probes'
+import { ok, warn, fail, type CheckResult } from './check'
+import { proxyFor } from './proxy'
 
 const BY_HAND = 'pensar always prints the address: open it in a browser on any computer and check the code.'
 

@@ -2,14 +2,14 @@
 // parse, and a leftover refresh lock. Read-only: the store would move a corrupt file aside, so
 // these read the raw text themselves.
 import { join } from 'node:path'
-import type { Context } from '../context'
-import { errorCode, PensarError } from '../lib/errors'
-import { LOCK_FILE_NAME, LOCK_STALE_AFTER_MS } from '../lib/refresh-lock'
-import { parseJsonObject } from '../lib/store'
-import type { SystemProbes } from '../lib/system-probes'
-import { formatDuration } from '../ui/ui'
-import { fail, ok, warn, type CheckResult } from './doctor-check'
-import { readCredentials } from './refresh-credentials'
+import type { Context } from '../../context'
+import { errorCode, PensarError } from '../../lib/errors'
+import { LOCK_FILE_NAME, LOCK_STALE_AFTER_MS } from '../../lib/refresh-lock'
+import { parseJsonObject } from '../../lib/store'
+import type { SystemProbes } from '../../lib/system-probes'
+import { formatDuration } from '../../ui/ui'
+import { fail, ok, warn, type CheckResult } from './check'
+import { readCredentials } from '../session/credentials'
 
 export function checkHome(ctx: Context, probes: SystemProbes): CheckResult {
   const home = ctx.env.home

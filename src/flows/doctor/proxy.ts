@@ -1,7 +1,7 @@
 // Which proxy Bun's fetch would use for the API, read the way Bun reads it (measured with Bun
 // 1.4.5): https addresses use HTTPS_PROXY only, http addresses HTTP_PROXY (either case), and a
 // NO_PROXY entry (`host`, `.domain`, `host:port`, `*`) sends a host around it.
-import { isLoopbackHost } from '../lib/safe-url'
+import { isLoopbackHost } from '../../lib/safe-url'
 
 export interface ProxyRoute {
   scheme: 'http' | 'https'

@@ -1,7 +1,7 @@
 // The human form of `pensar doctor`: one line per check (✓ ok, ! warning, ✗ failure), the fix
 // hint indented under it, then a one-line verdict.
-import type { Context } from '../context'
-import type { CheckResult, CheckStatus } from './doctor-check'
+import type { Context } from '../../context'
+import type { CheckResult, CheckStatus } from './check'
 
 const MARK: Record<CheckStatus, string> = { ok: '✓', warn: '!', fail: '✗' }
 const LABEL: Record<string, string> = {

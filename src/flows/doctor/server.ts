@@ -1,16 +1,16 @@
 // `pensar doctor`, against the Console: is the API reachable (GET /api/cli/config, 3 s) and which
 // login flow it leads to, how far this computer's clock is from the server's `Date`, and what
 // the stored session looks like by the server's clock.
-import type { Context } from '../context'
-import { PensarError } from '../lib/errors'
-import { HttpError } from '../lib/http'
-import { unsafeUrlReason } from '../lib/safe-url'
-import { measureSkew, type ServerClock } from '../lib/server-clock'
-import { formatDuration } from '../ui/ui'
-import { fail, ok, warn, type CheckResult } from './doctor-check'
-import { proxyFor } from './doctor-proxy'
-import { readCredentials, type Credentials } from './refresh-credentials'
-import { tokenExpiresAt } from './refresh-expiry'
+import type { Context } from '../../context'
+import { PensarError } from '../../lib/errors'
+import { HttpError } from '../../lib/http'
+import { unsafeUrlReason } from '../../lib/safe-url'
+import { measureSkew, type ServerClock } from '../../lib/server-clock'
+import { formatDuration } from '../../ui/ui'
+import { fail, ok, warn, type CheckResult } from './check'
+import { proxyFor } from './proxy'
+import { readCredentials, type Credentials } from '../session/credentials'
+import { tokenExpiresAt } from '../session/token-expiry'
 
 export const API_BUDGET_MS = 3_000
 export const SKEW_WARN_MS = 30_000

@@ -1,7 +1,7 @@
 // What a finished login (or workspace switch) tells the person and `--json` readers.
-import type { Context } from '../context'
-import type { SelectedWorkspace } from '../lib/console-api'
-import { formatMoney } from '../ui/ui'
+import type { Context } from '../../context'
+import type { SelectedWorkspace } from '../../lib/console-api'
+import { formatMoney } from '../../ui/ui'
 import type { Grant } from './poll-token'
 
 export function announceWorkspace(ctx: Context, selected: SelectedWorkspace) {

@@ -1,13 +1,13 @@
-// `pensar login --with-api-key` (issue 4, item 6): a key read from stdin (never from the command
+// `pensar login --with-api-key`: a key read from stdin (never from the command
 // line, where `ps` and shell history would see it), trimmed, validated at the Console
 // (GET /auth/validate), then stored 0600 with its workspace. A browser login it replaces is revoked.
-import { apiUrlFor, type Context } from '../context'
-import { UsageError } from '../lib/errors'
-import { withRefreshLock } from '../lib/refresh-lock'
-import { formatMoney } from '../ui/ui'
-import { validateApiKey } from './api-key-validate'
+import { apiUrlFor, type Context } from '../../context'
+import { UsageError } from '../../lib/errors'
+import { withRefreshLock } from '../../lib/refresh-lock'
+import { formatMoney } from '../../ui/ui'
+import { validateApiKey } from '../session/validate-api-key'
 import { revokePreviousSession } from './persist-login'
-import { checkApiKeyShape } from './refresh-credentials'
+import { checkApiKeyShape } from '../session/credentials'
 
 export interface KeyInput {
   /** True when stdin is a terminal: then there is nothing piped in to read. */

@@ -1,10 +1,10 @@
 // Steps 1–4: find the endpoints, get a code, show it (and open the browser), wait for approval.
 // On a terminal an expired code can be replaced by a fresh one without starting over.
-import type { Context } from '../context'
-import { formatDuration } from '../ui/ui'
+import type { Context } from '../../context'
+import { formatDuration } from '../../ui/ui'
 import { requestDeviceCode, type DeviceCode } from './device-code'
 import { discoverEndpoints, type Endpoints } from './discovery'
-import type { LoginOptions } from './login-options'
+import type { LoginOptions } from './options'
 import { CodeExpiredError, pollForGrant, type Grant } from './poll-token'
 
 export async function authorizeDevice(ctx: Context, apiUrl: string, opts: LoginOptions): Promise<{ endpoints: Endpoints; grant: Grant }> {

@@ -4,15 +4,15 @@
 // The facts come from the status flow's check (which renews a due token), and switching and
 // disconnecting are the login flow's own steps: no second copy of either. Two front ends use it:
 // the interactive prompt's /login, and `pensar login` on a connected terminal (`offerRelogin`).
-import type { Context } from '../context'
-import { AuthError } from '../lib/errors'
-import { unsafeUrlReason } from '../lib/safe-url'
-import { formatMoney } from '../ui/ui'
-import { LOW_BALANCE_DOLLARS } from './billing'
+import type { Context } from '../../context'
+import { AuthError } from '../../lib/errors'
+import { unsafeUrlReason } from '../../lib/safe-url'
+import { formatMoney } from '../../ui/ui'
+import { LOW_BALANCE_DOLLARS } from '../workspace/billing'
 import { disconnect, readStoredSession, switchWorkspace, type StoredSession } from './existing-session'
-import type { LoginOptions } from './login-options'
-import { SessionExpiredError } from './refresh-credentials'
-import { checkStatus, type StatusOutcome } from './status'
+import type { LoginOptions } from './options'
+import { SessionExpiredError } from '../session/credentials'
+import { checkStatus, type StatusOutcome } from '../status/status'
 
 export type ConnectedScreenResult = 'back' | 'switched' | 'disconnected' | 'relogin'
 

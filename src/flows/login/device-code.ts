@@ -1,8 +1,8 @@
 // Step 2: ask for a device code (RFC 8628 §3.1–3.2, or the legacy route). The device code is a
 // secret that only goes back to the token endpoint; the person sees the user code.
-import type { Context } from '../context'
-import { asObject, optNum, optStr, str } from '../lib/console-api'
-import { assertSafeUrl } from '../lib/safe-url'
+import type { Context } from '../../context'
+import { asObject, optNum, optStr, str } from '../../lib/console-api'
+import { assertSafeUrl } from '../../lib/safe-url'
 import type { Endpoints } from './discovery'
 
 export const DEVICE_SCOPE = 'openid profile email offline_access'

@@ -2,11 +2,11 @@
 //   config names an issuer        → that issuer's OpenID discovery document
 //   config names only a client id → WorkOS's device endpoints
 //   no config (404, not an object)→ the legacy flow on the API itself (yields an API key)
-import type { Context } from '../context'
-import { asObject, optStr, str } from '../lib/console-api'
-import { PensarError } from '../lib/errors'
-import { HttpError } from '../lib/http'
-import { assertSafeUrl, unsafeUrlReason } from '../lib/safe-url'
+import type { Context } from '../../context'
+import { asObject, optStr, str } from '../../lib/console-api'
+import { PensarError } from '../../lib/errors'
+import { HttpError } from '../../lib/http'
+import { assertSafeUrl, unsafeUrlReason } from '../../lib/safe-url'
 
 export const WORKOS_DEVICE_ENDPOINT = 'https://api.workos.com/user_management/authorize/device'
 export const WORKOS_TOKEN_ENDPOINT = 'https://api.workos.com/user_management/authenticate'

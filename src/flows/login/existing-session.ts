@@ -1,16 +1,16 @@
 // Step 8: `pensar login` when this computer is already connected. The stored session and the
 // actions the connected screen (connected-screen.ts, shared with the interactive /login) offers:
 // switch workspace and disconnect (D). Without a terminal, login simply runs again.
-import { apiUrlFor, type Context } from '../context'
-import { AuthError } from '../lib/errors'
-import { withRefreshLock } from '../lib/refresh-lock'
-import type { AuthFile, ConfigFile } from '../lib/store'
-import { warnAboutBilling } from './billing'
-import type { LoginOptions } from './login-options'
-import { logout } from './logout'
-import { getValidAccessToken, SessionExpiredError } from './refresh'
+import { apiUrlFor, type Context } from '../../context'
+import { AuthError } from '../../lib/errors'
+import { withRefreshLock } from '../../lib/refresh-lock'
+import type { AuthFile, ConfigFile } from '../../lib/store'
+import { warnAboutBilling } from '../workspace/billing'
+import type { LoginOptions } from './options'
+import { logout } from '../session/logout'
+import { getValidAccessToken, SessionExpiredError } from '../session/refresh'
 import { announceLogin, announceWorkspace } from './announce'
-import { chooseWorkspace, confirmWorkspace } from './select-workspace'
+import { chooseWorkspace, confirmWorkspace } from '../workspace/select-workspace'
 
 export interface StoredSession {
   config: ConfigFile & { workspace: NonNullable<ConfigFile['workspace']> }

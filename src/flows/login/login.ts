@@ -1,22 +1,22 @@
-// `pensar login`: the device-authorization login (issue 3, "The flow" 1–9), top-down.
+// `pensar login`: the device-authorization login (RFC 8628; docs/cli-reference.md), top-down.
 // Nothing is written until the very end, so Ctrl-C at any step leaves the disk as it was.
-import { apiUrlFor, type Context } from '../context'
-import type { SelectedWorkspace } from '../lib/console-api'
-import { AuthError, CancelledError } from '../lib/errors'
-import { serverClockFor } from '../lib/server-clock'
+import { apiUrlFor, type Context } from '../../context'
+import type { SelectedWorkspace } from '../../lib/console-api'
+import { AuthError, CancelledError } from '../../lib/errors'
+import { serverClockFor } from '../../lib/server-clock'
 import { announceLogin, announceWorkspace } from './announce'
-import { warnAboutBilling } from './billing'
+import { warnAboutBilling } from '../workspace/billing'
 import { persistLogin, revokeGrant, revokePreviousSession } from './persist-login'
 import { authorizeDevice } from './authorize-device'
 import { connectedScreen } from './connected-screen'
 import { readStoredSession, type StoredSession } from './existing-session'
-import type { LoginOptions } from './login-options'
+import type { LoginOptions } from './options'
 import type { LegacyGrant, OAuthGrant } from './poll-token'
-import { SessionExpiredError } from './refresh-credentials'
-import { chooseWorkspace, confirmWorkspace } from './select-workspace'
+import { SessionExpiredError } from '../session/credentials'
+import { chooseWorkspace, confirmWorkspace } from '../workspace/select-workspace'
 import type { Endpoints } from './discovery'
 
-export type { LoginOptions } from './login-options'
+export type { LoginOptions } from './options'
 
 export interface LoginResult {
   outcome: 'logged_in' | 'kept' | 'switched' | 'disconnected'

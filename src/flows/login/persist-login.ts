@@ -1,12 +1,12 @@
 // Step 7: persist the new session, and end on the server the sessions this login replaces or
 // abandons (best effort: a revocation that fails never fails the login).
-import type { Context } from '../context'
-import type { SelectedWorkspace } from '../lib/console-api'
-import { withRefreshLock } from '../lib/refresh-lock'
-import type { AuthFile } from '../lib/store'
+import type { Context } from '../../context'
+import type { SelectedWorkspace } from '../../lib/console-api'
+import { withRefreshLock } from '../../lib/refresh-lock'
+import type { AuthFile } from '../../lib/store'
 import type { Endpoints } from './discovery'
 import type { Grant } from './poll-token'
-import { revokeToken, type RevocationTarget } from './revoke-token'
+import { revokeToken, type RevocationTarget } from '../session/revoke-token'
 
 const REVOKE_TIMEOUT_MS = 3_000
 

@@ -2,11 +2,11 @@
 // slow_down adds 5 s for good, denied and expired end it, and network errors, 429 and 5xx back
 // off (honouring Retry-After) without giving up before the code expires. The first success
 // ends it: a spent code is never polled again.
-import type { Context } from '../context'
-import { asObject, optNum, optStr, parseUser, parseWorkspaceRef, str } from '../lib/console-api'
-import { PensarError } from '../lib/errors'
-import { HttpError } from '../lib/http'
-import type { UserRef, WorkspaceRef } from '../lib/store'
+import type { Context } from '../../context'
+import { asObject, optNum, optStr, parseUser, parseWorkspaceRef, str } from '../../lib/console-api'
+import { PensarError } from '../../lib/errors'
+import { HttpError } from '../../lib/http'
+import type { UserRef, WorkspaceRef } from '../../lib/store'
 import type { DeviceCode } from './device-code'
 import type { Endpoints, LegacyEndpoints, OAuthEndpoints } from './discovery'
 

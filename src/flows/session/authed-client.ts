@@ -1,12 +1,12 @@
-// The authenticated client for the rest of the CLI (issue 4, item 8): Bearer token (a WorkOS
+// The authenticated client for the rest of the CLI: Bearer token (a WorkOS
 // access token or an API key), `X-Workspace-Id`, a refresh when the token is about to expire
-// (src/flows/refresh.ts), one renewal and retry after a 401, and the gateway request signature.
-import { apiUrlFor, type Context } from '../context'
-import { getValidCredentials, renewAfterRejection, type ActiveCredentials } from '../flows/refresh'
-import { AuthError, PensarError } from './errors'
-import { signGatewayRequest } from './gateway-signature'
-import { HttpError } from './http'
-import { serverClockFor } from './server-clock'
+// (refresh.ts), one renewal and retry after a 401, and the gateway request signature.
+import { apiUrlFor, type Context } from '../../context'
+import { getValidCredentials, renewAfterRejection, type ActiveCredentials } from './refresh'
+import { AuthError, PensarError } from '../../lib/errors'
+import { signGatewayRequest } from '../../lib/gateway-signature'
+import { HttpError } from '../../lib/http'
+import { serverClockFor } from '../../lib/server-clock'
 
 export interface AuthedRequestOptions {
   /** Per attempt; default 15 s. */
@@ -15,7 +15,7 @@ export interface AuthedRequestOptions {
   headers?: Record<string, string>
   /**
    * Aborts the request and stops waiting for a token renewal (which itself runs on: see
-   * flows/refresh.ts). Replaces the Ctrl-C signal for the request, so include ctx.signal in it.
+   * refresh.ts). Replaces the Ctrl-C signal for the request, so include ctx.signal in it.
    */
   signal?: AbortSignal
 }

@@ -1,8 +1,8 @@
 // What the CLI authenticates with, read from PENSAR_API_KEY or auth.json, checked field by field:
 // a hand-edited auth.json with a wrong-typed field is reported clearly and left untouched.
-import type { Context } from '../context'
-import { AuthError, PensarError } from '../lib/errors'
-import type { AuthFile } from '../lib/store'
+import type { Context } from '../../context'
+import { AuthError, PensarError } from '../../lib/errors'
+import type { AuthFile } from '../../lib/store'
 
 export const SESSION_EXPIRED_MESSAGE = 'Your Pensar Console session has expired. Run `pensar login` to reconnect.'
 

@@ -1,11 +1,11 @@
-// `pensar logout` and "disconnect (D)" in the login screen (issue 4, item 7): revoke this
+// `pensar logout` and "disconnect (D)" in the login screen: revoke this
 // device's refresh token at the Console (RFC 7009; other devices keep their sessions), then
 // forget tokens, API key, signing key and workspace, keeping unrelated settings. Offline, the
 // local credentials still go, and we say the server-side revocation did not happen.
-import type { Context } from '../context'
-import { PensarError } from '../lib/errors'
-import { withRefreshLock } from '../lib/refresh-lock'
-import type { AuthFile } from '../lib/store'
+import type { Context } from '../../context'
+import { PensarError } from '../../lib/errors'
+import { withRefreshLock } from '../../lib/refresh-lock'
+import type { AuthFile } from '../../lib/store'
 import { revokeToken } from './revoke-token'
 
 const REVOKE_TIMEOUT_MS = 5_000

@@ -1,7 +1,7 @@
 // The refresh-token grant itself (RFC 6749 §6) and what its answer means for the session.
-import type { Http } from '../lib/http'
-import { HttpError } from '../lib/http'
-import { PensarError } from '../lib/errors'
+import type { Http } from '../../lib/http'
+import { HttpError } from '../../lib/http'
+import { PensarError } from '../../lib/errors'
 
 export interface RefreshGrantInput {
   tokenEndpoint: string

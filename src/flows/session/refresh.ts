@@ -1,19 +1,19 @@
-// One way to get a valid access token (issue 4, items 1–4). Refresh when the token's `exp` is
+// One way to get a valid access token (docs/cli-reference.md, "Automatic refresh"). Refresh when the token's `exp` is
 // within 60 s by the server's clock, or when the Console rejected it (a 401). Refreshing happens
 // under a cross-process lock, re-reads auth.json once the lock is held (another process may
 // have refreshed already), and writes the rotated refresh token to disk before anything uses
 // the new access token. Only `invalid_grant` ends a session; network trouble never does.
-import type { Context } from '../context'
-import { AuthError, cancelledFrom, PensarError } from '../lib/errors'
-import { HttpError } from '../lib/http'
-import { withRefreshLock } from '../lib/refresh-lock'
+import type { Context } from '../../context'
+import { AuthError, cancelledFrom, PensarError } from '../../lib/errors'
+import { HttpError } from '../../lib/http'
+import { withRefreshLock } from '../../lib/refresh-lock'
 import { InvalidGrantError, requestRefreshGrant, type RefreshedTokens } from './refresh-grant'
-import { notLoggedIn, readCredentials, type Credentials, type WorkosCredentials } from './refresh-credentials'
-import { expiresSoon, isExpired } from './refresh-expiry'
-import { endSession, reserveRoomForTokens, saveTokens } from './refresh-persist'
+import { notLoggedIn, readCredentials, type Credentials, type WorkosCredentials } from './credentials'
+import { expiresSoon, isExpired } from './token-expiry'
+import { endSession, reserveRoomForTokens, saveTokens } from './save-tokens'
 
-export { SessionExpiredError, SESSION_EXPIRED_MESSAGE } from './refresh-credentials'
-export { REFRESH_MARGIN_MS, tokenExpiresAt } from './refresh-expiry'
+export { SessionExpiredError, SESSION_EXPIRED_MESSAGE } from './credentials'
+export { REFRESH_MARGIN_MS, tokenExpiresAt } from './token-expiry'
 
 export interface ActiveCredentials {
   kind: 'api-key' | 'workos'

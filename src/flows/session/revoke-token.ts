@@ -1,7 +1,7 @@
 // RFC 7009 revocation: ends the session a token belongs to at the Console, this device only.
 // Used by logout, and by login for a session it replaces or will not keep.
-import type { Context } from '../context'
-import type { RequestOptions } from '../lib/http'
+import type { Context } from '../../context'
+import type { RequestOptions } from '../../lib/http'
 
 export interface RevocationTarget {
   endpoint: string

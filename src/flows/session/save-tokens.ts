@@ -2,13 +2,13 @@
 // skew, and the end of a session. Disk space for the new tokens is reserved before the grant,
 // because the Console spends the old refresh token the moment it answers.
 import { statSync } from 'node:fs'
-import type { Context } from '../context'
-import { reserveDiskSpace, type Reservation } from '../lib/disk-reserve'
-import { PensarError } from '../lib/errors'
-import { accessTokenExpiresAt } from '../lib/jwt'
-import { serverClockFor } from '../lib/server-clock'
+import type { Context } from '../../context'
+import { reserveDiskSpace, type Reservation } from '../../lib/disk-reserve'
+import { PensarError } from '../../lib/errors'
+import { accessTokenExpiresAt } from '../../lib/jwt'
+import { serverClockFor } from '../../lib/server-clock'
 import type { RefreshedTokens } from './refresh-grant'
-import { SessionExpiredError } from './refresh-credentials'
+import { SessionExpiredError } from './credentials'
 
 const RESERVE_MIN_BYTES = 64 * 1024
 

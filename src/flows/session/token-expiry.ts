@@ -1,8 +1,8 @@
 // When an access token needs renewing, judged by the Console's clock (src/lib/server-clock.ts).
-import type { Context } from '../context'
-import { accessTokenExpiresAt, decodeJwtClaims } from '../lib/jwt'
-import { serverClockFor } from '../lib/server-clock'
-import type { WorkosCredentials } from './refresh-credentials'
+import type { Context } from '../../context'
+import { accessTokenExpiresAt, decodeJwtClaims } from '../../lib/jwt'
+import { serverClockFor } from '../../lib/server-clock'
+import type { WorkosCredentials } from './credentials'
 
 /** Refresh this long before `exp`, so a token never expires in flight. */
 export const REFRESH_MARGIN_MS = 60_000

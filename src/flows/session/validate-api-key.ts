@@ -1,9 +1,9 @@
 // `GET /auth/validate` (docs/console-api.md §5): what an API key belongs to.
-import type { Context } from '../context'
-import { asObject, optNum, optStr, parseUser, parseWorkspaceRef, type Billing } from '../lib/console-api'
-import { AuthError } from '../lib/errors'
-import { HttpError } from '../lib/http'
-import type { UserRef, WorkspaceRef } from '../lib/store'
+import type { Context } from '../../context'
+import { asObject, optNum, optStr, parseUser, parseWorkspaceRef, type Billing } from '../../lib/console-api'
+import { AuthError } from '../../lib/errors'
+import { HttpError } from '../../lib/http'
+import type { UserRef, WorkspaceRef } from '../../lib/store'
 
 export interface ApiKeyInfo {
   workspace: WorkspaceRef

@@ -1,13 +1,13 @@
 // The online half of `pensar status`: the gateway check and, for an API key without a stored
 // workspace, asking the Console which one it belongs to. Apart from status.ts so that
 // `status --offline` never loads the authed client, the refresh flow or request signing.
-import type { Context } from '../context'
-import { createAuthedClient } from '../lib/authed-client'
-import { asObject, optNum } from '../lib/console-api'
-import { PensarError } from '../lib/errors'
-import { withRefreshLock } from '../lib/refresh-lock'
-import { validateApiKey } from './api-key-validate'
-import type { StatusReport } from './status'
+import type { Context } from '../../context'
+import { createAuthedClient } from '../session/authed-client'
+import { asObject, optNum } from '../../lib/console-api'
+import { PensarError } from '../../lib/errors'
+import { withRefreshLock } from '../../lib/refresh-lock'
+import { validateApiKey } from '../session/validate-api-key'
+import type { StatusReport } from './report'
 
 export const ONLINE_BUDGET_MS = 3_000
 

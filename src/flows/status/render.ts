@@ -1,10 +1,10 @@
 // The human form of `pensar status`, on stderr (the `--json` object is the data). Lines are kept
 // short for an 80-column terminal; the box wraps anything longer (a path, a URL) inside itself.
-import type { Context } from '../context'
-import { serverClockFor } from '../lib/server-clock'
-import { formatDuration, formatMoney } from '../ui/ui'
-import { LOW_BALANCE_DOLLARS } from './billing'
-import type { StatusOutcome } from './status'
+import type { Context } from '../../context'
+import { serverClockFor } from '../../lib/server-clock'
+import { formatDuration, formatMoney } from '../../ui/ui'
+import { LOW_BALANCE_DOLLARS } from '../workspace/billing'
+import type { StatusOutcome } from './report'
 
 export function renderStatus(ctx: Context, { report, problem, offlineReason }: StatusOutcome): void {
   if (!report.loggedIn) {

@@ -1,45 +1,17 @@
-// `pensar login status` / `pensar status` / `pensar auth status` (issue 4, item 5): what this
+// `pensar login status` / `pensar status` / `pensar auth status`: what this
 // computer is connected with, then a short online check (GET /gateway/validate, with any token
 // renewal it needs, all within one 3 s budget).
 // Exit 0 when connected, 4 when not logged in, expired or rejected. An unreachable Console is
 // reported (`online.ok: false`) but does not make a good session "not connected".
-import { apiUrlFor, type Context } from '../context'
-import { AuthError, CancelledError, EXIT, PensarError, SilentError } from '../lib/errors'
-import type { JsonEvent } from '../ui/ui'
-import { readCredentials, SESSION_EXPIRED_MESSAGE, SessionExpiredError, type Credentials } from './refresh-credentials'
-import { tokenExpiresAt } from './refresh-expiry'
-import { renderStatus } from './status-render'
-import type { UserRef, WorkspaceRef } from '../lib/store'
+import { apiUrlFor, type Context } from '../../context'
+import { AuthError, CancelledError, EXIT, PensarError, SilentError } from '../../lib/errors'
+import type { JsonEvent } from '../../ui/ui'
+import { readCredentials, SESSION_EXPIRED_MESSAGE, SessionExpiredError, type Credentials } from '../session/credentials'
+import { tokenExpiresAt } from '../session/token-expiry'
+import { renderStatus } from './render'
+import type { StatusOptions, StatusOutcome, StatusReport } from './report'
 
-export interface StatusOptions {
-  /** `--offline`: no network at all. */
-  offline: boolean
-}
-
-/** The `--json` object: documented in docs/cli-reference.md; add fields, never rename. */
-export interface StatusReport {
-  loggedIn: boolean
-  authType: 'workos' | 'api-key' | null
-  user: UserRef | null
-  workspace: WorkspaceRef | null
-  apiUrl: string
-  /** The file holding the stored credentials, when there are any. */
-  credentialStore: string | null
-  /** Access-token expiry (ISO 8601, server clock); null for API keys and when logged out. */
-  expiresAt: string | null
-  /** null with --offline or when there is nothing to check. */
-  online: { ok: boolean; balance: number | null; billingReady: boolean | null } | null
-  /** Where the credentials in use come from: PENSAR_API_KEY (`env`) or auth.json (`file`). */
-  source: 'env' | 'file' | null
-}
-
-export interface StatusOutcome {
-  report: StatusReport
-  /** Why it is not connected (`not_logged_in`, `session_expired`, …), when it is not. */
-  problem?: { code: string; message: string; hint?: string }
-  /** Why the online check could not finish (network, timeout, 5xx). */
-  offlineReason?: string
-}
+export type { StatusOptions, StatusOutcome, StatusReport } from './report'
 
 export async function status(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
   const outcome = await answerStatus(ctx, opts)
@@ -49,7 +21,7 @@ export async function status(ctx: Context, opts: StatusOptions): Promise<StatusO
     if (outcome.problem) ctx.ui.error(outcome.problem.message, outcome.problem.hint)
   } else renderStatus(ctx, outcome)
   // Answered; now a renewal the deadline stopped waiting for saves the rotated refresh token
-  // (flows/refresh.ts). main() would wait for it too, before the process exits.
+  // (flows/session/refresh.ts). main() would wait for it too, before the process exits.
   await ctx.background.settled()
   if (!outcome.report.loggedIn) throw new SilentError(EXIT.auth)
   return outcome
@@ -78,7 +50,7 @@ async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOu
   if (creds.kind === 'api-key' && creds.source === 'env') Object.assign(report, { user: null, workspace: null })
   if (opts.offline) return { report }
   // Loaded only now, so `--offline` starts without the authed client, refresh and signing code.
-  const { checkOnline, onlineDeadline, resolveApiKeyWorkspace } = await import('./status-online')
+  const { checkOnline, onlineDeadline, resolveApiKeyWorkspace } = await import('./online-check')
   const deadline = onlineDeadline(ctx, report.apiUrl)
   try {
     if (creds.kind === 'api-key' && !report.workspace) await resolveApiKeyWorkspace(ctx, report, creds.apiKey, creds.source, deadline)

@@ -1,9 +1,9 @@
 // Step 6: the product page's "billing isn't configured" and "balance is low" warnings. They
 // never fail the login; on a terminal the person can jump to the billing page with B.
-import type { Context } from '../context'
-import type { SelectedWorkspace } from '../lib/console-api'
-import { unsafeUrlReason } from '../lib/safe-url'
-import { formatMoney } from '../ui/ui'
+import type { Context } from '../../context'
+import type { SelectedWorkspace } from '../../lib/console-api'
+import { unsafeUrlReason } from '../../lib/safe-url'
+import { formatMoney } from '../../ui/ui'
 
 export const LOW_BALANCE_DOLLARS = 1
 

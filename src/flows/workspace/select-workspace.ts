@@ -1,11 +1,11 @@
 // Step 5: pick the workspace and confirm it with the Console. `--workspace` always wins; none
 // yet → send the person to create one and wait; one → take it; several → ask on a terminal,
 // and without one require --workspace (exit 2, listing the slugs).
-import type { Context } from '../context'
-import { parseSelectedWorkspace, parseWorkspaceList, type SelectedWorkspace, type WorkspaceSummary } from '../lib/console-api'
-import { PensarError, UsageError } from '../lib/errors'
-import { unsafeUrlReason } from '../lib/safe-url'
-import { formatMoney } from '../ui/ui'
+import type { Context } from '../../context'
+import { parseSelectedWorkspace, parseWorkspaceList, type SelectedWorkspace, type WorkspaceSummary } from '../../lib/console-api'
+import { PensarError, UsageError } from '../../lib/errors'
+import { unsafeUrlReason } from '../../lib/safe-url'
+import { formatMoney } from '../../ui/ui'
 
 const WAIT_FOR_WORKSPACE_EVERY_MS = 3_000
 const WAIT_FOR_WORKSPACE_AT_MOST_MS = 5 * 60_000

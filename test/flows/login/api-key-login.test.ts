@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { loginWithApiKey, type KeyInput } from '../../src/flows/api-key-login'
-import { AuthError, EXIT, UsageError } from '../../src/lib/errors'
-import { createTestContext, TEST_API, type TestContext } from '../helpers/context'
-import { json, oauthError } from '../helpers/fake-fetch'
-import { seedApiKeySession, seedWorkosSession, USER, WORKSPACE } from '../helpers/session-fixtures'
+import { loginWithApiKey, type KeyInput } from '../../../src/flows/login/api-key-login'
+import { AuthError, EXIT, UsageError } from '../../../src/lib/errors'
+import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
+import { json, oauthError } from '../../helpers/fake-fetch'
+import { seedApiKeySession, seedWorkosSession, USER, WORKSPACE } from '../../helpers/session-fixtures'
 
 let t: TestContext
 afterEach(() => t?.cleanup())

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
-import { connectedScreen } from '../../src/flows/connected-screen'
-import { readStoredSession } from '../../src/flows/existing-session'
-import { CancelledError } from '../../src/lib/errors'
-import { createTestContext, TEST_API, type TestContext } from '../helpers/context'
-import { json, networkError, oauthError } from '../helpers/fake-fetch'
-import { CANCEL } from '../helpers/ui-recorder'
-import { accessTokenExpiringIn, refreshedTokens, seedWorkosSession, TOKEN_ENDPOINT, WORKSPACE } from '../helpers/session-fixtures'
+import { connectedScreen } from '../../../src/flows/login/connected-screen'
+import { readStoredSession } from '../../../src/flows/login/existing-session'
+import { CancelledError } from '../../../src/lib/errors'
+import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
+import { json, networkError, oauthError } from '../../helpers/fake-fetch'
+import { CANCEL } from '../../helpers/ui-recorder'
+import { accessTokenExpiringIn, refreshedTokens, seedWorkosSession, TOKEN_ENDPOINT, WORKSPACE } from '../../helpers/session-fixtures'
 
 let t: TestContext
 afterEach(() => t?.cleanup())

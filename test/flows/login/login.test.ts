@@ -1,16 +1,16 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import { readdirSync, statSync } from 'node:fs'
-import { CancelledError, UsageError } from '../../src/lib/errors'
-import { login } from '../../src/flows/login'
-import { CodeExpiredError, DeniedError } from '../../src/flows/poll-token'
-import { createTestContext, TEST_API, type TestContext } from '../helpers/context'
-import { json, networkError, oauthError } from '../helpers/fake-fetch'
-import { CANCEL } from '../helpers/ui-recorder'
+import { CancelledError, UsageError } from '../../../src/lib/errors'
+import { login } from '../../../src/flows/login/login'
+import { CodeExpiredError, DeniedError } from '../../../src/flows/login/poll-token'
+import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
+import { json, networkError, oauthError } from '../../helpers/fake-fetch'
+import { CANCEL } from '../../helpers/ui-recorder'
 import {
   ACCESS_TOKEN, ACME, CONSOLE_URL, DEVICE_CODE, LOW, NO_BILLING, REFRESH_TOKEN, SIGNING_KEY, USER_CODE,
   stubDeviceCode, stubDiscovery, stubHappyPath, stubPolls, stubSelect, stubWorkspaces, tokenBody,
-} from '../helpers/console-stubs'
-import { accessTokenExpiringIn, seedApiKeySession, seedWorkosSession, TOKEN_ENDPOINT } from '../helpers/session-fixtures'
+} from '../../helpers/console-stubs'
+import { accessTokenExpiringIn, seedApiKeySession, seedWorkosSession, TOKEN_ENDPOINT } from '../../helpers/session-fixtures'
 
 let t: TestContext
 afterEach(() => t?.cleanup())

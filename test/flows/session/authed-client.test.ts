@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import { createHash, createHmac } from 'node:crypto'
-import { createAuthedClient } from '../../src/lib/authed-client'
-import { SessionExpiredError } from '../../src/flows/refresh'
-import { AuthError } from '../../src/lib/errors'
-import { createTestContext, TEST_API, type TestContext } from '../helpers/context'
-import { json, oauthError, type RecordedRequest } from '../helpers/fake-fetch'
-import { accessTokenExpiringIn, refreshedTokens, seedApiKeySession, seedWorkosSession, SIGNING, WORKSPACE } from '../helpers/session-fixtures'
+import { createAuthedClient } from '../../../src/flows/session/authed-client'
+import { SessionExpiredError } from '../../../src/flows/session/refresh'
+import { AuthError } from '../../../src/lib/errors'
+import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
+import { json, oauthError, type RecordedRequest } from '../../helpers/fake-fetch'
+import { accessTokenExpiringIn, refreshedTokens, seedApiKeySession, seedWorkosSession, SIGNING, WORKSPACE } from '../../helpers/session-fixtures'
 
 let t: TestContext
 afterEach(() => t?.cleanup())

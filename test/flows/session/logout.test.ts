@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { logout } from '../../src/flows/logout'
-import { createTestContext, TEST_API, type TestContext } from '../helpers/context'
-import { json, networkError } from '../helpers/fake-fetch'
-import { accessTokenExpiringIn, CLIENT_ID, seedApiKeySession, seedWorkosSession } from '../helpers/session-fixtures'
+import { logout } from '../../../src/flows/session/logout'
+import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
+import { json, networkError } from '../../helpers/fake-fetch'
+import { accessTokenExpiringIn, CLIENT_ID, seedApiKeySession, seedWorkosSession } from '../../helpers/session-fixtures'
 
 let t: TestContext
 afterEach(() => t?.cleanup())

@@ -2,12 +2,12 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { getValidAccessToken, getValidCredentials, renewAfterRejection, SESSION_EXPIRED_MESSAGE, SessionExpiredError } from '../../src/flows/refresh'
-import { AuthError, CancelledError, EXIT, PensarError } from '../../src/lib/errors'
-import { createStore } from '../../src/lib/store'
-import { createTestContext, type TestContext } from '../helpers/context'
-import { json, networkError, oauthError } from '../helpers/fake-fetch'
-import { accessTokenExpiringIn, CLIENT_ID, fakeJwt, refreshedTokens, seedApiKeySession, seedWorkosSession, TOKEN_ENDPOINT, USER, WORKSPACE } from '../helpers/session-fixtures'
+import { getValidAccessToken, getValidCredentials, renewAfterRejection, SESSION_EXPIRED_MESSAGE, SessionExpiredError } from '../../../src/flows/session/refresh'
+import { AuthError, CancelledError, EXIT, PensarError } from '../../../src/lib/errors'
+import { createStore } from '../../../src/lib/store'
+import { createTestContext, type TestContext } from '../../helpers/context'
+import { json, networkError, oauthError } from '../../helpers/fake-fetch'
+import { accessTokenExpiringIn, CLIENT_ID, fakeJwt, refreshedTokens, seedApiKeySession, seedWorkosSession, TOKEN_ENDPOINT, USER, WORKSPACE } from '../../helpers/session-fixtures'
 
 let t: TestContext
 

@@ -2,12 +2,12 @@
 // the right edge, where the terminal would wrap it and break the frame.
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { PassThrough } from 'node:stream'
-import type { StatusReport } from '../../src/flows/status'
-import { renderStatus } from '../../src/flows/status-render'
-import { ClackUi } from '../../src/ui/clack'
-import { createPaint } from '../../src/ui/style'
-import { createTestContext, TEST_API, type TestContext } from '../helpers/context'
-import { USER, WORKSPACE } from '../helpers/session-fixtures'
+import type { StatusReport } from '../../../src/flows/status/status'
+import { renderStatus } from '../../../src/flows/status/render'
+import { ClackUi } from '../../../src/ui/clack'
+import { createPaint } from '../../../src/ui/style'
+import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
+import { USER, WORKSPACE } from '../../helpers/session-fixtures'
 
 let t: TestContext
 beforeEach(() => {

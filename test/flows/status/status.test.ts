@@ -2,12 +2,12 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { checkStatus, status, type StatusReport } from '../../src/flows/status'
-import { ONLINE_BUDGET_MS } from '../../src/flows/status-online'
-import { CancelledError, EXIT, SilentError } from '../../src/lib/errors'
-import { createTestContext, TEST_API, type TestContext } from '../helpers/context'
-import { json, networkError, oauthError } from '../helpers/fake-fetch'
-import { accessTokenExpiringIn, refreshedTokens, seedApiKeySession, seedWorkosSession, USER, WORKSPACE } from '../helpers/session-fixtures'
+import { checkStatus, status, type StatusReport } from '../../../src/flows/status/status'
+import { ONLINE_BUDGET_MS } from '../../../src/flows/status/online-check'
+import { CancelledError, EXIT, SilentError } from '../../../src/lib/errors'
+import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
+import { json, networkError, oauthError } from '../../helpers/fake-fetch'
+import { accessTokenExpiringIn, refreshedTokens, seedApiKeySession, seedWorkosSession, USER, WORKSPACE } from '../../helpers/session-fixtures'
 
 let t: TestContext
 afterEach(() => t?.cleanup())

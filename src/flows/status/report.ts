@@ -1,0 +1,33 @@
+// What `pensar status` found: the `--json` object and why it is not connected, shared by the
+// check (status.ts, online-check.ts) and its human form (render.ts).
+import type { UserRef, WorkspaceRef } from '../../lib/store'
+
+export interface StatusOptions {
+  /** `--offline`: no network at all. */
+  offline: boolean
+}
+
+/** The `--json` object: documented in docs/cli-reference.md; add fields, never rename. */
+export interface StatusReport {
+  loggedIn: boolean
+  authType: 'workos' | 'api-key' | null
+  user: UserRef | null
+  workspace: WorkspaceRef | null
+  apiUrl: string
+  /** The file holding the stored credentials, when there are any. */
+  credentialStore: string | null
+  /** Access-token expiry (ISO 8601, server clock); null for API keys and when logged out. */
+  expiresAt: string | null
+  /** null with --offline or when there is nothing to check. */
+  online: { ok: boolean; balance: number | null; billingReady: boolean | null } | null
+  /** Where the credentials in use come from: PENSAR_API_KEY (`env`) or auth.json (`file`). */
+  source: 'env' | 'file' | null
+}
+
+export interface StatusOutcome {
+  report: StatusReport
+  /** Why it is not connected (`not_logged_in`, `session_expired`, …), when it is not. */
+  problem?: { code: string; message: string; hint?: string }
+  /** Why the online check could not finish (network, timeout, 5xx). */
+  offlineReason?: string
+}
