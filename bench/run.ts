@@ -1,5 +1,5 @@
 // `bun run bench [--runs N] [--check] [--only …]`: builds pensar and the floor with the same
-// flags, measures items 1–5 of issue 8 against the floor, and writes bench/RESULTS.md. Scratch
+// flags, measures start-up, memory, size, refresh contention and login latency against the floor, and writes bench/RESULTS.md. Scratch
 // goes to bench/.work/ (git-ignored). `--check` exits 1 when a target fails; `--only
 // startup,contention,login` runs a subset (RESULTS.md then holds only that subset).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'

@@ -1,4 +1,4 @@
-// The issue-8 targets, judged from one run's figures. `pass: null` means "not measured", with why.
+// The benchmark targets (bench/RESULTS.md lists them), judged from one run's figures. `pass: null` means "not measured", with why.
 import type { Binaries } from './build-binaries'
 import type { ContentionResult } from './contention'
 import type { LoginLatencyResult } from './login-latency'

@@ -1,6 +1,6 @@
 // The login as a person lives it: the terminal shows a code and opens the browser, the person
-// approves (or denies) on the Console's pages, the terminal tells the outcome. Issue 6,
-// scenarios 1, 3, 4 and 10, and the QR code for a phone when no browser opens here.
+// approves (or denies) on the Console's pages, the terminal tells the outcome;
+// and the QR code for a phone when no browser opens here.
 import { expect, test } from 'bun:test'
 import { approve, deny, enterCodeByHand, openVerificationUrl, signIn, signUp } from './support/person'
 import { describeE2E } from './support/prerequisites'

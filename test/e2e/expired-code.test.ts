@@ -1,5 +1,5 @@
 // The person comes back too late: the code expired. The terminal offers a fresh one, Enter gets
-// it, and approving that one logs in. Issue 6, scenario 5 (a Console with a 8-second code lifetime).
+// it, and approving that one logs in (a Console with an 8-second code lifetime).
 import { expect, test } from 'bun:test'
 import { PASSWORD, WAIT_MS } from './support/journeys'
 import { approve, openVerificationUrl, signInFirst } from './support/person'

@@ -1,5 +1,5 @@
 // The Console ends the session (an admin, a stolen laptop): the next command cannot renew the
-// token and says the session expired, exit 4. Issue 6, scenario 9. Access tokens live 4 seconds,
+// token and says the session expired, exit 4. Access tokens live 4 seconds,
 // so the commands below go through the refresh grant rather than only the 401 path.
 import { expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
@@ -45,7 +45,7 @@ function tokenEndpointCalls(stats: ConsoleStats): number {
 
 /**
  * Waits until the stored access token is inside the CLI's renewal margin (half the lifetime of a
- * token this short, src/flows/refresh-expiry.ts), so the next command must use the refresh token.
+ * token this short, src/flows/session/token-expiry.ts), so the next command must use the refresh token.
  * The condition is the token's own clock; the wait ends as soon as it holds.
  */
 async function untilTokenDueForRenewal(pensarHome: string): Promise<void> {

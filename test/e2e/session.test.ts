@@ -1,5 +1,5 @@
 // Living with a session: disconnecting from the interactive /login screen, and API-key auth
-// with a key made on the Console's API-keys page. Issue 6, scenarios 8 and 11.
+// with a key made on the Console's API-keys page.
 import { expect, test } from 'bun:test'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'

@@ -1,5 +1,5 @@
 // After approval: choosing among several workspaces with the arrow keys, and the billing
-// warnings with B opening the billing page the person then fixes. Issue 6, scenarios 2, 6 and 7.
+// warnings with B opening the billing page the person then fixes.
 import { expect, test } from 'bun:test'
 import { loginApprovedInBrowser, PASSWORD, WAIT_MS } from './support/journeys'
 import { addPaymentMethodAndCredits } from './support/person'
