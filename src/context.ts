@@ -5,7 +5,7 @@ import { createBackground, type Background } from './lib/background'
 import { createSystemBrowser, type Browser } from './lib/browser'
 import { systemClock, type Clock } from './lib/clock'
 import { createHttp, type FetchFn, type Http } from './lib/http'
-import { createLog, type Log } from './lib/log'
+import { silentLog, type Log } from './lib/log'
 import { resolvePath } from './lib/resolve-path'
 import { createStore, type Store } from './lib/store'
 import { ClackUi } from './ui/clack'
@@ -107,10 +107,11 @@ export function resolveEnv(globals: GlobalOptions, io: Pick<ProcessIo, 'vars' | 
   }
 }
 
-export function createContext(globals: GlobalOptions, io: ProcessIo): Context {
+export async function createContext(globals: GlobalOptions, io: ProcessIo): Promise<Context> {
   const env = resolveEnv(globals, io)
   const writeErr = writerTo(io, 2)
-  const log = createLog({ enabled: env.debug, write: writeErr })
+  // consola writes the --debug log; it is loaded only then, so start-up never pays for it.
+  const log = env.debug ? (await import('./lib/debug-log')).createDebugLog({ write: writeErr, fancy: !env.noColor && !env.isCI && isTerminal(io, 2) }) : silentLog
   const ui = createUi(env, io)
   return {
     env,

@@ -22,7 +22,7 @@ export async function main(argv: string[], io: ProcessIo, makeRoot: (ctx: Contex
     globals = parseGlobalOptions(argv)
     const words = withoutGlobalFlags(argv)
     if (words.length === 1 && VERSION_FLAGS.has(words[0]!)) return printVersion(io, globals.json)
-    ctx = createContext(globals, io)
+    ctx = await createContext(globals, io)
     const root = makeRoot(ctx)
     const resolved = await resolveCommand(root, argv)
     const asksHelp = argv.some((a) => HELP_FLAGS.has(a))

@@ -18,9 +18,9 @@ const { root, startConsole } = binarySuite('pensar-gateway-int-')
 const consoleWith = (args: string[]) => startConsole(['--interval', '0.2', '--seed', 'demo', ...args])
 
 /** A Context like the binary's, for a logged-in home, with the local clock shifted by `offsetMs`. */
-function contextFor(h: LoggedInHome, offsetMs = 0): Context {
+async function contextFor(h: LoggedInHome, offsetMs = 0): Promise<Context> {
   const io = captureIo({ vars: { HOME: h.home, PENSAR_HOME: h.pensarHome, NO_PROXY: '127.0.0.1,localhost' } })
-  const base = createContext({ json: false, debug: false }, { ...io, fetch })
+  const base = await createContext({ json: false, debug: false }, { ...io, fetch })
   const clock: Clock = { now: () => Date.now() + offsetMs, sleep: (ms, signal) => base.clock.sleep(ms, signal), timeout: (ms) => base.clock.timeout(ms) }
   return { ...base, clock, http: createHttp({ fetch, clock, log: base.log, signal: base.signal }) }
 }
@@ -32,7 +32,7 @@ describe('gateway signature, verified by the Console', () => {
   test('a signed request is accepted and billed; a tampered or replayed one is refused', async () => {
     const c = await consoleWith(['--access-ttl', '300'])
     const h = await loggedInHome(c.url, { root, workspace: 'acme' })
-    const ctx = contextFor(h)
+    const ctx = await contextFor(h)
     const client = createAuthedClient(ctx)
     const answer = await client.postSigned<{ id: string; usage: { cost: number } }>('/gateway/v1/messages', message)
     expect(answer.id).toStartWith('msg_')
@@ -58,7 +58,7 @@ describe('gateway signature, verified by the Console', () => {
     const h = await loggedInHome(c.url, { root, workspace: 'acme' })
     await untilJwtExpired(String(h.auth().accessToken))
     const before = (await stats(c.url)).refreshes as number
-    const answer = await createAuthedClient(contextFor(h)).postSigned<{ id: string }>('/gateway/v1/messages', message)
+    const answer = await createAuthedClient(await contextFor(h)).postSigned<{ id: string }>('/gateway/v1/messages', message)
     expect(answer.id).toStartWith('msg_')
     expect((await stats(c.url)).refreshes).toBe(before + 1)
   }, TIMEOUT)
@@ -70,7 +70,7 @@ describe('a local clock 10 minutes off', () => {
     const h = await loggedInHome(c.url, { root, workspace: 'acme' })
     const before = (await stats(c.url)).refreshes as number
     for (let i = 0; i < 3; i++) {
-      const client = createAuthedClient(contextFor(h, 600_000)) // a new "process" each time
+      const client = createAuthedClient(await contextFor(h, 600_000)) // a new "process" each time
       await client.get(`${client.gatewayUrl}/gateway/validate`)
     }
     expect((await stats(c.url)).refreshes).toBe(before + 1)
@@ -82,7 +82,7 @@ describe('a local clock 10 minutes off', () => {
     const h = await loggedInHome(c.url, { root, workspace: 'acme' })
     await untilJwtExpired(String(h.auth().accessToken))
     await controlCall(c.url, 'POST', '/_console/stats/reset')
-    const client = createAuthedClient(contextFor(h, -600_000))
+    const client = createAuthedClient(await contextFor(h, -600_000))
     const body = await client.get<{ workspace: { slug: string } }>(`${client.gatewayUrl}/gateway/validate`)
     expect(body.workspace.slug).toBe('acme')
     const s = await stats(c.url)
@@ -93,7 +93,7 @@ describe('a local clock 10 minutes off', () => {
   test('an HTTP error other than 401 is not retried as an auth problem', async () => {
     const c = await consoleWith(['--access-ttl', '300'])
     const h = await loggedInHome(c.url, { root, workspace: 'acme' })
-    const error = await createAuthedClient(contextFor(h)).get('/api/cli/no-such-route').catch((e: unknown) => e)
+    const error = await createAuthedClient(await contextFor(h)).get('/api/cli/no-such-route').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(HttpError)
     expect((error as HttpError).status).toBe(404)
   }, TIMEOUT)

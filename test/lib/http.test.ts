@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'bun:test'
 import { CancelledError } from '../../src/lib/errors'
 import { createHttp, HttpError } from '../../src/lib/http'
-import { createLog } from '../../src/lib/log'
+import { createDebugLog } from '../../src/lib/debug-log'
+import { silentLog } from '../../src/lib/log'
 import { FakeClock } from '../helpers/fake-clock'
 import { FakeFetch, json, networkError, oauthError } from '../helpers/fake-fetch'
 
@@ -11,7 +12,7 @@ function setup(opts: { debug?: boolean; signal?: AbortSignal } = {}) {
   const fetch = new FakeFetch()
   const clock = new FakeClock()
   const logLines: string[] = []
-  const http = createHttp({ fetch: fetch.fetch, clock, log: createLog({ enabled: opts.debug ?? false, write: (l) => logLines.push(l) }), signal: opts.signal })
+  const http = createHttp({ fetch: fetch.fetch, clock, log: opts.debug ? createDebugLog({ write: (l) => logLines.push(l), fancy: false }) : silentLog, signal: opts.signal })
   return { fetch, clock, http, logLines }
 }
 

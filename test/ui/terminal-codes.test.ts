@@ -11,20 +11,20 @@ const OSC8_OPEN = '\x1b]8;;https://c/device?user_code=BCDF-GHJK\x1b\\'
 const OSC52 = `\x1b]52;c;${Buffer.from('BCDF-GHJK').toString('base64')}\x07`
 
 describe('escape sequences', () => {
-  test('OSC 8 wraps the text in a link to the URL, closed with an empty link', () => {
+  test('OSC 8 wraps the text in a link to the URL, closed with an empty link', async () => {
     expect(hyperlink('https://x.test/a?b=1')).toBe('\x1b]8;;https://x.test/a?b=1\x1b\\https://x.test/a?b=1\x1b]8;;\x1b\\')
     expect(hyperlink('https://x.test/', 'here')).toBe('\x1b]8;;https://x.test/\x1b\\here\x1b]8;;\x1b\\')
   })
 
-  test('a URL with control characters is never put inside a sequence', () => {
+  test('a URL with control characters is never put inside a sequence', async () => {
     expect(hyperlink('https://x.test/\x07\x1b]52;c;evil\x07')).toBe('https://x.test/\x07\x1b]52;c;evil\x07')
   })
 
-  test('OSC 52 carries the text base64-encoded for the clipboard selection, ended by BEL', () => {
+  test('OSC 52 carries the text base64-encoded for the clipboard selection, ended by BEL', async () => {
     expect(copyToClipboard('BCDF-GHJK')).toBe('\x1b]52;c;QkNERi1HSEpL\x07')
   })
 
-  test('the clipboard is used unless PENSAR_NO_CLIPBOARD is set or the terminal ignores OSC 52', () => {
+  test('the clipboard is used unless PENSAR_NO_CLIPBOARD is set or the terminal ignores OSC 52', async () => {
     expect(clipboardWanted({})).toBe(true)
     expect(clipboardWanted({ PENSAR_NO_CLIPBOARD: '1' })).toBe(false)
     expect(clipboardWanted({ PENSAR_NO_CLIPBOARD: 'yes' })).toBe(false)
@@ -35,16 +35,16 @@ describe('escape sequences', () => {
 })
 
 /** The UI main() would build, fed a code, and everything it wrote. */
-function showCodeThrough(vars: Record<string, string | undefined>, opts: { tty: boolean; json?: boolean }) {
+async function showCodeThrough(vars: Record<string, string | undefined>, opts: { tty: boolean; json?: boolean }) {
   const io = captureIo({ vars: { NO_COLOR: undefined, TERM: 'xterm-256color', ...vars }, tty: opts.tty })
-  const ctx = createContext({ json: opts.json ?? false, debug: false }, io)
+  const ctx = await createContext({ json: opts.json ?? false, debug: false }, io)
   ctx.ui.showCode({ ...code, browser: { opened: true } })
   return { out: io.out(), err: io.err(), interactive: ctx.ui.interactive }
 }
 
 describe('the code panel', () => {
-  test('on a terminal with colour: the URL is a link and the code is copied, marked "(copied)"', () => {
-    const { err, out, interactive } = showCodeThrough({}, { tty: true })
+  test('on a terminal with colour: the URL is a link and the code is copied, marked "(copied)"', async () => {
+    const { err, out, interactive } = await showCodeThrough({}, { tty: true })
     expect(interactive).toBe(true)
     expect(err).toContain(OSC8_OPEN)
     expect(err).toContain(OSC52)
@@ -53,7 +53,7 @@ describe('the code panel', () => {
     expect(out).toBe('')
   })
 
-  test('the link takes no room: the frame of the panel stays aligned', () => {
+  test('the link takes no room: the frame of the panel stays aligned', async () => {
     const output = Object.assign(new PassThrough(), { columns: 120 })
     let written = ''
     output.on('data', (d) => (written += String(d)))
@@ -64,15 +64,15 @@ describe('the code panel', () => {
     expect(written).toContain(OSC8_OPEN)
   })
 
-  test('PENSAR_NO_CLIPBOARD=1: nothing copied and no "(copied)"; the link stays', () => {
-    const { err } = showCodeThrough({ PENSAR_NO_CLIPBOARD: '1' }, { tty: true })
+  test('PENSAR_NO_CLIPBOARD=1: nothing copied and no "(copied)"; the link stays', async () => {
+    const { err } = await showCodeThrough({ PENSAR_NO_CLIPBOARD: '1' }, { tty: true })
     expect(err).not.toContain('\x1b]52')
     expect(err).not.toContain('(copied)')
     expect(err).toContain(OSC8_OPEN)
   })
 
-  test('NO_COLOR: a plain URL, but the code is still copied', () => {
-    const { err } = showCodeThrough({ NO_COLOR: '1' }, { tty: true })
+  test('NO_COLOR: a plain URL, but the code is still copied', async () => {
+    const { err } = await showCodeThrough({ NO_COLOR: '1' }, { tty: true })
     expect(err).not.toContain('\x1b]8')
     expect(err).toContain('https://c/device?user_code=BCDF-GHJK')
     expect(err).toContain(OSC52)
@@ -82,16 +82,16 @@ describe('the code panel', () => {
     ['plain (no terminal)', { tty: false }],
     ['--json on a terminal', { tty: true, json: true }],
     ['--json without a terminal', { tty: false, json: true }],
-  ])('%s: no escape sequence at all, on stdout or stderr', (_name, opts) => {
-    const { out, err, interactive } = showCodeThrough({}, opts)
+  ])('%s: no escape sequence at all, on stdout or stderr', async (_name, opts) => {
+    const { out, err, interactive } = await showCodeThrough({}, opts)
     expect(interactive).toBe(false)
     expect(err).toContain('https://c/device?user_code=BCDF-GHJK')
     expect(out + err).not.toContain('\x1b')
     expect(out + err).not.toContain('(copied)')
   })
 
-  test('CI on a terminal is plain too', () => {
-    const { out, err } = showCodeThrough({ CI: 'true' }, { tty: true })
+  test('CI on a terminal is plain too', async () => {
+    const { out, err } = await showCodeThrough({ CI: 'true' }, { tty: true })
     expect(out + err).not.toContain('\x1b')
   })
 })
