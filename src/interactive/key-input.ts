@@ -1,8 +1,8 @@
 // The terminal's keyboard, in raw mode, as key presses. Raw mode is also what keeps Ctrl-C a key
 // (0x03) instead of a SIGINT while the prompt or a step owns the keyboard, so Ctrl-C and Esc can
 // cancel just that step.
-import { emitKeypressEvents } from 'node:readline'
 import type { Readable } from 'node:stream'
+import { emitKeypresses } from '../ui/key-presses'
 
 export type KeyInputStream = Readable & { isTTY?: boolean; isRaw?: boolean; setRawMode?: (raw: boolean) => unknown }
 
@@ -26,7 +26,7 @@ export interface KeyInput {
 const MAX_TYPEAHEAD = 256
 
 export function createKeyInput(input: KeyInputStream): KeyInput {
-  emitKeypressEvents(input)
+  emitKeypresses(input)
   // Keys typed while a step runs (or during the startup check) are kept for the next prompt,
   // as a shell keeps what you type while a command runs.
   let typeahead: KeyPress[] = []

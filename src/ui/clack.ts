@@ -1,10 +1,10 @@
 // A terminal. Prompts are clack's (loaded on first use, so commands that never prompt start
 // fast); lines, the code panel, the spinner and single-key prompts are ours, because clack's
 // spinner calls process.exit(0) on Ctrl-C and we must exit 130. Everything goes to stderr.
-import type * as Readline from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
 import { CancelledError } from '../lib/errors'
 import { packRows, visibleLength, wrapLine } from './fit'
+import { emitKeypresses } from './key-presses'
 import { qrCodeLines } from './qr-code'
 import type { Paint } from './style'
 import { copyToClipboard, hyperlink } from './terminal-codes'
@@ -100,9 +100,7 @@ export class ClackUi implements Ui {
     const legend = rows.map((row) => row.map((c) => `${paint('bold', keyName(c.key))} ${c.label}`).join(paint('dim', ' · '))).join('\n')
     this.line(paint('cyan', this.deps.unicode ? '◇' : 'o'), `${opts.message}\n${legend}`)
     return new Promise<V>((resolve, reject) => {
-      // Required here, not imported: node:readline is only needed once a key prompt shows.
-      const { emitKeypressEvents } = require('node:readline') as typeof Readline
-      emitKeypressEvents(input)
+      emitKeypresses(input)
       const wasRaw = (input as { isRaw?: boolean }).isRaw ?? false
       input.setRawMode?.(true)
       input.resume()

@@ -161,6 +161,29 @@ describe('the interactive prompt in a terminal', () => {
   }, TIMEOUT)
 })
 
+describe('Esc at the prompt', () => {
+  // How fast a person types the next key after Esc: slower than a terminal's escape sequence
+  // (sent in one write), faster than Node's 500 ms wait to tell Esc from Alt+key. This pause is
+  // the input under test, not a wait for the program.
+  const QUICK_KEY_AFTER_ESC_MS = 150
+
+  test('Esc clears the line at once: a key typed 0.15 s later is kept (`/exit` stays `/exit`)', async () => {
+    const home = tempHome()
+    const opener = new UrlOpener()
+    cleanups.push(() => opener.dispose())
+    const term = await openPrompt(home, consoleServer.url, opener)
+
+    term.type('/stat')
+    await term.waitFor('› /stat')
+    term.press('Escape')
+    await Bun.sleep(QUICK_KEY_AFTER_ESC_MS)
+    term.type('/exit')
+    await term.waitFor('› /exit')
+    term.press('Enter')
+    expect(await term.exitCode()).toBe(0)
+  }, TIMEOUT)
+})
+
 describe('/doctor in a terminal', () => {
   test('Esc while it waits for the Console cancels it; a failed check is a report and the prompt stays', async () => {
     // An API that takes the request and never answers, so the check is still waiting when Esc comes.

@@ -1,0 +1,16 @@
+// Key presses from a terminal in raw mode, decoded by node:readline's parser, with a short Esc
+// timeout. Esc is also the first byte of every escape sequence (arrows, Alt+key), so the parser
+// waits after a lone Esc; Node's default wait is 500 ms, and a key typed within it after Esc
+// (Esc, then `/exit`) is taken for Alt+key and lost. A terminal sends a whole sequence in one
+// write, so 30 ms (fish's default) is plenty to join one, and far below human typing speed.
+import type * as Readline from 'node:readline'
+import type { Readable } from 'node:stream'
+
+export const ESCAPE_TIMEOUT_MS = 30
+
+/** Makes `input` emit 'keypress' events (once per stream; later calls keep the first set-up). */
+export function emitKeypresses(input: Readable): void {
+  // Required, not imported: node:readline is only needed once a prompt reads keys.
+  const { emitKeypressEvents } = require('node:readline') as typeof Readline
+  emitKeypressEvents(input, { escapeCodeTimeout: ESCAPE_TIMEOUT_MS } as unknown as Readline.Interface)
+}
