@@ -1,4 +1,5 @@
-// Token responses: an access token (a JWT signed with the Console's key) bound to a session, plus a rotating refresh token.
+// Token responses: an access token (a JWT signed with the Console's key) bound to a session,
+// plus a rotating refresh token.
 import type { App } from '../app.ts'
 import { signJwt } from '../lib/jwt.ts'
 import { issueRefreshToken, type Session } from '../store/sessions.ts'

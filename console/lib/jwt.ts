@@ -6,8 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { errors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose'
 import { getMeta, setMeta } from '../store/db.ts'
 
-export const SIGNING_ALGORITHMS = ['ES256', 'RS256', 'PS256', 'EdDSA'] as const
-export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number]
+export type SigningAlgorithm = 'ES256' | 'RS256' | 'PS256' | 'EdDSA'
 
 export interface PublicJwk extends JWK {
   kid: string
