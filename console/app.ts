@@ -1,6 +1,6 @@
 // The bag of state every handler receives: database, options, signing key, clock, stats, faults.
 import type { Database } from 'bun:sqlite'
-import type { SigningKey } from './lib/jwt.ts'
+import type { SigningAlgorithm, SigningKey } from './lib/jwt.ts'
 import type { Stats } from './stats.ts'
 import type { Faults } from './faults.ts'
 import type { TrustedIssuer } from './trust-issuer.ts'
@@ -25,6 +25,8 @@ export interface ConsoleOptions {
   dev?: boolean
   trustIssuer?: string
   legacyOnly?: boolean
+  /** The access tokens' algorithm (default ES256); in-process tests play an RS256 provider with it. */
+  signingAlg?: SigningAlgorithm
   /** Milliseconds since the epoch; injectable for in-process tests. */
   now?: () => number
 }

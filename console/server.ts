@@ -30,7 +30,7 @@ export async function startConsole(input: ConsoleOptions = {}): Promise<RunningC
     db,
     options,
     url: '',
-    key: await loadSigningKey(db),
+    key: await loadSigningKey(db, input.signingAlg),
     now,
     stats: newStats(),
     faults: new Map(),

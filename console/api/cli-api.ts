@@ -28,7 +28,7 @@ export function openidConfiguration({ app }: RequestContext): Response {
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     token_endpoint_auth_methods_supported: ['none'],
     revocation_endpoint_auth_methods_supported: ['none'],
-    id_token_signing_alg_values_supported: ['ES256'],
+    id_token_signing_alg_values_supported: [app.key.alg],
     subject_types_supported: ['public'],
   })
 }

@@ -1,5 +1,5 @@
-// Token responses: an ES256 access token bound to a session, plus a rotating refresh token; and
-// the OAuth error a token grant answers with (RFC 6749 §5.2).
+// Token responses: an access token (a JWT signed with the Console's key) bound to a session,
+// plus a rotating refresh token; and the OAuth error a token grant answers with (RFC 6749 §5.2).
 import type { App } from '../app.ts'
 import { ApiError } from '../lib/http.ts'
 import { signJwt } from '../lib/jwt.ts'

@@ -1,90 +1,93 @@
-// ES256 JSON Web Tokens with WebCrypto. ECDSA with SHA-256 in WebCrypto produces the raw r||s
-// signature that JWS (RFC 7515 §A.3) expects, so no DER conversion is needed.
+// The Console's own access tokens, signed and verified with jose (docs/console-api.md §2). ES256
+// unless the Console was started with another algorithm: tests start an RS256 Console to play an
+// external OpenID provider for another Console's --trust-issuer.
 import type { Database } from 'bun:sqlite'
-import { getMeta, setMeta } from '../store/db.ts'
 import { randomBytes } from 'node:crypto'
+import { errors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose'
+import { getMeta, setMeta } from '../store/db.ts'
 
-const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const
-const SIGN = { name: 'ECDSA', hash: 'SHA-256' } as const
+export type SigningAlgorithm = 'ES256' | 'RS256' | 'PS256' | 'EdDSA'
 
-export interface PublicJwk extends JsonWebKey {
+export interface PublicJwk extends JWK {
   kid: string
-  alg: 'ES256'
+  alg: SigningAlgorithm
   use: 'sig'
 }
 
 export interface SigningKey {
   kid: string
+  alg: SigningAlgorithm
   privateKey: CryptoKey
   publicKey: CryptoKey
   publicJwk: PublicJwk
 }
 
-export type Claims = Record<string, unknown> & { iss?: string; sub?: string; exp?: number; iat?: number }
+export type Claims = JWTPayload & Record<string, unknown>
 
-/** Loads the signing key from the database, creating it on first start so tokens survive restarts. */
-export async function loadSigningKey(db: Database): Promise<SigningKey> {
+interface StoredKey {
+  kid: string
+  /** Absent in keys stored before the algorithm could be chosen: those are ES256. */
+  alg?: SigningAlgorithm
+  privateJwk: JWK
+}
+
+/**
+ * Loads the signing key from the database, creating it on first start so tokens survive restarts.
+ * A start with another algorithm replaces the key: access tokens signed with the old one are
+ * refused from then on, and their refresh tokens get new ones.
+ */
+export async function loadSigningKey(db: Database, alg: SigningAlgorithm = 'ES256'): Promise<SigningKey> {
   const stored = getMeta(db, 'signing_key')
   if (stored) {
-    const { kid, privateJwk } = JSON.parse(stored) as { kid: string; privateJwk: JsonWebKey }
-    return importKeyPair(kid, privateJwk)
+    const key = JSON.parse(stored) as StoredKey
+    if ((key.alg ?? 'ES256') === alg) return importKeyPair(key.kid, alg, key.privateJwk)
   }
-  const pair = (await crypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair
+  const { privateKey } = await generateKeyPair(alg, { extractable: true })
   const kid = randomBytes(8).toString('hex')
-  const privateJwk = await crypto.subtle.exportKey('jwk', pair.privateKey)
-  setMeta(db, 'signing_key', JSON.stringify({ kid, privateJwk }))
-  return importKeyPair(kid, privateJwk)
+  const privateJwk = await exportJWK(privateKey)
+  setMeta(db, 'signing_key', JSON.stringify({ kid, alg, privateJwk } satisfies StoredKey))
+  return importKeyPair(kid, alg, privateJwk)
 }
 
-async function importKeyPair(kid: string, privateJwk: JsonWebKey): Promise<SigningKey> {
-  const privateKey = await crypto.subtle.importKey('jwk', privateJwk, ALGORITHM, false, ['sign'])
-  const { kty, crv, x, y } = privateJwk
-  const publicJwk: PublicJwk = { kty, crv, x, y, kid, alg: 'ES256', use: 'sig' }
-  const publicKey = await importPublicJwk(publicJwk)
-  return { kid, privateKey, publicKey, publicJwk }
+async function importKeyPair(kid: string, alg: SigningAlgorithm, privateJwk: JWK): Promise<SigningKey> {
+  const publicJwk: PublicJwk = { ...publicMembers(privateJwk), kid, alg, use: 'sig' }
+  // Keys stored by WebCrypto's exportKey carry key_ops and ext, which importJWK need not be told.
+  const { key_ops: _ops, ext: _ext, ...privateMembers } = privateJwk
+  const privateKey = (await importJWK(privateMembers, alg)) as CryptoKey
+  const publicKey = (await importJWK(publicJwk, alg)) as CryptoKey
+  return { kid, alg, privateKey, publicKey, publicJwk }
 }
 
-export function importPublicJwk(jwk: JsonWebKey): Promise<CryptoKey> {
-  const { kty, crv, x, y } = jwk
-  return crypto.subtle.importKey('jwk', { kty, crv, x, y }, ALGORITHM, false, ['verify'])
+// RSA keys publish n and e, EC keys crv, x and y, OKP (Ed25519) keys crv and x.
+function publicMembers({ kty, crv, x, y, n, e }: JWK): JWK {
+  return Object.fromEntries(Object.entries({ kty, crv, x, y, n, e }).filter(([, value]) => value !== undefined))
 }
 
-export async function signJwt(key: SigningKey, claims: Claims): Promise<string> {
-  const header = encodePart({ alg: 'ES256', typ: 'JWT', kid: key.kid })
-  const payload = encodePart(claims)
-  const signature = await crypto.subtle.sign(SIGN, key.privateKey, new TextEncoder().encode(`${header}.${payload}`))
-  return `${header}.${payload}.${Buffer.from(signature).toString('base64url')}`
+export function signJwt(key: SigningKey, claims: Claims): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, typ: 'JWT', kid: key.kid }).sign(key.privateKey)
 }
 
-export interface DecodedJwt {
-  header: { alg?: string; kid?: string }
-  claims: Claims
-  signingInput: Uint8Array<ArrayBuffer>
-  signature: Uint8Array<ArrayBuffer>
+export interface OwnTokenCheck {
+  issuer: string
+  /** The Console's clock (milliseconds): tokens are judged by the clock that signed them, without tolerance. */
+  now: number
+  /** Revocation: an expired token still names its session; only the signature and `iss` matter then. */
+  allowExpired?: boolean
 }
 
-/** Splits and parses a JWT without verifying it; null when it isn't one. */
-export function decodeJwt(token: string): DecodedJwt | null {
-  const parts = token.split('.')
-  if (parts.length !== 3) return null
+/** The claims of an access token this Console signed; throws jose's error for anything else. */
+export async function verifyOwnToken(key: SigningKey, token: string, check: OwnTokenCheck): Promise<Claims> {
   try {
-    const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'))
-    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'))
-    if (typeof header !== 'object' || typeof claims !== 'object' || !header || !claims) return null
-    const signingInput = new TextEncoder().encode(`${parts[0]}.${parts[1]}`)
-    return { header, claims, signingInput, signature: new Uint8Array(Buffer.from(parts[2]!, 'base64url')) }
-  } catch {
-    return null
+    const { payload } = await jwtVerify<Claims>(token, key.publicKey, {
+      algorithms: [key.alg],
+      issuer: check.issuer,
+      requiredClaims: ['exp', 'sid'],
+      currentDate: new Date(check.now),
+    })
+    return payload
+  } catch (error) {
+    // jose checks the signature, then iss and the required claims, and exp last.
+    if (check.allowExpired && error instanceof errors.JWTExpired) return error.payload as Claims
+    throw error
   }
-}
-
-/** True when the signature is a valid ES256 signature by `publicKey` and `exp` has not passed. */
-export async function verifyJwt(decoded: DecodedJwt, publicKey: CryptoKey, nowSeconds: number): Promise<boolean> {
-  if (decoded.header.alg !== 'ES256') return false
-  const valid = await crypto.subtle.verify(SIGN, publicKey, decoded.signature, decoded.signingInput)
-  return valid && typeof decoded.claims.exp === 'number' && decoded.claims.exp > nowSeconds
-}
-
-function encodePart(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url')
 }

@@ -44,15 +44,19 @@ export function refresh(base: string, refreshToken: string) {
   return postForm(`${base}/user_management/authenticate`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID })
 }
 
+export function revoke(base: string, token: string, clientId = CLIENT_ID) {
+  return postForm(`${base}/oauth/revoke`, { token, client_id: clientId })
+}
+
 export function bearer(token: string) {
   return { authorization: `Bearer ${token}` }
 }
 
 /** Logs in through the device flow, approving with the control API; returns the token response. */
-export async function loginAs(base: string, approve: (userCode: string) => Promise<unknown>) {
-  const auth = await authorizeDevice(base)
+export async function loginAs(base: string, approve: (userCode: string) => Promise<unknown>, clientId = CLIENT_ID) {
+  const auth = await authorizeDevice(base, clientId)
   await approve(auth.user_code)
-  const { status, body } = await pollToken(base, auth.device_code)
+  const { status, body } = await pollToken(base, auth.device_code, clientId)
   if (status !== 200) throw new Error(`token exchange answered ${status}: ${JSON.stringify(body)}`)
   return body as { access_token: string; refresh_token: string; expires_in: number; token_type: string; user: { id: string; email: string } }
 }

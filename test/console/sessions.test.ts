@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startTestConsole, type TestConsole } from '../helpers/console.ts'
-import { bearer, getJson, loginAs, postForm, refresh } from './oauth-client.ts'
+import { TEST_CLIENT_ID } from '../../console/app.ts'
+import { bearer, getJson, loginAs, postForm, refresh, revoke } from './oauth-client.ts'
 
 const DEMO = 'demo@pensar.local'
 let pc: TestConsole
@@ -50,6 +51,18 @@ describe('refresh tokens', () => {
   })
 })
 
+describe('access tokens are bound to their client', () => {
+  test('a token the Console issued to client_pensar_test is refused by the CLI API and the gateway', async () => {
+    const other = await loginAs(pc.url, (code) => pc.control.approve(code, DEMO), TEST_CLIENT_ID)
+    const refused = await getJson(`${pc.url}/api/cli/workspaces`, bearer(other.access_token))
+    expect([refused.status, refused.body.error]).toEqual([401, 'invalid_token'])
+    expect(refused.body.error_description).toContain('client_pensar_cli')
+    const [workspace] = (await getJson(`${pc.url}/api/cli/workspaces`, bearer((await login()).access_token))).body.workspaces
+    const gateway = await getJson(`${pc.url}/gateway/validate`, { ...bearer(other.access_token), 'x-workspace-id': workspace.id })
+    expect(gateway.status).toBe(401)
+  })
+})
+
 describe('revocation', () => {
   test('revoking one session by refresh token leaves the same user\'s other session alive', async () => {
     await pc.control.resetStats()
@@ -67,13 +80,31 @@ describe('revocation', () => {
 
   test('an access token revokes its session too; unknown tokens still answer 200', async () => {
     const session = await login()
-    expect((await postForm(`${pc.url}/oauth/revoke`, { token: session.access_token })).status).toBe(200)
+    expect((await revoke(pc.url, session.access_token)).status).toBe(200)
     expect(await workspacesStatus(session.access_token)).toBe(401)
-    expect((await postForm(`${pc.url}/oauth/revoke`, { token: 'rt_nothing' })).status).toBe(200)
-    expect((await postForm(`${pc.url}/oauth/revoke`, { token: session.refresh_token })).status).toBe(200)
-    const missing = await postForm(`${pc.url}/oauth/revoke`, {})
-    expect(missing.status).toBe(400)
-    expect(missing.body.error).toBe('invalid_request')
+    expect((await revoke(pc.url, 'rt_nothing')).status).toBe(200)
+    expect((await revoke(pc.url, session.refresh_token)).status).toBe(200)
+    const missing = await postForm(`${pc.url}/oauth/revoke`, { client_id: 'client_pensar_cli' })
+    expect([missing.status, missing.body.error]).toEqual([400, 'invalid_request'])
+  })
+
+  test('RFC 7009 §2.1: a client revokes only tokens issued to it; client_id is required and must be known', async () => {
+    const session = await login()
+    for (const token of [session.refresh_token, session.access_token]) {
+      const foreign = await revoke(pc.url, token, TEST_CLIENT_ID)
+      expect([foreign.status, foreign.body.error]).toEqual([400, 'invalid_grant'])
+    }
+    const anonymous = await postForm(`${pc.url}/oauth/revoke`, { token: session.refresh_token })
+    expect([anonymous.status, anonymous.body.error]).toEqual([400, 'invalid_request'])
+    const unknown = await revoke(pc.url, session.refresh_token, 'client_nobody')
+    expect([unknown.status, unknown.body.error]).toEqual([401, 'invalid_client'])
+    expect(await workspacesStatus(session.access_token)).toBe(200)
+    expect((await refresh(pc.url, session.refresh_token)).status).toBe(200)
+
+    const testClient = await loginAs(pc.url, (code) => pc.control.approve(code, DEMO), TEST_CLIENT_ID)
+    expect((await revoke(pc.url, testClient.refresh_token)).body.error).toBe('invalid_grant')
+    expect((await revoke(pc.url, testClient.refresh_token, TEST_CLIENT_ID)).status).toBe(200)
+    expect((await refresh(pc.url, testClient.refresh_token)).body.error).toBe('invalid_grant')
   })
 
   test('the control API revokes every session of a user', async () => {
