@@ -3,8 +3,7 @@
 // again when a token names a key id it doesn't hold, at most once every 30 seconds, so tokens with
 // made-up key ids can't make the Console hammer the provider.
 import { createRemoteJWKSet, errors, jwtVerify, type JWTHeaderParameters, type JWTPayload, type RemoteJWKSet } from 'jose'
-import { invalidToken } from './api/auth.ts'
-import { ApiError } from './lib/http.ts'
+import { ApiError, invalidToken } from './lib/http.ts'
 
 /** Asymmetric signatures only: never `none`, never HS* (its secret would be the key the provider publishes). */
 export const PROVIDER_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA']

@@ -1,19 +1,14 @@
 // Who is calling: a Bearer access token (ours, or a trusted issuer's) or a workspace API key.
 import { decodeJwt } from 'jose'
 import { CLI_CLIENT_ID, type App } from '../app.ts'
-import { ApiError } from '../lib/http.ts'
+import { invalidToken } from '../lib/http.ts'
 import { verifyOwnToken } from '../lib/jwt.ts'
 import { findLiveApiKey, type ApiKey } from '../store/api-keys.ts'
 import { findSession, isLive } from '../store/sessions.ts'
-import { createUser, findUserById, type User } from '../store/users.ts'
-import { createWorkspace } from '../store/workspaces.ts'
+import { findUserById, type User } from '../store/users.ts'
 import { userOfProviderToken } from './provider-users.ts'
 
 export type Caller = { kind: 'token'; user: User } | { kind: 'api-key'; user: User; apiKey: ApiKey }
-
-export function invalidToken(description: string): ApiError {
-  return new ApiError(401, 'invalid_token', description, { 'www-authenticate': 'Bearer error="invalid_token"' })
-}
 
 export async function authenticateCaller(app: App, req: Request): Promise<Caller> {
   const header = req.headers.get('authorization') ?? ''
@@ -63,11 +58,5 @@ async function userOfOwnToken(app: App, token: string): Promise<User> {
   if (!isLive(session, app.now())) throw invalidToken('The session of this access token has ended. Log in again.')
   const user = findUserById(app.db, session.userId)
   if (!user) throw invalidToken('The user of this access token no longer exists.')
-  return user
-}
-
-export function createUserWithWorkspace(app: App, email: string, password: string | null = null): User {
-  const user = createUser(app.db, email, password, app.now())
-  createWorkspace(app.db, user.id, { name: `${email.split('@')[0]}'s workspace` }, app.now())
   return user
 }

@@ -12,7 +12,7 @@ import { createUser, findUserByEmail, hashPassword, isPlausibleEmail, publicUser
 import { addMember, createWorkspace, findWorkspaceById, findWorkspaceBySlug, isValidSlug, setBilling, toCents, workspaceSummary, type Workspace } from '../store/workspaces.ts'
 import { resetStats } from '../stats.ts'
 import type { RequestContext, Route } from '../router.ts'
-import { createUserWithWorkspace } from './auth.ts'
+import { createUserWithWorkspace } from './new-user.ts'
 
 export function controlRoutes(): Route[] {
   const post = (pattern: string, handler: (app: App, body: Body, params: Record<string, string>) => unknown | Promise<unknown>): Route => ({

@@ -7,7 +7,8 @@ import type { App } from '../app.ts'
 import { findUserOfIdentity, linkIdentity } from '../store/provider-identities.ts'
 import { findUserByEmail, isPlausibleEmail, type User } from '../store/users.ts'
 import type { ProviderClaims, TrustedIssuer } from '../trust-issuer.ts'
-import { createUserWithWorkspace, invalidToken } from './auth.ts'
+import { invalidToken } from '../lib/http.ts'
+import { createUserWithWorkspace } from './new-user.ts'
 
 export async function userOfProviderToken(app: App, trust: TrustedIssuer, token: string, claims: ProviderClaims): Promise<User> {
   const known = findUserOfIdentity(app.db, trust.issuer, claims.sub)

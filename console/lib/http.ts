@@ -103,3 +103,8 @@ export function optionalBoolean(body: Body, field: string): boolean | undefined 
   if (typeof value !== 'boolean') throw badRequest(`${field} must be true or false.`)
   return value
 }
+
+/** 401 for a missing, unknown, expired or foreign access token or API key (RFC 6750 §3.1). */
+export function invalidToken(description: string): ApiError {
+  return new ApiError(401, 'invalid_token', description, { 'www-authenticate': 'Bearer error="invalid_token"' })
+}
