@@ -53,6 +53,14 @@ describe('bad input answers a 4xx JSON error, never a 500 or a stack trace', () 
     expect(response.status).toBe(413)
   })
 
+  test('bodies over 1 MB get the same JSON 413 (not an empty one from the server), on any route', async () => {
+    const huge = JSON.stringify({ client_id: 'client_pensar_cli', pad: 'x'.repeat(2 * 1024 * 1024) })
+    for (const path of ['/user_management/authorize/device', '/_console/users', '/no/such/route']) {
+      const answer = await send('POST', path, huge)
+      expectOAuthError(answer, 413, 'request_too_large')
+    }
+  })
+
   test('unknown routes get 404 and known paths with the wrong method 405', async () => {
     expectOAuthError(await send('GET', '/no/such/route'), 404, 'not_found')
     expectOAuthError(await send('GET', '/user_management/authenticate'), 405, 'method_not_allowed')
