@@ -86,11 +86,8 @@ export const DEFAULTS = {
 
 export function resolveOptions(options: ConsoleOptions): ResolvedOptions {
   const host = options.host ?? DEFAULTS.host
-  // Links, the issuer and the verification address must name a host a client can reach; a
-  // wildcard names none, and guessing one (the first interface?) would be wrong as often as right.
-  if (isWildcardHost(host) && !options.publicUrl) {
-    throw new Error(`--host ${host} listens on every address, so the Console can't tell which one clients reach it at. Add --public-url http://NAME:PORT.`)
-  }
+  const problem = unnamedHostProblem(host, options.publicUrl)
+  if (problem) throw new Error(problem)
   return {
     port: options.port ?? DEFAULTS.port,
     host,
@@ -107,4 +104,13 @@ export function resolveOptions(options: ConsoleOptions): ResolvedOptions {
     deviceCodeLimit: options.deviceCodeLimit ?? DEFAULTS.deviceCodeLimit,
     signupLimit: options.signupLimit ?? DEFAULTS.signupLimit,
   }
+}
+
+/**
+ * Links, the issuer and the verification address must name a host clients can reach. A wildcard
+ * host names none, and guessing one (the first interface?) would be wrong as often as right.
+ */
+export function unnamedHostProblem(host: string, publicUrl: string | undefined): string | null {
+  if (!isWildcardHost(host) || publicUrl) return null
+  return `--host ${host} listens on every address, so the Console can't tell which one clients reach it at. Add --public-url http://NAME:PORT.`
 }

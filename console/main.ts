@@ -1,8 +1,8 @@
 // `bun console/main.ts [options]`: run the local Pensar Console until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util'
-import { DEFAULTS, type ConsoleOptions } from './app.ts'
+import { DEFAULTS, unnamedHostProblem, type ConsoleOptions } from './app.ts'
 import { startConsole } from './server.ts'
-import { isLoopbackHost, isWildcardHost } from './lib/addresses.ts'
+import { isLoopbackHost } from './lib/addresses.ts'
 
 const USAGE = `Usage: bun console/main.ts [--port ${DEFAULTS.port}] [--host ${DEFAULTS.host}] [--public-url URL] [--trust-proxy]
   [--db PATH|:memory:] [--access-ttl ${DEFAULTS.accessTtlSeconds}] [--device-ttl ${DEFAULTS.deviceTtlSeconds}] [--interval ${DEFAULTS.intervalSeconds}]
@@ -46,9 +46,8 @@ export function parseConsoleArgs(argv: string[]): ConsoleOptions {
   if (values.seed !== undefined && values.seed !== 'demo') throw new UsageError(`--seed accepts only "demo", not "${values.seed}".`)
   const publicUrl = originOption('--public-url', values['public-url'])
   refuseWhatANetworkMustNotGet(values, publicUrl)
-  if (values.host !== undefined && isWildcardHost(values.host) && !publicUrl) {
-    throw new UsageError(`--host ${values.host} listens on every address, so the Console can't tell which one clients reach it at. Add --public-url http://NAME:PORT.`)
-  }
+  const unnamed = values.host === undefined ? null : unnamedHostProblem(values.host, publicUrl)
+  if (unnamed) throw new UsageError(unnamed)
   return {
     port: integerOption('--port', values.port, 0, 65535),
     host: values.host,

@@ -87,11 +87,18 @@ async function handle(app: App, routes: Route[], req: Request, ip: string): Prom
       throw new ApiError(405, 'method_not_allowed', `Use ${match.allowed.join(' or ')} on ${url.pathname}.`, { allow: match.allowed.join(', ') })
     }
     if (match.kind === 'none') throw new ApiError(404, 'not_found', `No route ${req.method} ${url.pathname}.`)
-    return await match.route.handler({ app, req, url, params: match.params, ip })
+    return closedIfBodyUnread(req, await match.route.handler({ app, req, url, params: match.params, ip }))
   } catch (error) {
-    if (error instanceof ApiError) return errorResponse(error)
+    if (error instanceof ApiError) return closedIfBodyUnread(req, errorResponse(error))
     return internalError(error)
   }
+}
+
+// Bun reads and drops a body nobody read, however long it goes on (chunked): closing the connection
+// ends it instead.
+function closedIfBodyUnread(req: Request, response: Response): Response {
+  if (req.body && !req.bodyUsed) response.headers.set('connection', 'close')
+  return response
 }
 
 // A bug answers a plain 500 and the server keeps serving; the details go to the server's stderr only.

@@ -35,8 +35,9 @@ export async function authorizeDevice({ app, req, ip }: RequestContext): Promise
 export function startDeviceLogin(app: App, ip: string, input: Pick<IssueInput, 'clientId' | 'legacy' | 'scope' | 'clientName'>) {
   const waitMs = app.throttle.attempt([{ key: `device-codes:${addressKey(ip)}`, max: app.options.deviceCodeLimit }])
   if (waitMs > 0) {
-    const seconds = Math.ceil(waitMs / 1000)
-    throw new ApiError(429, 'too_many_requests', `Too many logins were started from this address. Try again in ${minutesToWait(waitMs)}.`, { 'retry-after': String(seconds) })
+    throw new ApiError(429, 'too_many_requests', `Too many logins were started from this address. Try again in ${minutesToWait(waitMs)}.`, {
+      'retry-after': String(Math.ceil(waitMs / 1000)),
+    })
   }
   const { deviceCode, code } = issueDeviceCode(app.db, {
     ...input,

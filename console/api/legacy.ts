@@ -10,15 +10,14 @@ import type { RequestContext } from '../router.ts'
 import { NO_STORE } from './tokens.ts'
 import { startDeviceLogin } from './device-flow.ts'
 
-// The name becomes the API key's name and is shown on the confirm page: as long as a key name may be.
-const MAX_CLIENT_NAME = MAX_NAME_LENGTH
 
 export async function legacyDeviceCode({ app, req, ip }: RequestContext): Promise<Response> {
   const body = await readBody(req, { formAllowed: false })
   const clientName = optionalString(body, 'clientName')
   const unsafe = clientName && unsafeCharacter(clientName)
   if (unsafe) throw badRequest(`clientName contains an invisible or control character (${unsafe}). Use visible text only.`)
-  const login = startDeviceLogin(app, ip, { clientId: LEGACY_CLIENT_ID, legacy: true, clientName: clientName?.slice(0, MAX_CLIENT_NAME) })
+  // The name becomes the API key's name and is shown on the confirm page: as long as a key name may be.
+  const login = startDeviceLogin(app, ip, { clientId: LEGACY_CLIENT_ID, legacy: true, clientName: clientName?.slice(0, MAX_NAME_LENGTH) })
   return json(login, 200, NO_STORE)
 }
 

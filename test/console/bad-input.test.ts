@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startTestConsole, type TestConsole } from '../helpers/console.ts'
+import { bytesUntilServerCloses } from './raw-http.ts'
 
 let pc: TestConsole
 beforeAll(async () => {
@@ -58,6 +59,13 @@ describe('bad input answers a 4xx JSON error, never a 500 or a stack trace', () 
     for (const path of ['/user_management/authorize/device', '/_console/users', '/no/such/route']) {
       const answer = await send('POST', path, huge)
       expectOAuthError(answer, 413, 'request_too_large')
+    }
+  })
+
+  test('an endless streamed body is not read on after the answer: the connection closes', async () => {
+    const limit = 256 * 1024 * 1024
+    for (const path of ['/no/such/route', '/user_management/authorize/device', '/api/cli/select-workspace']) {
+      expect(await bytesUntilServerCloses(pc.url, path, limit)).toBeLessThan(limit)
     }
   })
 

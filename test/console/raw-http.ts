@@ -45,3 +45,31 @@ function unchunk(text: string): string {
     at = eol + 2 + size + 2
   }
 }
+
+
+/**
+ * Streams an endless chunked body until the server closes the connection or `limit` bytes went
+ * out; answers how many it took. (Unlike curl or fetch, this client never stops on its own when
+ * the answer arrives: it shows whether the server would go on reading.)
+ */
+export async function bytesUntilServerCloses(base: string, path: string, limit: number): Promise<number> {
+  const { hostname, port, host } = new URL(base)
+  const chunk = Buffer.from(`10000\r\n${'x'.repeat(0x10000)}\r\n`)
+  return new Promise((resolve) => {
+    let sent = 0
+    const socket = connect({ host: hostname, port: Number(port) }, () => {
+      socket.write(`POST ${path} HTTP/1.1\r\nhost: ${host}\r\ntransfer-encoding: chunked\r\n\r\n`)
+      const pump = () => {
+        while (sent < limit && !socket.destroyed) {
+          sent += 0x10000
+          if (!socket.write(chunk)) return void socket.once('drain', pump)
+        }
+        socket.destroy()
+      }
+      pump()
+    })
+    // The server closing while we write surfaces as EPIPE or ECONNRESET: that is the point.
+    socket.on('error', () => {})
+    socket.on('close', () => resolve(sent))
+  })
+}
