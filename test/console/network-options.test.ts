@@ -66,10 +66,7 @@ describe('X-Forwarded-* are believed only with --trust-proxy', () => {
     })
 
     test('X-Forwarded-For does not change the address a device code was requested from', async () => {
-      const auth = await (await fetch(`${local}/user_management/authorize/device`, {
-        method: 'POST', headers: { 'x-forwarded-for': '203.0.113.9' }, body: new URLSearchParams({ client_id: CLIENT_ID }),
-      })).json()
-      const confirm = await signedInConfirmPage(local, auth.user_code)
+      const confirm = await confirmPageOfCodeSentWith(local, { 'x-forwarded-for': '203.0.113.9' })
       expect(confirm).toContain('127.0.0.1')
       expect(confirm).not.toContain('203.0.113.9')
     })
@@ -92,17 +89,17 @@ describe('X-Forwarded-* are believed only with --trust-proxy', () => {
     })
 
     test('the client address is the one the proxy appended to X-Forwarded-For', async () => {
-      const auth = await (await fetch(`${local}/user_management/authorize/device`, {
-        method: 'POST', headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.9' }, body: new URLSearchParams({ client_id: CLIENT_ID }),
-      })).json()
-      const confirm = await signedInConfirmPage(local, auth.user_code)
+      const confirm = await confirmPageOfCodeSentWith(local, { 'x-forwarded-for': '198.51.100.1, 203.0.113.9' })
       expect(confirm).toContain('203.0.113.9')
       expect(confirm).not.toContain('198.51.100.1')
     })
   })
 })
 
-async function signedInConfirmPage(base: string, userCode: string): Promise<string> {
+/** The confirm page (signed in as the demo user) of a device code requested with these headers. */
+async function confirmPageOfCodeSentWith(base: string, headers: Record<string, string>): Promise<string> {
+  const auth = await (await fetch(`${base}/user_management/authorize/device`, { method: 'POST', headers, body: new URLSearchParams({ client_id: CLIENT_ID }) })).json()
+  const userCode = auth.user_code
   const browser = new FetchBrowser(base)
   const login = await browser.get('/login')
   expect((await browser.post('/login', { csrf: csrfOf(login.text), email: DEMO, password: 'demo' })).status).toBe(303)
