@@ -1,10 +1,12 @@
 // `bun console/main.ts [options]`: run the local Pensar Console until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util'
-import { DEFAULTS, type ConsoleOptions } from './app.ts'
+import { DEFAULTS, unnamedHostProblem, type ConsoleOptions } from './app.ts'
 import { startConsole } from './server.ts'
+import { isLoopbackHost } from './lib/addresses.ts'
 
-const USAGE = `Usage: bun console/main.ts [--port ${DEFAULTS.port}] [--host ${DEFAULTS.host}] [--db PATH|:memory:]
-  [--access-ttl ${DEFAULTS.accessTtlSeconds}] [--device-ttl ${DEFAULTS.deviceTtlSeconds}] [--interval ${DEFAULTS.intervalSeconds}]
+const USAGE = `Usage: bun console/main.ts [--port ${DEFAULTS.port}] [--host ${DEFAULTS.host}] [--public-url URL] [--trust-proxy]
+  [--db PATH|:memory:] [--access-ttl ${DEFAULTS.accessTtlSeconds}] [--device-ttl ${DEFAULTS.deviceTtlSeconds}] [--interval ${DEFAULTS.intervalSeconds}]
+  [--device-code-limit ${DEFAULTS.deviceCodeLimit}] [--signup-limit ${DEFAULTS.signupLimit}]
   [--seed demo] [--dev] [--trust-issuer URL] [--legacy-only]`
 
 class UsageError extends Error {}
@@ -27,6 +29,10 @@ export function parseConsoleArgs(argv: string[]): ConsoleOptions {
         dev: { type: 'boolean' },
         'trust-issuer': { type: 'string' },
         'legacy-only': { type: 'boolean' },
+        'public-url': { type: 'string' },
+        'trust-proxy': { type: 'boolean' },
+        'device-code-limit': { type: 'string' },
+        'signup-limit': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values
@@ -38,10 +44,10 @@ export function parseConsoleArgs(argv: string[]): ConsoleOptions {
     process.exit(0)
   }
   if (values.seed !== undefined && values.seed !== 'demo') throw new UsageError(`--seed accepts only "demo", not "${values.seed}".`)
-  // The control API has no credentials: it approves codes as anyone. Never offer it to a network.
-  if (values.dev && values.host !== undefined && !isLoopbackHost(values.host)) {
-    throw new UsageError(`--dev (the control API) only listens on loopback, not on "${values.host}". Drop --dev to serve other hosts.`)
-  }
+  const publicUrl = originOption('--public-url', values['public-url'])
+  refuseWhatANetworkMustNotGet(values, publicUrl)
+  const unnamed = values.host === undefined ? null : unnamedHostProblem(values.host, publicUrl)
+  if (unnamed) throw new UsageError(unnamed)
   return {
     port: integerOption('--port', values.port, 0, 65535),
     host: values.host,
@@ -53,11 +59,37 @@ export function parseConsoleArgs(argv: string[]): ConsoleOptions {
     dev: values.dev ?? false,
     trustIssuer: urlOption('--trust-issuer', values['trust-issuer']),
     legacyOnly: values['legacy-only'] ?? false,
+    publicUrl,
+    trustProxy: values['trust-proxy'] ?? false,
+    deviceCodeLimit: integerOption('--device-code-limit', values['device-code-limit'], 1, 1_000_000),
+    signupLimit: integerOption('--signup-limit', values['signup-limit'], 1, 1_000_000),
   }
 }
 
-function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
+// The control API has no credentials (it approves codes as anyone) and the demo user's password is
+// "demo": neither is ever offered to a network, directly (a host that is not loopback) or through a
+// proxy (--trust-proxy, or a public URL that is not loopback).
+function refuseWhatANetworkMustNotGet(values: { host?: string; dev?: boolean; seed?: string; 'trust-proxy'?: boolean }, publicUrl: string | undefined) {
+  const network = values.host !== undefined && !isLoopbackHost(values.host) ? `--host ${values.host}`
+    : values['trust-proxy'] ? '--trust-proxy'
+    : publicUrl && !isLoopbackHost(new URL(publicUrl).hostname) ? `--public-url ${publicUrl}`
+    : undefined
+  if (!network) return
+  if (values.dev) throw new UsageError(`--dev (the control API) is only served on loopback, never with ${network}. Drop --dev to serve a network.`)
+  if (values.seed === 'demo') throw new UsageError(`--seed demo (user demo@pensar.local, password "demo") is only served on loopback, never with ${network}.`)
+}
+
+/** An http(s) origin (no path, query or fragment), without a trailing slash. */
+function originOption(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined
+  let url: URL | undefined
+  try {
+    url = new URL(raw)
+  } catch {}
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+    throw new UsageError(`${name} must be an http(s) address with no path, like https://console.example.com or http://192.0.2.7:4100, not "${raw}".`)
+  }
+  return url.origin
 }
 
 function numberOption(name: string, raw: string | undefined): number | undefined {

@@ -18,23 +18,28 @@ export interface Route {
   handler: Handler
 }
 
+/** `pattern` is the route the path matched: what every decision about the request is made on. */
 export type Match =
-  | { kind: 'found'; route: Route; params: Record<string, string> }
-  | { kind: 'wrong-method'; allowed: string[] }
+  | { kind: 'found'; route: Route; pattern: string; params: Record<string, string> }
+  | { kind: 'wrong-method'; pattern: string; allowed: string[] }
   | { kind: 'none' }
 
 export function matchRoute(routes: Route[], method: string, pathname: string): Match {
   const segments = splitPath(pathname)
   const allowed: string[] = []
+  let pattern = ''
   for (const route of routes) {
     const params = matchPattern(splitPath(route.pattern), segments)
     if (!params) continue
-    if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { kind: 'found', route, params }
+    if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { kind: 'found', route, pattern: route.pattern, params }
     allowed.push(route.method)
+    pattern ||= route.pattern
   }
-  return allowed.length ? { kind: 'wrong-method', allowed } : { kind: 'none' }
+  return allowed.length ? { kind: 'wrong-method', pattern, allowed } : { kind: 'none' }
 }
 
+// Lenient on purpose (`//a`, `/a/` and `/a` are one path): the request's raw spelling never decides
+// anything, only the pattern it matched. URL parsing has already resolved `.` and `..` segments.
 function splitPath(path: string): string[] {
   return path.split('/').filter(Boolean)
 }

@@ -2,14 +2,16 @@
 import { randomBytes } from 'node:crypto'
 import { CLI_CLIENT_ID, resolveOptions, type App, type ConsoleOptions } from './app.ts'
 import { applyFault, takeFault } from './faults.ts'
-import { ApiError, errorResponse, json } from './lib/http.ts'
+import { ApiError, declaresTooLargeBody, errorResponse, json, tooLarge } from './lib/http.ts'
 import { loadSigningKey } from './lib/jwt.ts'
 import { matchRoute, type Route } from './router.ts'
 import { buildRoutes } from './routes.ts'
-import { isLocalControlRequest } from './api/control.ts'
+import { isControlRoute, isLocalControlRequest } from './api/control.ts'
+import { clientAddress } from './lib/addresses.ts'
 import { seedDemo } from './seed.ts'
 import { countRequest, newStats } from './stats.ts'
 import { getMeta, openDatabase, setMeta } from './store/db.ts'
+import { purgeExpiredCodes } from './store/device-codes.ts'
 import type { Database } from 'bun:sqlite'
 import { createTrustedIssuer } from './trust-issuer.ts'
 import { Throttle } from './throttle.ts'
@@ -38,6 +40,7 @@ export async function startConsole(input: ConsoleOptions = {}): Promise<RunningC
     csrfSecret: loadCsrfSecret(db),
     throttle: new Throttle(now),
   }
+  purgeExpiredCodes(db, now())
   if (options.seed === 'demo') await seedDemo(app)
   const routes = buildRoutes(app)
 
@@ -45,13 +48,14 @@ export async function startConsole(input: ConsoleOptions = {}): Promise<RunningC
     port: options.port,
     hostname: options.host,
     idleTimeout: 120,
-    // Larger than our own 64 KB limit, so oversized bodies get our JSON 413 rather than Bun's.
-    maxRequestBodySize: 1024 * 1024,
-    fetch: (req, srv) => handle(app, routes, req, srv.requestIP(req)?.address ?? 'unknown'),
+    // Bun answers a declared body over this limit itself, with an empty 413 before `fetch` runs:
+    // so no limit here, and `handle` refuses bodies over our own limit with a JSON answer.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    fetch: (req, srv) => handle(app, routes, req, clientAddress(req, srv.requestIP(req)?.address ?? 'unknown', options.trustProxy)),
     error: (error) => internalError(error),
   })
   const host = options.host.includes(':') ? `[${options.host}]` : options.host
-  app.url = `http://${host}:${server.port}`
+  app.url = options.publicUrl ?? `http://${host}:${server.port}`
   return {
     url: app.url,
     port: server.port!,
@@ -65,10 +69,16 @@ export async function startConsole(input: ConsoleOptions = {}): Promise<RunningC
 async function handle(app: App, routes: Route[], req: Request, ip: string): Promise<Response> {
   const url = new URL(req.url)
   const match = matchRoute(routes, req.method, url.pathname)
-  const routeKey = match.kind === 'found' ? `${match.route.method} ${match.route.pattern}` : `${req.method} *`
+  const routeKey = match.kind === 'found' ? `${match.route.method} ${match.pattern}` : `${req.method} *`
   countRequest(app.stats, routeKey)
+  // Decided on the route the path matched, never on how the path was spelled (`//_console/…`).
+  const control = match.kind !== 'none' && isControlRoute(match.pattern)
   try {
-    if (!url.pathname.startsWith('/_console/')) {
+    if (declaresTooLargeBody(req)) throw tooLarge()
+    if (control && !isLocalControlRequest(app, req, url)) {
+      throw new ApiError(403, 'forbidden', 'The control API answers only local requests that no other site sent.')
+    }
+    if (!control) {
       const fault = takeFault(app.faults, routeKey)
       const faulted = fault && (await applyFault(fault))
       if (faulted) return faulted
@@ -77,14 +87,18 @@ async function handle(app: App, routes: Route[], req: Request, ip: string): Prom
       throw new ApiError(405, 'method_not_allowed', `Use ${match.allowed.join(' or ')} on ${url.pathname}.`, { allow: match.allowed.join(', ') })
     }
     if (match.kind === 'none') throw new ApiError(404, 'not_found', `No route ${req.method} ${url.pathname}.`)
-    if (url.pathname.startsWith('/_console/') && !isLocalControlRequest(app, req, url)) {
-      throw new ApiError(403, 'forbidden', 'The control API answers only local requests that no other site sent.')
-    }
-    return await match.route.handler({ app, req, url, params: match.params, ip })
+    return closedIfBodyUnread(req, await match.route.handler({ app, req, url, params: match.params, ip }))
   } catch (error) {
-    if (error instanceof ApiError) return errorResponse(error)
+    if (error instanceof ApiError) return closedIfBodyUnread(req, errorResponse(error))
     return internalError(error)
   }
+}
+
+// Bun reads and drops a body nobody read, however long it goes on (chunked): closing the connection
+// ends it instead.
+function closedIfBodyUnread(req: Request, response: Response): Response {
+  if (req.body && !req.bodyUsed) response.headers.set('connection', 'close')
+  return response
 }
 
 // A bug answers a plain 500 and the server keeps serving; the details go to the server's stderr only.

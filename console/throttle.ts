@@ -1,5 +1,6 @@
-// Brute-force limits (sign-in, user codes): each key may fail `max` times per 15-minute window,
-// then waits for the window to end. In memory: a restart forgets them.
+// Brute-force limits (sign-in, user codes) and rate limits (device codes, sign-ups): each key may
+// count `max` attempts per 15-minute window, then waits for the window to end. In memory: a restart
+// forgets them.
 
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000
 const PRUNE_ABOVE = 10_000
@@ -21,10 +22,7 @@ export class Throttle {
    */
   attempt(rules: Rule[]): number {
     const now = this.now()
-    const waitMs = Math.max(0, ...rules.map(({ key, max }) => {
-      const entry = this.entries.get(key)
-      return entry && entry.windowEnd > now && entry.count >= max ? entry.windowEnd - now : 0
-    }))
+    const waitMs = this.waitMs(rules)
     if (waitMs > 0) return waitMs
     if (this.entries.size > PRUNE_ABOVE) this.prune(now)
     for (const { key } of rules) {
@@ -33,6 +31,15 @@ export class Throttle {
       else this.entries.set(key, { count: 1, windowEnd: now + THROTTLE_WINDOW_MS })
     }
     return 0
+  }
+
+  /** The milliseconds to wait until no rule is at its limit (0: none is), counting nothing. */
+  waitMs(rules: Rule[]): number {
+    const now = this.now()
+    return Math.max(0, ...rules.map(({ key, max }) => {
+      const entry = this.entries.get(key)
+      return entry && entry.windowEnd > now && entry.count >= max ? entry.windowEnd - now : 0
+    }))
   }
 
   /** The attempt succeeded: it no longer counts against its rules. */

@@ -5,6 +5,7 @@ import { findWorkspaceById, isMember, workspacesOfUser, workspaceRef, workspaceS
 import { publicUser } from '../store/users.ts'
 import type { RequestContext } from '../router.ts'
 import { authenticateCaller, type Caller } from './auth.ts'
+import { NO_STORE } from './tokens.ts'
 
 export function cliConfig({ app }: RequestContext): Response {
   if (app.options.legacyOnly) throw notFound()
@@ -54,7 +55,7 @@ export async function selectWorkspace({ app, req }: RequestContext): Promise<Res
     billingUrl: `${app.url}/${workspace.slug}/settings/billing`,
     signingKey: workspace.signingKey,
     gatewayUrl: app.url,
-  })
+  }, 200, NO_STORE)
 }
 
 export async function validateApiKey({ app, req }: RequestContext): Promise<Response> {
@@ -69,7 +70,7 @@ export async function validateApiKey({ app, req }: RequestContext): Promise<Resp
     user: publicUser(caller.user),
     signingKey: workspace.signingKey,
     gatewayUrl: app.url,
-  })
+  }, 200, NO_STORE)
 }
 
 function workspaceIdOf(body: Body): string {

@@ -6,6 +6,8 @@ import { createSession, findSession } from '../store/sessions.ts'
 import { findUserById } from '../store/users.ts'
 import type { RequestContext } from '../router.ts'
 import { refreshGrant } from './refresh.ts'
+import { addressKey } from '../lib/addresses.ts'
+import { minutesToWait } from '../throttle.ts'
 import { grantError, NO_STORE, tokenResponse } from './tokens.ts'
 
 export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
@@ -26,8 +28,17 @@ export async function authorizeDevice({ app, req, ip }: RequestContext): Promise
   }, 200, NO_STORE)
 }
 
-/** Issues a device code of either flow (this one or the legacy §6) with the Console's lifetime and interval. */
+/**
+ * Issues a device code of either flow (this one or the legacy §6) with the Console's lifetime and
+ * interval, within the client address's budget (both flows share it).
+ */
 export function startDeviceLogin(app: App, ip: string, input: Pick<IssueInput, 'clientId' | 'legacy' | 'scope' | 'clientName'>) {
+  const waitMs = app.throttle.attempt([{ key: `device-codes:${addressKey(ip)}`, max: app.options.deviceCodeLimit }])
+  if (waitMs > 0) {
+    throw new ApiError(429, 'too_many_requests', `Too many logins were started from this address. Try again in ${minutesToWait(waitMs)}.`, {
+      'retry-after': String(Math.ceil(waitMs / 1000)),
+    })
+  }
   const { deviceCode, code } = issueDeviceCode(app.db, {
     ...input,
     clientIp: ip,

@@ -63,7 +63,8 @@ function verifySignature(app: App, req: Request, workspace: Workspace, model: st
   if (!/^\d+$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) {
     throw invalidSignature('X-Pensar-Timestamp is missing or more than 300 s off the server clock.')
   }
-  if (!/^[0-9a-f]{16,}$/i.test(nonce)) throw invalidSignature('X-Pensar-Nonce must be 16 or more hex characters.')
+  // Bounded: every nonce is kept for 10 minutes, so its length is what a request can make us store.
+  if (!/^[0-9a-f]{16,64}$/i.test(nonce)) throw invalidSignature('X-Pensar-Nonce must be 16 to 64 hex characters.')
   const expected = createHmac('sha256', workspace.signingKey)
     .update(`${timestamp}\n${nonce}\n${model}\n${sha256Hex(raw)}`)
     .digest('hex')

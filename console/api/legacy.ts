@@ -1,6 +1,7 @@
 // The legacy device flow of older backends: camelCase JSON, always 200, ends in a workspace API key.
 import { LEGACY_CLIENT_ID } from '../app.ts'
-import { json, optionalString, readBody, requireString } from '../lib/http.ts'
+import { badRequest, json, optionalString, readBody, requireString } from '../lib/http.ts'
+import { MAX_NAME_LENGTH, unsafeCharacter } from '../lib/text-rules.ts'
 import { createApiKey } from '../store/api-keys.ts'
 import { findByDeviceCode, spend } from '../store/device-codes.ts'
 import { findUserById, publicUser } from '../store/users.ts'
@@ -9,12 +10,14 @@ import type { RequestContext } from '../router.ts'
 import { NO_STORE } from './tokens.ts'
 import { startDeviceLogin } from './device-flow.ts'
 
-// The name becomes the API key's name and is shown on the confirm page: as long as a key name may be.
-const MAX_CLIENT_NAME = 80
 
 export async function legacyDeviceCode({ app, req, ip }: RequestContext): Promise<Response> {
   const body = await readBody(req, { formAllowed: false })
-  const login = startDeviceLogin(app, ip, { clientId: LEGACY_CLIENT_ID, legacy: true, clientName: optionalString(body, 'clientName')?.slice(0, MAX_CLIENT_NAME) })
+  const clientName = optionalString(body, 'clientName')
+  const unsafe = clientName && unsafeCharacter(clientName)
+  if (unsafe) throw badRequest(`clientName contains an invisible or control character (${unsafe}). Use visible text only.`)
+  // The name becomes the API key's name and is shown on the confirm page: as long as a key name may be.
+  const login = startDeviceLogin(app, ip, { clientId: LEGACY_CLIENT_ID, legacy: true, clientName: clientName?.slice(0, MAX_NAME_LENGTH) })
   return json(login, 200, NO_STORE)
 }
 

@@ -45,9 +45,13 @@ export async function readBody(req: Request, { formAllowed = true } = {}): Promi
   throw new ApiError(415, 'unsupported_media_type', `Send the body as application/json${formAllowed ? ' or application/x-www-form-urlencoded' : ''}, not ${type}.`)
 }
 
+/** Whether the request announces (Content-Length) a body over the limit: refused before any route runs. */
+export function declaresTooLargeBody(req: Request): boolean {
+  return Number(req.headers.get('content-length') ?? '0') > MAX_BODY_BYTES
+}
+
 export async function readLimitedText(req: Request): Promise<string> {
-  const declared = Number(req.headers.get('content-length') ?? '0')
-  if (declared > MAX_BODY_BYTES) throw tooLarge()
+  if (declaresTooLargeBody(req)) throw tooLarge()
   if (!req.body) return ''
   const chunks: Uint8Array[] = []
   let size = 0
@@ -59,8 +63,9 @@ export async function readLimitedText(req: Request): Promise<string> {
   return new TextDecoder().decode(Buffer.concat(chunks))
 }
 
-function tooLarge() {
-  return new ApiError(413, 'request_too_large', `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`)
+// `Connection: close`: the rest of the body is never read, so the connection can't carry another request.
+export function tooLarge() {
+  return new ApiError(413, 'request_too_large', `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`, { connection: 'close' })
 }
 
 export function parseJsonObject(text: string): Body {

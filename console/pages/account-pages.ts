@@ -1,17 +1,18 @@
 // Sign in, sign up (with a first workspace), sign out, the workspace list and new workspaces.
-import { checkPassword, createUser, findUserByEmail, hashPassword, isPlausibleEmail, normalizeEmail } from '../store/users.ts'
+import { checkPassword, createUserUnlessTaken, emailProblem, findUserByEmail, hashPassword, normalizeEmail, type User } from '../store/users.ts'
+import { addressKey } from '../lib/addresses.ts'
+import { MAX_NAME_LENGTH, nameProblem } from '../lib/text-rules.ts'
 import { minutesToWait } from '../throttle.ts'
 import { createWorkspace, dollars, workspacesOfUser } from '../store/workspaces.ts'
 import type { RequestContext } from '../router.ts'
 import { safeNext, signIn, signOut } from './browser-session.ts'
 import { csrfField, errorBox, html, redirect } from './html.ts'
-import { fieldOf, readForm, render, signedInRequest, withBrowser, type PageRequest } from './page-kit.ts'
+import { fieldOf, readForm, render, signedInRequest, withBrowser, withRetryAfter, type PageRequest } from './page-kit.ts'
 
 const MIN_PASSWORD = 8
-const MAX_NAME = 80
-// Failed sign-ins allowed per 15 minutes, per email and per IP address, before a wait.
+// Failed sign-ins allowed per email per 15 minutes, before that email waits. Not counted per
+// address: everyone behind a shared one (an office, a VPN) would be locked out by one guesser.
 const LOGIN_FAILURES_PER_EMAIL = 5
-const LOGIN_FAILURES_PER_IP = 20
 
 export function showLogin(ctx: RequestContext): Response {
   const pr = withBrowser(ctx)
@@ -23,16 +24,9 @@ export async function submitLogin(ctx: RequestContext): Promise<Response> {
   const read = await readForm(pr)
   if ('rejected' in read) return read.rejected
   const email = fieldOf(read.form, 'email')
-  const rules = [
-    { key: `login-email:${normalizeEmail(email)}`, max: LOGIN_FAILURES_PER_EMAIL },
-    { key: `login-ip:${pr.ip}`, max: LOGIN_FAILURES_PER_IP },
-  ]
+  const rules = [{ key: `login-email:${normalizeEmail(email)}`, max: LOGIN_FAILURES_PER_EMAIL }]
   const waitMs = pr.app.throttle.attempt(rules)
-  if (waitMs > 0) {
-    const response = loginForm(pr, { email, error: `Too many failed sign-ins. Try again in ${minutesToWait(waitMs)}.` }, 429)
-    response.headers.set('retry-after', String(Math.ceil(waitMs / 1000)))
-    return response
-  }
+  if (waitMs > 0) return withRetryAfter(loginForm(pr, { email, error: `Too many failed sign-ins. Try again in ${minutesToWait(waitMs)}.` }, 429), waitMs)
   const user = email ? findUserByEmail(pr.app.db, email) : null
   const password = typeof read.form.password === 'string' ? read.form.password : ''
   if (!(await checkPassword(user, password)) || !user) {
@@ -54,12 +48,15 @@ export async function submitSignup(ctx: RequestContext): Promise<Response> {
   const email = fieldOf(read.form, 'email')
   const workspaceName = fieldOf(read.form, 'workspace_name')
   const password = typeof read.form.password === 'string' ? read.form.password : ''
-  const error = signupProblem(pr, email, password, workspaceName)
+  const error = signupProblem(email, password, workspaceName)
   if (error) return signupForm(pr, { email, workspaceName, error }, 400)
-  const { app } = pr
-  const user = createUser(app.db, email, await hashPassword(password), app.now())
-  createWorkspace(app.db, user.id, { name: workspaceName }, app.now())
-  return redirect(safeNext(nextOf(pr)), { 'set-cookie': signIn(app, pr.req, user.id) })
+  const outcome = createAccount(pr, email, await hashPassword(password), workspaceName)
+  if ('waitMs' in outcome) {
+    const error = `Too many accounts were created from your network. Try again in ${minutesToWait(outcome.waitMs)}.`
+    return withRetryAfter(signupForm(pr, { email, workspaceName, error }, 429), outcome.waitMs)
+  }
+  if ('taken' in outcome) return signupForm(pr, { email, workspaceName, error: 'An account with that email already exists. Sign in instead.' }, 400)
+  return redirect(safeNext(nextOf(pr)), { 'set-cookie': signIn(pr.app, pr.req, outcome.user.id) })
 }
 
 export async function submitLogout(ctx: RequestContext): Promise<Response> {
@@ -94,7 +91,8 @@ export async function submitNewWorkspace(ctx: RequestContext): Promise<Response>
   if (signedIn instanceof Response) return signedIn
   const { pr, user, form } = signedIn
   const name = fieldOf(form, 'name')
-  if (!name || name.length > MAX_NAME) return newWorkspaceForm(pr, name, `Give the workspace a name (up to ${MAX_NAME} characters).`, 400)
+  const problem = nameProblem('The workspace name', name)
+  if (problem) return newWorkspaceForm(pr, name, problem, 400)
   const workspace = createWorkspace(pr.app.db, user.id, { name }, pr.app.now())
   return redirect(`/${workspace.slug}/settings/billing`)
 }
@@ -103,12 +101,29 @@ function nextOf(pr: PageRequest): string | null {
   return pr.url.searchParams.get('next')
 }
 
-function signupProblem(pr: PageRequest, email: string, password: string, workspaceName: string): string | null {
-  if (!isPlausibleEmail(email)) return 'Enter a valid email address.'
+/**
+ * The account and its first workspace, in one synchronous transaction: sign-ups racing with one
+ * email (each awaited its password hash) make one account, and only accounts made count against
+ * the address's budget.
+ */
+function createAccount(pr: PageRequest, email: string, passwordHash: string, workspaceName: string): { user: User } | { taken: true } | { waitMs: number } {
+  const { app } = pr
+  return app.db.transaction(() => {
+    if (findUserByEmail(app.db, email)) return { taken: true as const }
+    const waitMs = app.throttle.attempt([{ key: `signup:${addressKey(pr.ip)}`, max: app.options.signupLimit }])
+    if (waitMs > 0) return { waitMs }
+    const user = createUserUnlessTaken(app.db, email, passwordHash, app.now())
+    if (!user) return { taken: true as const }
+    createWorkspace(app.db, user.id, { name: workspaceName }, app.now())
+    return { user }
+  })()
+}
+
+function signupProblem(email: string, password: string, workspaceName: string): string | null {
+  const emailError = emailProblem(email)
+  if (emailError) return emailError
   if (password.length < MIN_PASSWORD) return `Choose a password of at least ${MIN_PASSWORD} characters.`
-  if (!workspaceName || workspaceName.length > MAX_NAME) return `Name your first workspace (up to ${MAX_NAME} characters).`
-  if (findUserByEmail(pr.app.db, email)) return 'An account with that email already exists. Sign in instead.'
-  return null
+  return nameProblem('The name of your first workspace', workspaceName)
 }
 
 function withNext(path: string, pr: PageRequest): string {
@@ -132,7 +147,7 @@ function signupForm(pr: PageRequest, values: { email: string; workspaceName: str
   <form method="post" action="${withNext('/signup', pr)}">${csrfField(pr.browser.csrf)}
     <label for="email">Email</label><input id="email" name="email" type="email" value="${values.email}" autocomplete="username" required autofocus>
     <label for="password">Password (at least ${MIN_PASSWORD} characters)</label><input id="password" name="password" type="password" autocomplete="new-password" minlength="${MIN_PASSWORD}" required>
-    <label for="workspace_name">Name of your first workspace</label><input id="workspace_name" name="workspace_name" value="${values.workspaceName}" placeholder="Acme" required>
+    <label for="workspace_name">Name of your first workspace</label><input id="workspace_name" name="workspace_name" value="${values.workspaceName}" placeholder="Acme" maxlength="${MAX_NAME_LENGTH}" required>
     <button type="submit">Create account</button>
   </form>
   <p>Already have an account? <a href="${withNext('/login', pr)}">Sign in</a></p></div>`
@@ -142,7 +157,7 @@ function signupForm(pr: PageRequest, values: { email: string; workspaceName: str
 function newWorkspaceForm(pr: PageRequest, name: string, error?: string, status = 200): Response {
   const body = html`<div class="card"><h1>Create workspace</h1>${errorBox(error)}
   <form method="post" action="/workspaces/new">${csrfField(pr.browser.csrf)}
-    <label for="name">Name</label><input id="name" name="name" value="${name}" required autofocus>
+    <label for="name">Name</label><input id="name" name="name" value="${name}" maxlength="${MAX_NAME_LENGTH}" required autofocus>
     <button type="submit">Create workspace</button>
   </form></div>`
   return render(pr, 'Create workspace', body, status)

@@ -8,7 +8,7 @@ import { findUserById, type User } from '../store/users.ts'
 
 export const SESSION_COOKIE = 'pc_session'
 const CSRF_COOKIE = 'pc_csrf'
-const BROWSER_SESSION_MS = 7 * 24 * 3600 * 1000
+const BROWSER_SESSION_SECONDS = 7 * 24 * 3600
 
 export interface Browser {
   user: User | null
@@ -35,7 +35,7 @@ export function identifyBrowser(app: App, req: Request): Browser {
   const existing = cookies.get(CSRF_COOKIE)
   if (existing) return { user: null, csrf: csrfFor(app, existing), setCookies: [] }
   const fresh = randomToken('', 24)
-  return { user: null, csrf: csrfFor(app, fresh), setCookies: [cookie(req, CSRF_COOKIE, fresh)] }
+  return { user: null, csrf: csrfFor(app, fresh), setCookies: [cookie(app, req, CSRF_COOKIE, fresh)] }
 }
 
 /**
@@ -51,12 +51,13 @@ export function signIn(app: App, req: Request, userId: string): string[] {
   endBrowserSession(app, req)
   const token = randomToken('', 32)
   app.db.query('INSERT INTO browser_sessions (id_hash, user_id, created_at) VALUES (?, ?, ?)').run(sha256Hex(token), userId, app.now())
-  return [cookie(req, SESSION_COOKIE, token)]
+  // The cookie ends when the session does, rather than living on in the browser as a dead token.
+  return [`${cookie(app, req, SESSION_COOKIE, token)}; Max-Age=${BROWSER_SESSION_SECONDS}`]
 }
 
 export function signOut(app: App, req: Request): string[] {
   endBrowserSession(app, req)
-  return [`${cookie(req, SESSION_COOKIE, '')}; Max-Age=0`]
+  return [`${cookie(app, req, SESSION_COOKIE, '')}; Max-Age=0`]
 }
 
 function endBrowserSession(app: App, req: Request) {
@@ -68,7 +69,7 @@ function userOfBrowserSession(app: App, token: string): User | null {
   const row = app.db
     .query<{ user_id: string; created_at: number }, [string]>('SELECT user_id, created_at FROM browser_sessions WHERE id_hash = ?')
     .get(sha256Hex(token))
-  if (!row || row.created_at + BROWSER_SESSION_MS < app.now()) return null
+  if (!row || row.created_at + BROWSER_SESSION_SECONDS * 1000 < app.now()) return null
   return findUserById(app.db, row.user_id)
 }
 
@@ -76,16 +77,22 @@ function csrfFor(app: App, binding: string): string {
   return createHmac('sha256', app.csrfSecret).update(`csrf:${binding}`).digest('base64url')
 }
 
-// Secure when the browser reached us over https (directly, or through a proxy that says so).
-function cookie(req: Request, name: string, value: string): string {
-  return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax${reachedOverHttps(req) ? '; Secure' : ''}`
+// Secure when the browser reached us over https (directly, or through a trusted proxy that says so).
+function cookie(app: App, req: Request, name: string, value: string): string {
+  return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax${reachedOverHttps(app, req) ? '; Secure' : ''}`
 }
 
-function reachedOverHttps(req: Request): boolean {
-  return new URL(req.url).protocol === 'https:' || firstForwarded(req, 'x-forwarded-proto')?.toLowerCase() === 'https'
+function reachedOverHttps(app: App, req: Request): boolean {
+  return new URL(req.url).protocol === 'https:' || app.options.publicUrl?.startsWith('https:') === true ||
+    forwarded(app, req, 'x-forwarded-proto')?.toLowerCase() === 'https'
 }
 
-const firstForwarded = (req: Request, name: string) => req.headers.get(name)?.split(',')[0]?.trim() || undefined
+// X-Forwarded-* say what the browser saw only when a proxy of ours wrote them (--trust-proxy);
+// otherwise anyone can send them.
+function forwarded(app: App, req: Request, name: string): string | undefined {
+  if (!app.options.trustProxy) return undefined
+  return req.headers.get(name)?.split(',')[0]?.trim() || undefined
+}
 
 /**
  * Whether a form post comes from this site's own pages. Another site's form is refused even with a
@@ -95,14 +102,15 @@ const firstForwarded = (req: Request, name: string) => req.headers.get(name)?.sp
  * connect their CLI to that account's workspace. Browsers say where a post comes from in `Origin`
  * and `Sec-Fetch-Site`; a client that sends neither (curl) is judged by its CSRF token alone.
  */
-export function postedFromThisSite(req: Request): boolean {
+export function postedFromThisSite(app: App, req: Request): boolean {
   const site = req.headers.get('sec-fetch-site')
   if (site && site !== 'same-origin' && site !== 'none') return false
   const origin = req.headers.get('origin')
   if (origin === null) return true
   const url = new URL(req.url)
-  const host = firstForwarded(req, 'x-forwarded-host') ?? url.host
-  return origin === `${reachedOverHttps(req) ? 'https:' : url.protocol}//${host}`
+  if (app.options.publicUrl && origin === new URL(app.options.publicUrl).origin) return true
+  const host = forwarded(app, req, 'x-forwarded-host') ?? url.host
+  return origin === `${reachedOverHttps(app, req) ? 'https:' : url.protocol}//${host}`
 }
 
 /**

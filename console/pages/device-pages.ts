@@ -6,13 +6,17 @@ import { findByUserCode, isUsable, type DeviceCode } from '../store/device-codes
 import { workspacesOfUser } from '../store/workspaces.ts'
 import type { RequestContext } from '../router.ts'
 import { csrfField, errorBox, html, redirect } from './html.ts'
-import { fieldOf, readForm, render, signedInRequest, withBrowser, type PageRequest, type SignedIn } from './page-kit.ts'
-import { minutesToWait } from '../throttle.ts'
+import { fieldOf, readForm, render, signedInRequest, withBrowser, withRetryAfter, type PageRequest, type SignedIn } from './page-kit.ts'
+import { minutesToWait, type Rule } from '../throttle.ts'
+import { addressKey } from '../lib/addresses.ts'
+import type { User } from '../store/users.ts'
 
 const BAD_CODE = 'That code is not valid or has expired. Check the code shown in your terminal, or start the login again.'
-// RFC 8628 §5.1: wrong codes allowed per 15 minutes, per browser and per IP address, before a wait.
+// RFC 8628 §5.1: wrong codes allowed per 15 minutes before a wait. Before sign-in they count per
+// browser and per client address; once signed in, per account.
 const CODE_FAILURES_PER_BROWSER = 5
-const CODE_FAILURES_PER_IP = 50
+const CODE_FAILURES_PER_ADDRESS = 50
+const CODE_FAILURES_PER_ACCOUNT = 10
 
 export function showDeviceForm(ctx: RequestContext): Response {
   const pr = withBrowser(ctx)
@@ -24,16 +28,16 @@ export async function submitDeviceForm(ctx: RequestContext): Promise<Response> {
   const read = await readForm(pr)
   if ('rejected' in read) return read.rejected
   const entered = fieldOf(read.form, 'user_code')
-  const found = lookupCode(pr, entered)
+  const found = pr.browser.user ? lookupCode(pr, pr.browser.user, entered) : lookupCodeBeforeSignIn(pr, entered)
   if ('error' in found) return codeForm(pr, entered, found)
-  return redirect(`/device/confirm?user_code=${found.code.userCode}`)
+  return redirect(`/device/confirm?user_code=${'code' in found ? found.code.userCode : found.unchecked}`)
 }
 
 export async function showConfirm(ctx: RequestContext): Promise<Response> {
   const signedIn = await signedInRequest(ctx, { posted: false })
   if (signedIn instanceof Response) return signedIn
   const entered = signedIn.pr.url.searchParams.get('user_code') ?? ''
-  const found = lookupCode(signedIn.pr, entered)
+  const found = lookupCode(signedIn.pr, signedIn.user, entered)
   return 'error' in found ? codeForm(signedIn.pr, entered, found) : confirmPage(signedIn, found.code)
 }
 
@@ -42,7 +46,7 @@ export async function submitConfirm(ctx: RequestContext): Promise<Response> {
   if (signedIn instanceof Response) return signedIn
   const { pr, user, form } = signedIn
   const entered = fieldOf(form, 'user_code')
-  const found = lookupCode(pr, entered)
+  const found = lookupCode(pr, user, entered)
   if ('error' in found) return codeForm(pr, entered, found)
   const { code } = found
   const action = fieldOf(form, 'action')
@@ -69,16 +73,33 @@ export function showDone(ctx: RequestContext): Response {
   return render(pr, denied ? 'Request denied' : 'Device connected', body)
 }
 
-type Problem = { error: string; status: number }
+type Problem = { error: string; status: number; waitMs?: number }
 
-/** The pending code the person typed; each wrong entry counts against the brute-force limit. */
-function lookupCode(pr: PageRequest, entered: string): { code: DeviceCode } | Problem {
-  const rules = [
-    { key: `code-browser:${pr.browser.csrf}`, max: CODE_FAILURES_PER_BROWSER },
-    { key: `code-ip:${pr.ip}`, max: CODE_FAILURES_PER_IP },
-  ]
+/** The pending code a signed-in person typed; their wrong entries count against their account. */
+function lookupCode(pr: PageRequest, user: User, entered: string): { code: DeviceCode } | Problem {
+  return checkCode(pr, entered, [{ key: `code-account:${user.id}`, max: CODE_FAILURES_PER_ACCOUNT }])
+}
+
+/**
+ * Before sign-in, wrong codes count against the browser and its address. An address at its limit
+ * doesn't lock out everyone behind it (an office, a VPN): their codes are checked after sign-in
+ * instead, against each person's own account, and nothing tells a guesser there whether a code was right.
+ */
+function lookupCodeBeforeSignIn(pr: PageRequest, entered: string): { code: DeviceCode } | { unchecked: string } | Problem {
+  const browser = { key: `code-browser:${pr.browser.csrf}`, max: CODE_FAILURES_PER_BROWSER }
+  const address = { key: `code-address:${addressKey(pr.ip)}`, max: CODE_FAILURES_PER_ADDRESS }
+  const browserWaitMs = pr.app.throttle.waitMs([browser])
+  if (browserWaitMs > 0) return tooManyCodes(browserWaitMs)
+  if (pr.app.throttle.waitMs([address]) > 0) {
+    const userCode = normalizeUserCode(entered)
+    return userCode ? { unchecked: userCode } : { error: BAD_CODE, status: 400 }
+  }
+  return checkCode(pr, entered, [browser, address])
+}
+
+function checkCode(pr: PageRequest, entered: string, rules: Rule[]): { code: DeviceCode } | Problem {
   const waitMs = pr.app.throttle.attempt(rules)
-  if (waitMs > 0) return { error: `Too many wrong codes. Try again in ${minutesToWait(waitMs)}.`, status: 429 }
+  if (waitMs > 0) return tooManyCodes(waitMs)
   const userCode = normalizeUserCode(entered)
   const code = userCode ? findByUserCode(pr.app.db, userCode) : null
   if (!isUsable(code, pr.app.now())) return { error: BAD_CODE, status: 400 }
@@ -86,7 +107,9 @@ function lookupCode(pr: PageRequest, entered: string): { code: DeviceCode } | Pr
   return { code }
 }
 
-function codeForm(pr: PageRequest, prefill: string, { error, status }: Partial<Problem> = {}): Response {
+const tooManyCodes = (waitMs: number): Problem => ({ error: `Too many wrong codes. Try again in ${minutesToWait(waitMs)}.`, status: 429, waitMs })
+
+function codeForm(pr: PageRequest, prefill: string, { error, status, waitMs }: Partial<Problem> = {}): Response {
   const body = html`<div class="card"><h1>Connect a device</h1>
   <p>Enter the code shown in your terminal.</p>${errorBox(error)}
   <form method="post" action="/device">${csrfField(pr.browser.csrf)}
@@ -94,7 +117,8 @@ function codeForm(pr: PageRequest, prefill: string, { error, status }: Partial<P
     <input id="user_code" name="user_code" value="${prefill}" placeholder="XXXX-XXXX" autocomplete="off" autocapitalize="characters" required autofocus>
     <button type="submit">Continue</button>
   </form></div>`
-  return render(pr, 'Connect a device', body, status ?? 200)
+  const response = render(pr, 'Connect a device', body, status ?? 200)
+  return waitMs ? withRetryAfter(response, waitMs) : response
 }
 
 function confirmPage({ pr, user }: SignedIn, code: DeviceCode, error?: string, status = 200): Response {

@@ -22,7 +22,7 @@ export function render(pr: PageRequest, title: string, body: Html, status = 200)
 /** Reads a posted form; a post from another site, or a missing or wrong CSRF token, answers 403 instead. */
 export async function readForm(pr: PageRequest): Promise<{ form: Body } | { rejected: Response }> {
   const form = await readBody(pr.req)
-  if (postedFromThisSite(pr.req) && checkCsrf(pr.browser, form.csrf)) return { form }
+  if (postedFromThisSite(pr.app, pr.req) && checkCsrf(pr.browser, form.csrf)) return { form }
   const body = html`<div class="card"><h1>Form expired</h1>
     <p class="error" role="alert">This form could not be verified (missing or invalid CSRF token). Nothing was changed.</p>
     <p>Go back, reload the page and try again.</p></div>`
@@ -62,4 +62,10 @@ export async function signedInRequest(ctx: RequestContext, { posted }: { posted:
 
 export function notFoundPage(pr: PageRequest): Response {
   return render(pr, 'Not found', html`<div class="card"><h1>Not found</h1><p>There is no such page, or you are not a member of that workspace.</p><p><a href="/">Back to your workspaces</a></p></div>`, 404)
+}
+
+/** A limit's answer: `Retry-After` in whole seconds (RFC 9110 §10.2.3). */
+export function withRetryAfter(response: Response, waitMs: number): Response {
+  response.headers.set('retry-after', String(Math.ceil(waitMs / 1000)))
+  return response
 }

@@ -2,6 +2,7 @@
 import { apiKeysOfWorkspace, createApiKey, findApiKeyById, revokeApiKey } from '../store/api-keys.ts'
 import { dollars, findWorkspaceBySlug, isMember, setBilling, toCents, type Workspace } from '../store/workspaces.ts'
 import type { RequestContext } from '../router.ts'
+import { MAX_NAME_LENGTH, nameProblem } from '../lib/text-rules.ts'
 import { csrfField, errorBox, html, noticeBox, redirect, type Html } from './html.ts'
 import { fieldOf, notFoundPage, render, signedInRequest, type SignedIn } from './page-kit.ts'
 
@@ -91,7 +92,8 @@ export async function submitApiKey(ctx: RequestContext): Promise<Response> {
   const m = await member(ctx, true)
   if (m instanceof Response) return m
   const name = fieldOf(m.form, 'name')
-  if (!name || name.length > 80) return apiKeysPage(m, { error: 'Give the key a name (up to 80 characters).' }, 400)
+  const problem = nameProblem('The API key name', name)
+  if (problem) return apiKeysPage(m, { error: problem }, 400)
   const { apiKey } = createApiKey(m.pr.app.db, m.workspace.id, m.user.id, name, m.pr.app.now())
   return apiKeysPage(m, { newKey: apiKey })
 }
@@ -143,7 +145,7 @@ function apiKeysPage(m: Member, shown: { newKey?: string; error?: string; notice
   <table><tr><th>Name</th><th>Key</th><th>Created</th><th></th></tr>${rows}</table>
   <h2>Create API key</h2>
   <form method="post" action="/${workspace.slug}/settings/api-keys">${csrfField(pr.browser.csrf)}
-    <label for="name">Name</label><input id="name" name="name" placeholder="CI runner" required>
+    <label for="name">Name</label><input id="name" name="name" placeholder="CI runner" maxlength="${MAX_NAME_LENGTH}" required>
     <button type="submit">Create API key</button>
   </form></div>`
   return render(pr, `API keys · ${workspace.name}`, body, status)

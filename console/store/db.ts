@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS device_codes (
   legacy INTEGER NOT NULL, client_name TEXT, scope TEXT, client_ip TEXT NOT NULL,
   created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, interval_ms INTEGER NOT NULL,
   last_poll_at INTEGER, status TEXT NOT NULL, user_id TEXT, workspace_id TEXT);
+CREATE INDEX IF NOT EXISTS device_codes_by_expiry ON device_codes (expires_at);
 CREATE TABLE IF NOT EXISTS sessions (
   id TEXT PRIMARY KEY, user_id TEXT NOT NULL, client_id TEXT NOT NULL, created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL, revoked_at INTEGER, revoked_reason TEXT);

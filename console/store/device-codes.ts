@@ -69,8 +69,7 @@ export interface IssueInput {
 export function issueDeviceCode(db: Database, input: IssueInput): { deviceCode: string; code: DeviceCode } {
   const deviceCode = randomToken('dc_')
   const hash = sha256Hex(deviceCode)
-  // Codes that expired a day ago can go; until then polls still get a precise expired_token.
-  db.query('DELETE FROM device_codes WHERE expires_at < ?').run(input.now - 24 * 3600 * 1000)
+  purgeExpiredCodes(db, input.now)
   for (let attempt = 0; ; attempt++) {
     try {
       db.query(
@@ -85,6 +84,15 @@ export function issueDeviceCode(db: Database, input: IssueInput): { deviceCode: 
     }
   }
   return { deviceCode, code: findByHash(db, hash)! }
+}
+
+// A client polling just after expiry still gets a precise expired_token (it stops at its own
+// deadline anyway); after this grace the code is gone and would answer invalid_grant.
+const EXPIRED_CODE_GRACE_MS = 10 * 60 * 1000
+
+/** Deletes codes whose lifetime ended more than the grace ago: at start and whenever a code is issued. */
+export function purgeExpiredCodes(db: Database, now: number) {
+  db.query('DELETE FROM device_codes WHERE expires_at < ?').run(now - EXPIRED_CODE_GRACE_MS)
 }
 
 export function findByDeviceCode(db: Database, deviceCode: string): DeviceCode | null {

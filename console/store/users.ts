@@ -1,5 +1,6 @@
 import type { Database } from 'bun:sqlite'
 import { newId } from '../lib/ids.ts'
+import { unsafeCharacter } from '../lib/text-rules.ts'
 
 export interface User {
   id: string
@@ -15,7 +16,15 @@ export function normalizeEmail(email: string): string {
 }
 
 export function isPlausibleEmail(email: string): boolean {
-  return /^[^\s@]+@[^\s@]+$/.test(email) && email.length <= 254
+  return emailProblem(email) === null
+}
+
+/** Why `email` can't be an account's email, or null when it can. */
+export function emailProblem(email: string): string | null {
+  const unsafe = unsafeCharacter(email)
+  if (unsafe) return `The email contains an invisible or control character (${unsafe}). Use visible text only.`
+  if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) return 'Enter a valid email address.'
+  return null
 }
 
 export function findUserByEmail(db: Database, email: string): UserRow | null {
@@ -27,9 +36,20 @@ export function findUserById(db: Database, id: string): User | null {
 }
 
 export function createUser(db: Database, email: string, passwordHash: string | null, now: number): User {
-  const user = { id: newId('user_'), email: normalizeEmail(email) }
-  db.query('INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)').run(user.id, user.email, passwordHash, now)
+  const user = createUserUnlessTaken(db, email, passwordHash, now)
+  if (!user) throw new Error('A user with that email already exists.')
   return user
+}
+
+/**
+ * The new user, or null when the email is already taken. The database decides, not an earlier
+ * look-up: two sign-ups racing with one email (each awaiting its password hash) make one account.
+ */
+export function createUserUnlessTaken(db: Database, email: string, passwordHash: string | null, now: number): User | null {
+  const user = { id: newId('user_'), email: normalizeEmail(email) }
+  const inserted = db.query('INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING')
+    .run(user.id, user.email, passwordHash, now)
+  return inserted.changes === 1 ? user : null
 }
 
 export function hashPassword(password: string): Promise<string> {

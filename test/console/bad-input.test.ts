@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startTestConsole, type TestConsole } from '../helpers/console.ts'
+import { bytesUntilServerCloses } from './raw-http.ts'
 
 let pc: TestConsole
 beforeAll(async () => {
@@ -51,6 +52,21 @@ describe('bad input answers a 4xx JSON error, never a 500 or a stack trace', () 
     })
     const response = await fetch(`${pc.url}/user_management/authenticate`, { method: 'POST', body: chunked, headers: { 'content-type': 'application/json' } })
     expect(response.status).toBe(413)
+  })
+
+  test('bodies over 1 MB get the same JSON 413 (not an empty one from the server), on any route', async () => {
+    const huge = JSON.stringify({ client_id: 'client_pensar_cli', pad: 'x'.repeat(2 * 1024 * 1024) })
+    for (const path of ['/user_management/authorize/device', '/_console/users', '/no/such/route']) {
+      const answer = await send('POST', path, huge)
+      expectOAuthError(answer, 413, 'request_too_large')
+    }
+  })
+
+  test('an endless streamed body is not read on after the answer: the connection closes', async () => {
+    const limit = 256 * 1024 * 1024
+    for (const path of ['/no/such/route', '/user_management/authorize/device', '/api/cli/select-workspace']) {
+      expect(await bytesUntilServerCloses(pc.url, path, limit)).toBeLessThan(limit)
+    }
   })
 
   test('unknown routes get 404 and known paths with the wrong method 405', async () => {

@@ -120,8 +120,11 @@ describe('gateway and API keys', () => {
     expect(tampered.status).toBe(401)
     const stale = await send(signedMessageRequest(signingKey, body, 'pensar-small', { timestamp: Math.floor(Date.now() / 1000) - 600 }))
     expect(stale.status).toBe(401)
+    // Nonces are kept for replay checks: 64 hex characters at most.
+    expect((await send(signedMessageRequest(signingKey, body, 'pensar-small', { nonce: 'a'.repeat(65) }))).status).toBe(401)
+    expect((await send(signedMessageRequest(signingKey, body, 'pensar-small', { nonce: 'b'.repeat(64) }))).status).toBe(200)
     const balance = (await getJson(`${pc.url}/gateway/validate`, { ...bearer(token), 'x-workspace-id': idOf('acme') })).body.credits.balance
-    expect(balance).toBe(49.99)
+    expect(balance).toBe(49.98)
 
     const noBilling = await postJson(`${pc.url}/api/cli/select-workspace`, { workspaceId: idOf('no-billing') }, bearer(token))
     const broke = await send(signedMessageRequest(noBilling.body.signingKey, body, 'pensar-small'), idOf('no-billing'))
@@ -136,3 +139,25 @@ describe('gateway and API keys', () => {
     expect(validated.body.credits.balance).toBe(12.5)
   })
 })
+
+describe('answers that carry a secret are never cached', () => {
+  test('select-workspace, /auth/validate, device codes, tokens, the legacy flow and the control API send Cache-Control: no-store', async () => {
+    const { apiKey } = await pc.control.createApiKey('acme', 'demo@pensar.local', 'no-store check')
+    const legacy = await postJson(`${pc.url}/auth/device/code`, {})
+    await pc.control.approve(legacy.body.userCode, 'demo@pensar.local', 'acme')
+    const answers = {
+      'select-workspace': await postJson(`${pc.url}/api/cli/select-workspace`, { workspaceId: idOf('acme') }, bearer(token)),
+      '/auth/validate': await getJson(`${pc.url}/auth/validate`, bearer(apiKey)),
+      'authorize/device': await postJson(`${pc.url}/user_management/authorize/device`, { client_id: 'client_pensar_cli' }),
+      'legacy code': legacy,
+      'legacy token': await postJson(`${pc.url}/auth/device/token`, { deviceCode: legacy.body.deviceCode }),
+      'control api-keys': await postJson(`${pc.url}/_console/api-keys`, { workspace: 'acme', email: 'demo@pensar.local' }),
+      'control pending': await getJson(`${pc.url}/_console/device/pending`),
+    }
+    expect(answers['legacy token'].body.apiKey).toStartWith('psk_')
+    for (const [what, answer] of Object.entries(answers)) {
+      expect({ what, status: answer.status, cacheControl: answer.headers.get('cache-control') }).toEqual({ what, status: 200, cacheControl: 'no-store' })
+    }
+  })
+})
+

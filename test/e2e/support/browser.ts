@@ -7,13 +7,14 @@ import { join, resolve } from 'node:path'
 export const CHROMIUM = process.env.PENSAR_E2E_CHROMIUM ?? '/usr/bin/chromium'
 export const ARTIFACTS = resolve(import.meta.dir, '..', 'artifacts')
 
-export async function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: more Chromium switches, e.g. `--host-resolver-rules=…` to give a test site a name. */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-dev-shm-usage',
+      '--disable-dev-shm-usage', ...extraArgs,
     ],
   })
 }
