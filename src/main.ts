@@ -1,6 +1,7 @@
 // argv → command → exit code. The only place that exits the process and the only place that
 // turns an error into a message: 0 ok, 1 error, 2 usage, 4 not logged in / session expired,
-// 130 cancelled. Stack traces only with --debug; every message passes through redaction.
+// 130 cancelled. Stack traces only with --debug; every message passes through redaction, and
+// then through safeText before it reaches stderr (a message may quote what a server sent).
 import { renderUsage, type CommandDef } from 'citty'
 import { openInteractive, wantsInteractive } from './commands/interactive'
 import { rootCommand } from './commands/root'
@@ -10,6 +11,7 @@ import { createContext, writerTo, type Context, type GlobalOptions, type Process
 import { CancelledError, EXIT, PensarError, SilentError, type ExitCode } from './lib/errors'
 import { redactText } from './lib/redact'
 import { processIo } from './process-io'
+import { safeJson, safeLines, safeText } from './lib/safe-text'
 import { VERSION_FLAGS, versionText } from './version'
 
 const HELP_FLAGS = new Set(['--help', '-h'])
@@ -62,13 +64,13 @@ function report(error: PensarError, original: unknown, globals: GlobalOptions, i
   const hint = error.hint ? redactText(error.hint) : undefined
   const writeOut = writerTo(io, 1)
   const writeErr = writerTo(io, 2)
-  if (globals.json) writeOut(`${JSON.stringify({ event: 'error', code: error.code, message, ...(hint ? { hint } : {}) })}\n`)
-  if (error instanceof CancelledError) writeErr(`${message}\n`)
+  if (globals.json) writeOut(`${safeJson({ event: 'error', code: error.code, message, ...(hint ? { hint } : {}) })}\n`)
+  if (error instanceof CancelledError) writeErr(`${safeText(message)}\n`)
   else if (ctx && !globals.json) ctx.ui.error(message, hint)
-  else writeErr(`Error: ${message}\n${hint ? `${hint}\n` : ''}`)
+  else writeErr(`Error: ${safeText(message)}\n${hint ? `${safeText(hint)}\n` : ''}`)
   if (globals.debug || ctx?.env.debug) {
     const stack = original instanceof Error && original.stack ? original.stack : String(original)
-    writeErr(`${redactText(stack)}\n`)
+    writeErr(`${safeLines(redactText(stack).split('\n')).join('\n')}\n`)
   }
   return error.exitCode
 }

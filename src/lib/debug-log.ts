@@ -4,6 +4,7 @@
 // to stderr: consola would send debug lines to stdout, which belongs to --json.
 import { createConsola, LogLevels } from 'consola'
 import type { Log } from './log'
+import { safeText } from './safe-text'
 import { redactText } from './redact'
 
 export interface DebugLogOptions {
@@ -26,7 +27,8 @@ export function createDebugLog(opts: DebugLogOptions): Log {
   return {
     enabled: true,
     debug(message) {
-      consola.debug(redactText(message))
+      // Requests, answers and errors quote what a server sent: shown, never obeyed (ui/safe-text.ts).
+      consola.debug(safeText(redactText(message)))
     },
   }
 }
