@@ -68,11 +68,17 @@ function report(error: PensarError, original: unknown, globals: GlobalOptions, i
   if (error instanceof CancelledError) writeErr(`${safeText(message)}\n`)
   else if (ctx && !globals.json) ctx.ui.error(message, hint)
   else writeErr(`Error: ${safeText(message)}\n${hint ? `${safeText(hint)}\n` : ''}`)
-  if (globals.debug || ctx?.env.debug) {
-    const stack = original instanceof Error && original.stack ? original.stack : String(original)
-    writeErr(`${safeLines(redactText(stack).split('\n')).join('\n')}\n`)
-  }
+  if (globals.debug || ctx?.env.debug) writeErr(`${stackForDebug(original)}\n`)
   return error.exitCode
+}
+
+/** The stack for --debug: the message in it as one piece (a line break a server put there is shown), then one line per frame. */
+function stackForDebug(original: unknown): string {
+  const stack = original instanceof Error && original.stack ? original.stack : String(original)
+  const message = original instanceof Error ? original.message : ''
+  const at = message ? stack.indexOf(message) : -1
+  const end = at < 0 ? 0 : at + message.length
+  return `${safeText(redactText(stack.slice(0, end)))}${safeLines(redactText(stack.slice(end)).split('\n')).join('\n')}`
 }
 
 

@@ -35,8 +35,12 @@ const RAW_FORMS = [
   '\rOVERWRITE', '\n◆  FORGED',
 ]
 
-/** Characters pensar never writes itself: C1 controls, bidi, zero-width and invisible ones. */
-const NEVER_OURS = /[\x80-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/u
+/**
+ * Characters pensar never writes itself: C1 controls, bidi, zero-width and invisible ones. (The
+ * zero-width joiners U+200C/U+200D are not among them: safeText keeps them inside scripts that
+ * need them, such as the Persian in NON_LATIN_NAME, and the poison has none.)
+ */
+const NEVER_OURS = /[\x80-\x9f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/u
 
 /** Our own OSC 52 (the user code on the clipboard) is the one place a BEL may appear. */
 const OUR_CLIPBOARD = /\x1b\]52;c;([A-Za-z0-9+/=]*)\x07/g
