@@ -53,8 +53,9 @@ export class HttpError extends PensarError {
     super(message, { code: oauthError ?? (kind === 'status' ? `http_${status}` : kind), hint: hintFor(kind, status, cause), cause })
   }
 
-  /** Worth trying again later: the network, a timeout, 408/425/429, a 5xx, or a garbled answer. */
+  /** Worth trying again later: the network, a timeout, 408/425/429, a 5xx, or a garbled answer (not a certificate: waiting does not fix it). */
   get transient(): boolean {
+    if (this.kind === 'certificate') return false
     if (this.kind !== 'status') return true
     const s = this.status ?? 0
     return s === 408 || s === 425 || s === 429 || s >= 500

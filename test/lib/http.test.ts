@@ -79,6 +79,7 @@ describe('http', () => {
     fetch.on('POST', '/x', certificateError(code))
     const error = (await http.postJson(URL_, {}).catch((e) => e)) as HttpError
     expect(error.kind).toBe('certificate')
+    expect(error.transient).toBe(false) // waiting does not fix it: no retry, no back-off
     expect(error.code).toBe('certificate')
     expect(error.message).toBe(`Could not verify the certificate of https://api.test: it ${says} (${code}).`)
     expect(error.message).not.toContain('Check your network')
@@ -86,13 +87,15 @@ describe('http', () => {
     expect(error.hint).toContain('pensar doctor')
   })
 
-  test('a certificate error wrapped in causes (as ofetch wraps it) is still recognised', async () => {
-    const { fetch, http } = setup()
+  test('a certificate error wrapped in causes (as ofetch wraps it) is recognised, and a GET is not retried', async () => {
+    const { fetch, http, clock } = setup()
     fetch.on('GET', '/x', () => {
       throw new Error('fetch failed', { cause: Object.assign(new TypeError('self signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }) })
-    }, 2)
+    })
     const error = (await http.get(URL_).catch((e) => e)) as HttpError
     expect(error.kind).toBe('certificate')
+    expect(clock.sleeps).toEqual([])
+    fetch.verify()
   })
 
   test('a 200 that is not JSON is "malformed"', async () => {
