@@ -10,7 +10,7 @@ import type { LoginOptions } from '../../src/flows/login/options'
 import { AuthError, CancelledError, PensarError, SilentError, UsageError } from '../../src/lib/errors'
 import { main } from '../../src/main'
 import { createTestContext } from '../helpers/context'
-import { FakeFetch, json, oauthError } from '../helpers/fake-fetch'
+import { FakeFetch, json, networkError, oauthError } from '../helpers/fake-fetch'
 import { hostile, obeyedPoison, POISON, SHOWN_FORMS } from '../helpers/hostile-text'
 import { captureIo } from '../helpers/process-io'
 
@@ -173,6 +173,21 @@ describe('main: errors quoting what a server sent', () => {
     expect(await main(['status', '--api-url', `not a url${POISON.csi8bit}${POISON.rightToLeft}`], io)).toBe(2)
     expect(obeyedPoison(io.err())).toEqual([])
     expect(io.err()).toContain('\\x9b2J')
+  })
+
+  test('environment values doctor echoes back (PENSAR_HOME, BROWSER, a proxy, a CA file) are shown, never obeyed', async () => {
+    const fetch = new FakeFetch()
+    fetch.on('GET', '/api/cli/config', networkError('connection refused'))
+    const vars = {
+      PENSAR_HOME: join(freshHome(), `home${POISON.clearScreen}${POISON.rightToLeft}`),
+      BROWSER: `firefox${POISON.clipboard}`,
+      HTTPS_PROXY: `http://proxy${POISON.csi8bit}.corp:3128`,
+      NODE_EXTRA_CA_CERTS: `/etc/ca${POISON.title}.pem`,
+    }
+    const io = captureIo({ fetch: fetch.fetch, vars })
+    expect(await main(['doctor', '--api-url', 'https://api.test'], io)).toBe(1)
+    expect(obeyedPoison(io.err())).toEqual([])
+    for (const shown of ['home\\x1b[2J', 'firefox\\x1b]52;c;', '\\x1b]0;pwned-title']) expect(io.err()).toContain(shown)
   })
 
   test('Cancelled: its message is made safe as well', async () => {
