@@ -571,11 +571,7 @@ describe('login: discovery', () => {
     const userCode = 'abcd 1234-WXYZ 5678-efgh 9012-IJ'
     expect(userCode).toHaveLength(32)
     t = createTestContext()
-    stubDiscovery(t.fetch)
-    stubDeviceCode(t.fetch, { user_code: userCode })
-    stubPolls(t.fetch, 0)
-    stubWorkspaces(t.fetch, [ACME])
-    stubSelect(t.fetch, ACME)
+    stubHappyPath(t.fetch, { pending: 0, deviceCode: { user_code: userCode } })
     await run()
     t.fetch.verify()
     expect(t.ui.codes.map((c) => c.userCode)).toEqual([userCode])
@@ -605,11 +601,7 @@ describe('login: names for display', () => {
     const email = `${'e'.repeat(300)}@example.com`
     const ws = { ...ACME, name }
     t = createTestContext()
-    stubDiscovery(t.fetch)
-    stubDeviceCode(t.fetch)
-    stubPolls(t.fetch, 0, json(tokenBody({ user: { id: 'user_1', email } })))
-    stubWorkspaces(t.fetch, [ws])
-    stubSelect(t.fetch, ws)
+    stubHappyPath(t.fetch, { pending: 0, workspaces: [ws], token: { user: { id: 'user_1', email } } })
     await run()
     const success = t.ui.lines.find((l) => l.kind === 'success' && l.text.startsWith('Logged in'))!.text
     expect(success).toContain(` as ${email.slice(0, 199)}…. `)
