@@ -10,8 +10,8 @@ import { resolveCommand, runResolved } from './commands/command-line'
 import { createContext, writerTo, type Context, type GlobalOptions, type ProcessIo } from './context'
 import { CancelledError, EXIT, PensarError, SilentError, type ExitCode } from './lib/errors'
 import { redactText } from './lib/redact'
-import { processIo } from './process-io'
 import { safeJson, safeLines, safeText } from './lib/safe-text'
+import { processIo } from './process-io'
 import { VERSION_FLAGS, versionText } from './version'
 
 const HELP_FLAGS = new Set(['--help', '-h'])

@@ -4,8 +4,8 @@
 // to stderr: consola would send debug lines to stdout, which belongs to --json.
 import { createConsola, LogLevels } from 'consola'
 import type { Log } from './log'
-import { safeText } from './safe-text'
 import { redactText } from './redact'
+import { safeText } from './safe-text'
 
 export interface DebugLogOptions {
   write: (text: string) => void
@@ -27,7 +27,7 @@ export function createDebugLog(opts: DebugLogOptions): Log {
   return {
     enabled: true,
     debug(message) {
-      // Requests, answers and errors quote what a server sent: shown, never obeyed (ui/safe-text.ts).
+      // Requests, answers and errors quote what a server sent: shown, never obeyed (safe-text.ts).
       consola.debug(safeText(redactText(message)))
     },
   }

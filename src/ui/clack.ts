@@ -1,14 +1,14 @@
 // A terminal. Prompts are clack's (loaded on first use, so commands that never prompt start
 // fast); lines, the code panel, the spinner and single-key prompts are ours, because clack's
 // spinner calls process.exit(0) on Ctrl-C and we must exit 130. Everything goes to stderr.
-// Every string given is made safe (safe-text.ts) before it is painted: our own colours, links,
+// Every string given is made safe (lib/safe-text.ts) before it is painted: our own colours, links,
 // clipboard copy and QR code are escape sequences we add around text that can hold none.
 import type { Readable, Writable } from 'node:stream'
 import { CancelledError } from '../lib/errors'
+import { safeLines, safeText } from '../lib/safe-text'
 import { packRows, visibleLength, wrapLine } from './fit'
 import { emitKeypresses } from './key-presses'
 import { qrCodeLines } from './qr-code'
-import { safeLines, safeText } from '../lib/safe-text'
 import type { Paint } from './style'
 import { copyToClipboard, hyperlink } from './terminal-codes'
 import { formatDuration, linesOf, spaceOut, type CodeDisplay, type JsonEvent, type KeyChoice, type Message, type SelectOption, type Spinner, type Ui } from './ui'

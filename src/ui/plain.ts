@@ -1,6 +1,6 @@
 // No terminal: plain, stable lines on stderr (logs, CI, pipes). Never prompts: a prompt on a
 // closed stdin would never return, so select/pressKey fail with a UsageError naming the flag.
-// Every string given is passed through safeText first (ui.ts): stderr may still be a terminal.
+// Every string given is passed through safeText first (ui.ts, lib/safe-text.ts): stderr may still be a terminal.
 import { UsageError } from '../lib/errors'
 import { safeJson, safeLines, safeText } from '../lib/safe-text'
 import { formatDuration, linesOf, type CodeDisplay, type JsonEvent, type KeyChoice, type Message, type SelectOption, type Spinner, type Ui } from './ui'

@@ -2,7 +2,7 @@
 // plain.ts (no terminal: plain lines on stderr) and json.ts (`--json`: events on stdout, the
 // plain lines on stderr). Tests use test/helpers/ui-recorder.ts.
 // Every string given to a Ui is text, never markup: each implementation passes all of it through
-// safeText (safe-text.ts), so a server's name or error can never drive the terminal, and a new
+// safeText (lib/safe-text.ts), so a server's name or error can never drive the terminal, and a new
 // print site cannot forget to. A line break inside a string is shown as `\n` too: a message of
 // several lines is given as an array of lines.
 import { shortened } from '../lib/safe-text'
