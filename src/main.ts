@@ -1,6 +1,7 @@
 // argv → command → exit code. The only place that exits the process and the only place that
 // turns an error into a message: 0 ok, 1 error, 2 usage, 4 not logged in / session expired,
-// 130 cancelled. Stack traces only with --debug; every message passes through redaction.
+// 130 cancelled. Stack traces only with --debug; every message passes through redaction, and
+// then through safeText before it reaches stderr (a message may quote what a server sent).
 import { renderUsage, type CommandDef } from 'citty'
 import { openInteractive, wantsInteractive } from './commands/interactive'
 import { rootCommand } from './commands/root'
@@ -9,6 +10,7 @@ import { resolveCommand, runResolved } from './commands/command-line'
 import { createContext, writerTo, type Context, type GlobalOptions, type ProcessIo } from './context'
 import { CancelledError, EXIT, PensarError, SilentError, type ExitCode } from './lib/errors'
 import { redactText } from './lib/redact'
+import { safeJson, safeLines, safeText } from './lib/safe-text'
 import { processIo } from './process-io'
 import { VERSION_FLAGS, versionText } from './version'
 
@@ -62,15 +64,21 @@ function report(error: PensarError, original: unknown, globals: GlobalOptions, i
   const hint = error.hint ? redactText(error.hint) : undefined
   const writeOut = writerTo(io, 1)
   const writeErr = writerTo(io, 2)
-  if (globals.json) writeOut(`${JSON.stringify({ event: 'error', code: error.code, message, ...(hint ? { hint } : {}) })}\n`)
-  if (error instanceof CancelledError) writeErr(`${message}\n`)
+  if (globals.json) writeOut(`${safeJson({ event: 'error', code: error.code, message, ...(hint ? { hint } : {}) })}\n`)
+  if (error instanceof CancelledError) writeErr(`${safeText(message)}\n`)
   else if (ctx && !globals.json) ctx.ui.error(message, hint)
-  else writeErr(`Error: ${message}\n${hint ? `${hint}\n` : ''}`)
-  if (globals.debug || ctx?.env.debug) {
-    const stack = original instanceof Error && original.stack ? original.stack : String(original)
-    writeErr(`${redactText(stack)}\n`)
-  }
+  else writeErr(`Error: ${safeText(message)}\n${hint ? `${safeText(hint)}\n` : ''}`)
+  if (globals.debug || ctx?.env.debug) writeErr(`${stackForDebug(original)}\n`)
   return error.exitCode
+}
+
+/** The stack for --debug: the message in it as one piece (a line break a server put there is shown), then one line per frame. */
+function stackForDebug(original: unknown): string {
+  const stack = original instanceof Error && original.stack ? original.stack : String(original)
+  const message = original instanceof Error ? original.message : ''
+  const at = message ? stack.indexOf(message) : -1
+  const end = at < 0 ? 0 : at + message.length
+  return `${safeText(redactText(stack.slice(0, end)))}${safeLines(redactText(stack.slice(end)).split('\n')).join('\n')}`
 }
 
 

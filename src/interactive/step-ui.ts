@@ -2,7 +2,7 @@
 // (and takes it back after), says how to get out of a wait, always lets Esc out of a key prompt,
 // and names slash commands where a flow's message names shell commands.
 import { CancelledError } from '../lib/errors'
-import type { KeyChoice, Ui } from '../ui/ui'
+import { linesOf, type KeyChoice, type Message, type Ui } from '../ui/ui'
 
 /** What the step's keyboard watcher must do around a prompt that reads the keyboard itself. */
 export interface KeyboardHandover {
@@ -14,6 +14,8 @@ export interface KeyboardHandover {
 export function toSlashWords(text: string): string {
   return text.replace(/`?pensar (?:login|auth) (status|logout|doctor)`?/g, '/$1').replace(/`?pensar (login|auth|status|logout|doctor)`?/g, '/$1')
 }
+
+const slashLines = (message: Message) => linesOf(message).map(toSlashWords)
 
 /** Wraps the prompt's Ui for one step; `guard` is the step's Esc / Ctrl-C watcher. */
 export function stepUi(ui: Ui, guard: KeyboardHandover): Ui {
@@ -29,10 +31,10 @@ export function stepUi(ui: Ui, guard: KeyboardHandover): Ui {
     get interactive() {
       return ui.interactive
     },
-    info: (m) => ui.info(toSlashWords(m)),
-    success: (m) => ui.success(toSlashWords(m)),
-    warn: (m) => ui.warn(toSlashWords(m)),
-    error: (m, hint) => ui.error(toSlashWords(m), hint === undefined ? undefined : toSlashWords(hint)),
+    info: (m) => ui.info(slashLines(m)),
+    success: (m) => ui.success(slashLines(m)),
+    warn: (m) => ui.warn(slashLines(m)),
+    error: (m, hint) => ui.error(slashLines(m), hint === undefined ? undefined : toSlashWords(hint)),
     note: (title, lines) => ui.note(title, lines.map(toSlashWords)),
     showCode: (code) => ui.showCode(code),
     emit: (event) => ui.emit(event),

@@ -5,6 +5,7 @@
 import { createConsola, LogLevels } from 'consola'
 import type { Log } from './log'
 import { redactText } from './redact'
+import { safeText } from './safe-text'
 
 export interface DebugLogOptions {
   write: (text: string) => void
@@ -26,7 +27,8 @@ export function createDebugLog(opts: DebugLogOptions): Log {
   return {
     enabled: true,
     debug(message) {
-      consola.debug(redactText(message))
+      // Requests, answers and errors quote what a server sent: shown, never obeyed (safe-text.ts).
+      consola.debug(safeText(redactText(message)))
     },
   }
 }

@@ -7,6 +7,7 @@ import type { Clock } from './clock'
 import { cancelledFrom, PensarError } from './errors'
 import type { Log } from './log'
 import { redactForm, redactUrl, redactValue } from './redact'
+import { certificateHint, certificateMessage, certificateProblem } from './tls-errors'
 
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
@@ -32,7 +33,8 @@ export interface Http {
 
 export type ServerDateListener = (serverMs: number, localMs: number) => void
 
-export type HttpErrorKind = 'network' | 'timeout' | 'status' | 'malformed'
+/** `certificate`: the server's TLS certificate could not be verified (lib/tls-errors.ts). */
+export type HttpErrorKind = 'network' | 'timeout' | 'certificate' | 'status' | 'malformed'
 
 /** Any failed request. `oauthError` is the body's `error` field (`authorization_pending`, …). */
 export class HttpError extends PensarError {
@@ -48,11 +50,12 @@ export class HttpError extends PensarError {
     readonly retryAfterMs?: number,
     cause?: unknown,
   ) {
-    super(message, { code: oauthError ?? (kind === 'status' ? `http_${status}` : kind), hint: hintFor(kind, status), cause })
+    super(message, { code: oauthError ?? (kind === 'status' ? `http_${status}` : kind), hint: hintFor(kind, status, cause), cause })
   }
 
-  /** Worth trying again later: the network, a timeout, 408/425/429, a 5xx, or a garbled answer. */
+  /** Worth trying again later: the network, a timeout, 408/425/429, a 5xx, or a garbled answer (not a certificate: waiting does not fix it). */
   get transient(): boolean {
+    if (this.kind === 'certificate') return false
     if (this.kind !== 'status') return true
     const s = this.status ?? 0
     return s === 408 || s === 425 || s === 429 || s >= 500
@@ -100,6 +103,8 @@ export function createHttp(deps: { fetch: FetchFn; clock: Clock; log: Log; signa
       if (userSignal?.aborted) throw cancelledFrom(userSignal)
       const timedOut = timeout.aborted
       deps.log.debug(`← ${method} ${redactUrl(url)} failed: ${timedOut ? 'timed out' : describeCause(error)}`)
+      const certificate = timedOut ? undefined : certificateProblem(error)
+      if (certificate) throw new HttpError(certificateMessage(originOf(url), certificate), 'certificate', method, url, undefined, undefined, undefined, undefined, error)
       throw new HttpError(
         timedOut ? `${method} ${displayUrl(url)} timed out.` : `Could not reach ${displayUrl(url)} (${describeCause(error)}).`,
         timedOut ? 'timeout' : 'network', method, url, undefined, undefined, undefined, undefined, error,
@@ -192,7 +197,17 @@ function displayUrl(url: string): string {
   }
 }
 
-function hintFor(kind: HttpErrorKind, status?: number): string | undefined {
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin
+  } catch {
+    return redactUrl(url)
+  }
+}
+
+function hintFor(kind: HttpErrorKind, status?: number, cause?: unknown): string | undefined {
+  const certificate = kind === 'certificate' ? certificateProblem(cause) : undefined
+  if (certificate) return certificateHint(certificate)
   if (kind === 'network' || kind === 'timeout') return 'Check your network connection and proxy settings, or the address given with --api-url / PENSAR_API_URL.'
   if (kind === 'malformed') return 'Check that --api-url / PENSAR_API_URL points at a Pensar Console.'
   if (status !== undefined && status >= 500) return 'Pensar Console had a problem. Try again in a minute.'

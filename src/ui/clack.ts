@@ -1,14 +1,17 @@
 // A terminal. Prompts are clack's (loaded on first use, so commands that never prompt start
 // fast); lines, the code panel, the spinner and single-key prompts are ours, because clack's
 // spinner calls process.exit(0) on Ctrl-C and we must exit 130. Everything goes to stderr.
+// Every string given is made safe (lib/safe-text.ts) before it is painted: our own colours, links,
+// clipboard copy and QR code are escape sequences we add around text that can hold none.
 import type { Readable, Writable } from 'node:stream'
 import { CancelledError } from '../lib/errors'
+import { safeLines, safeText } from '../lib/safe-text'
 import { packRows, visibleLength, wrapLine } from './fit'
 import { emitKeypresses } from './key-presses'
 import { qrCodeLines } from './qr-code'
 import type { Paint } from './style'
 import { copyToClipboard, hyperlink } from './terminal-codes'
-import { formatDuration, spaceOut, type CodeDisplay, type JsonEvent, type KeyChoice, type SelectOption, type Spinner, type Ui } from './ui'
+import { formatDuration, linesOf, spaceOut, type CodeDisplay, type JsonEvent, type KeyChoice, type Message, type SelectOption, type Spinner, type Ui } from './ui'
 
 type TtyIn = Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown }
 
@@ -31,47 +34,51 @@ export class ClackUi implements Ui {
     this.bar = deps.paint('gray', deps.unicode ? '│' : '|')
   }
 
-  private line(symbol: string, message: string) {
-    const [first = '', ...rest] = message.split('\n')
+  /** `lines` are safe already: the first after the symbol, the rest under the bar. */
+  private line(symbol: string, lines: readonly string[]) {
+    const [first = '', ...rest] = lines
     this.deps.output.write(`${symbol}  ${first}\n${rest.map((l) => `${this.bar}  ${l}\n`).join('')}`)
   }
 
-  info(message: string) {
-    this.line(this.deps.paint('cyan', this.deps.unicode ? '●' : '*'), message)
+  info(message: Message) {
+    this.line(this.deps.paint('cyan', this.deps.unicode ? '●' : '*'), safeLines(message))
   }
-  success(message: string) {
-    this.line(this.deps.paint('green', this.deps.unicode ? '◆' : '+'), message)
+  success(message: Message) {
+    this.line(this.deps.paint('green', this.deps.unicode ? '◆' : '+'), safeLines(message))
   }
-  warn(message: string) {
-    this.line(this.deps.paint('yellow', this.deps.unicode ? '▲' : '!'), message)
+  warn(message: Message) {
+    this.line(this.deps.paint('yellow', this.deps.unicode ? '▲' : '!'), safeLines(message))
   }
-  error(message: string, hint?: string) {
-    this.line(this.deps.paint('red', this.deps.unicode ? '■' : 'x'), hint ? `${message}\n${hint}` : message)
+  error(message: Message, hint?: string) {
+    this.line(this.deps.paint('red', this.deps.unicode ? '■' : 'x'), safeLines(hint ? [...linesOf(message), hint] : message))
   }
   note(title: string, lines: string[]) {
-    this.box(title, lines)
+    this.box(safeText(title), safeLines(lines))
   }
 
   async showCode(code: CodeDisplay) {
-    const { paint, output, hyperlinks, clipboard } = this.deps
+    const { paint, output, hyperlinks } = this.deps
     const url = code.verificationUriComplete ?? code.verificationUri
     const openedHere = 'opened' in code.browser && code.browser.opened
     // No browser opened on this machine: the person may approve on another device, e.g. a phone.
     const qr = !openedHere && this.deps.unicode ? await qrCodeLines(url) : []
+    // Only a code that needs no escaping goes to the clipboard, where it would be pasted as is.
+    const clipboard = this.deps.clipboard && safeText(code.userCode) === code.userCode
     if (clipboard) output.write(copyToClipboard(code.userCode))
     const browser =
       'skipped' in code.browser
         ? 'Open this address in your browser:'
         : code.browser.opened
           ? 'Your browser has been opened at:'
-          : `Could not open a browser (${code.browser.reason}). Open this address yourself:`
+          : `Could not open a browser (${safeText(code.browser.reason)}). Open this address yourself:`
     const panel = [
       'Check that your browser shows this code:',
       '',
-      `    ${paint('bold', paint('cyan', spaceOut(code.userCode)))}${clipboard ? `  ${paint('dim', '(copied)')}` : ''}`,
+      `    ${paint('bold', paint('cyan', safeText(spaceOut(code.userCode))))}${clipboard ? `  ${paint('dim', '(copied)')}` : ''}`,
       '',
       browser,
-      paint('cyan', hyperlinks ? hyperlink(url) : url),
+      // hyperlink() makes the text safe, and links only an address that needs no escaping.
+      paint('cyan', hyperlinks ? hyperlink(url) : safeText(url)),
     ]
     const withQr = [...panel, '', 'or scan it with your phone:', ...qr]
     const expiry = ['', paint('dim', `The code expires in ${formatDuration(code.expiresInSec * 1000)}.`)]
@@ -83,8 +90,8 @@ export class ClackUi implements Ui {
   async select<T>(opts: { message: string; options: SelectOption<T>[]; initial?: T }): Promise<T> {
     const clack = await import('@clack/prompts')
     const answer = await clack.select<T>({
-      message: opts.message,
-      options: opts.options.map((o) => ({ value: o.value, label: o.label, hint: o.hint })) as Parameters<typeof clack.select<T>>[0]['options'],
+      message: safeText(opts.message),
+      options: opts.options.map((o) => ({ value: o.value, label: safeText(o.label), hint: o.hint === undefined ? undefined : safeText(o.hint) })) as Parameters<typeof clack.select<T>>[0]['options'],
       initialValue: opts.initial,
       input: this.deps.input,
       output: this.deps.output,
@@ -95,10 +102,11 @@ export class ClackUi implements Ui {
 
   pressKey<V>(opts: { message: string; choices: KeyChoice<V>[] }): Promise<V> {
     const { input, output, paint } = this.deps
+    const choices = opts.choices.map((c) => ({ ...c, label: safeText(c.label) }))
     // One key per item, rows broken between items so a narrow terminal never splits one.
-    const rows = packRows(opts.choices, (c) => keyName(c.key).length + 1 + c.label.length, 3, this.columns() - 3)
-    const legend = rows.map((row) => row.map((c) => `${paint('bold', keyName(c.key))} ${c.label}`).join(paint('dim', ' · '))).join('\n')
-    this.line(paint('cyan', this.deps.unicode ? '◇' : 'o'), `${opts.message}\n${legend}`)
+    const rows = packRows(choices, (c) => keyName(c.key).length + 1 + c.label.length, 3, this.columns() - 3)
+    const legend = rows.map((row) => row.map((c) => `${paint('bold', keyName(c.key))} ${c.label}`).join(paint('dim', ' · ')))
+    this.line(paint('cyan', this.deps.unicode ? '◇' : 'o'), [safeText(opts.message), ...legend])
     return new Promise<V>((resolve, reject) => {
       emitKeypresses(input)
       const wasRaw = (input as { isRaw?: boolean }).isRaw ?? false
@@ -115,7 +123,7 @@ export class ClackUi implements Ui {
           return reject(new CancelledError())
         }
         const pressed = key.name === 'return' || key.name === 'enter' ? 'enter' : key.name === 'escape' ? 'escape' : (str ?? key.name ?? '').toLowerCase()
-        const choice = opts.choices.find((c) => c.key === pressed)
+        const choice = choices.find((c) => c.key === pressed)
         if (!choice) return
         finish()
         output.write(`${this.bar}  ${paint('dim', choice.label)}\n`)
@@ -128,7 +136,7 @@ export class ClackUi implements Ui {
   spinner(message: string): Spinner {
     const { output, paint, unicode } = this.deps
     const frames = unicode ? ['◒', '◐', '◓', '◑'] : ['-', '\\', '|', '/']
-    let text = message
+    let text = safeText(message)
     let frame = 0
     // One line only: a wrapped line could not be redrawn in place.
     const fit = (line: string) => {
@@ -141,7 +149,7 @@ export class ClackUi implements Ui {
     const timer = setInterval(draw, 120)
     return {
       update: (next) => {
-        text = next
+        text = safeText(next)
       },
       stop: (done) => {
         clearInterval(timer)
@@ -164,7 +172,8 @@ export class ClackUi implements Ui {
     return lines + 3 <= rows && width + 4 <= this.columns()
   }
 
-  private box(title: string, given: string[]) {
+  /** `title` and `given` are safe already (and may carry our own colours). */
+  private box(title: string, given: readonly string[]) {
     const { output, paint, unicode } = this.deps
     const [tl, tr, bl, br, h, v] = unicode ? ['╭', '╮', '╰', '╯', '─', '│'] : ['+', '+', '+', '+', '-', '|']
     // A line wider than the terminal wraps inside the box: a terminal's own wrap breaks the frame.
@@ -177,5 +186,5 @@ export class ClackUi implements Ui {
 }
 
 function keyName(key: string): string {
-  return key === 'enter' ? 'Enter' : key === 'escape' ? 'Esc' : key.toUpperCase()
+  return key === 'enter' ? 'Enter' : key === 'escape' ? 'Esc' : safeText(key.toUpperCase())
 }

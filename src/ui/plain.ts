@@ -1,7 +1,9 @@
 // No terminal: plain, stable lines on stderr (logs, CI, pipes). Never prompts: a prompt on a
 // closed stdin would never return, so select/pressKey fail with a UsageError naming the flag.
+// Every string given is passed through safeText first (ui.ts, lib/safe-text.ts): stderr may still be a terminal.
 import { UsageError } from '../lib/errors'
-import { formatDuration, type CodeDisplay, type JsonEvent, type KeyChoice, type SelectOption, type Spinner, type Ui } from './ui'
+import { safeJson, safeLines, safeText } from '../lib/safe-text'
+import { formatDuration, linesOf, type CodeDisplay, type JsonEvent, type KeyChoice, type Message, type SelectOption, type Spinner, type Ui } from './ui'
 
 export type Write = (text: string) => void
 
@@ -10,28 +12,28 @@ export class PlainUi implements Ui {
 
   constructor(protected readonly writeErr: Write) {}
 
-  info(message: string) {
-    this.writeErr(`${message}\n`)
+  info(message: Message) {
+    this.lines(message)
   }
-  success(message: string) {
-    this.writeErr(`${message}\n`)
+  success(message: Message) {
+    this.lines(message)
   }
-  warn(message: string) {
-    this.writeErr(`Warning: ${message}\n`)
+  warn(message: Message) {
+    this.lines(message, 'Warning: ')
   }
-  error(message: string, hint?: string) {
-    this.writeErr(`Error: ${message}\n${hint ? `${hint}\n` : ''}`)
+  error(message: Message, hint?: string) {
+    this.lines(hint === undefined ? message : [...linesOf(message), hint], 'Error: ')
   }
   note(title: string, lines: string[]) {
-    this.writeErr(`${title}\n${lines.map((l) => `  ${l}\n`).join('')}`)
+    this.writeErr(`${safeText(title)}\n${lines.map((l) => `  ${safeText(l)}\n`).join('')}`)
   }
   showCode(code: CodeDisplay) {
-    const url = code.verificationUriComplete ?? code.verificationUri
+    const url = safeText(code.verificationUriComplete ?? code.verificationUri)
     this.writeErr(
       `To log in, open this address in a browser:\n  ${url}\n` +
-        `and check that it shows the code ${code.userCode}\n` +
-        `(code entry page: ${code.verificationUri}; the code expires in ${formatDuration(code.expiresInSec * 1000)})\n` +
-        ('opened' in code.browser && !code.browser.opened ? `Could not open a browser: ${code.browser.reason}. Open the address yourself.\n` : ''),
+        `and check that it shows the code ${safeText(code.userCode)}\n` +
+        `(code entry page: ${safeText(code.verificationUri)}; the code expires in ${formatDuration(code.expiresInSec * 1000)})\n` +
+        ('opened' in code.browser && !code.browser.opened ? `Could not open a browser: ${safeText(code.browser.reason)}. Open the address yourself.\n` : ''),
     )
   }
   emit(_event: JsonEvent) {}
@@ -42,13 +44,18 @@ export class PlainUi implements Ui {
     return Promise.reject(new UsageError(`Cannot ask "${opts.message}" without a terminal.`))
   }
   spinner(message: string): Spinner {
-    this.writeErr(`${message}\n`)
+    this.lines(message)
     return {
       update: () => {},
       stop: (done) => {
-        if (done) this.writeErr(`${done}\n`)
+        if (done) this.lines(done)
       },
     }
+  }
+
+  /** Each line made safe, the first one after `prefix`. */
+  private lines(message: Message, prefix = '') {
+    this.writeErr(`${prefix}${safeLines(message).join('\n')}\n`)
   }
 }
 
@@ -58,6 +65,7 @@ export class JsonUi extends PlainUi {
     super(writeErr)
   }
   override emit(event: JsonEvent) {
-    this.writeOut(`${JSON.stringify(event)}\n`)
+    // The raw values, exactly; what could drive a terminal is \u-escaped (safeJson).
+    this.writeOut(`${safeJson(event)}\n`)
   }
 }

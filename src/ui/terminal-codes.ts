@@ -4,15 +4,18 @@
 //          (xterm's ctlseqs "Manipulate Selection Data").
 // Terminals that don't know a sequence ignore it.
 
+import { safeText } from '../lib/safe-text'
+
 const OSC = '\x1b]'
 const ST = '\x1b\\'
 const BEL = '\x07'
 
-/** `text` (default: the URL itself) shown as a link to `url`. */
+/** `text` (default: the URL itself), made safe, shown as a link to `url`. */
 export function hyperlink(url: string, text = url): string {
-  // Control characters in the URL would end the sequence early: such a URL is shown as is.
-  if (/[\x00-\x1f\x7f]/.test(url)) return text
-  return `${OSC}8;;${url}${ST}${text}${OSC}8;;${ST}`
+  // A control character (C0 or C1) in the URL would end the sequence early, and a bidi or
+  // invisible one has no place in an address: such a URL is shown (escaped), never linked.
+  if (safeText(url) !== url) return safeText(text)
+  return `${OSC}8;;${url}${ST}${safeText(text)}${OSC}8;;${ST}`
 }
 
 /** The sequence asking the terminal to copy `text` to the system clipboard. */

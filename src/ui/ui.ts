@@ -1,6 +1,11 @@
 // What flows may say and ask, in our own words. Three implementations: clack.ts (a terminal),
 // plain.ts (no terminal: plain lines on stderr) and json.ts (`--json`: events on stdout, the
 // plain lines on stderr). Tests use test/helpers/ui-recorder.ts.
+// Every string given to a Ui is text, never markup: each implementation passes all of it through
+// safeText (lib/safe-text.ts), so a server's name or error can never drive the terminal, and a new
+// print site cannot forget to. A line break inside a string is shown as `\n` too: a message of
+// several lines is given as an array of lines.
+import { shortened } from '../lib/safe-text'
 
 export interface SelectOption<T> {
   value: T
@@ -36,13 +41,20 @@ export interface JsonEvent {
   [field: string]: unknown
 }
 
+/** One line, or several (each shown on its own line; a `\n` inside one is shown, not obeyed). */
+export type Message = string | readonly string[]
+
+export function linesOf(message: Message): readonly string[] {
+  return typeof message === 'string' ? [message] : message
+}
+
 export interface Ui {
   /** True when prompts are possible: stdin and stdout are terminals and --json is off. */
   readonly interactive: boolean
-  info(message: string): void
-  success(message: string): void
-  warn(message: string): void
-  error(message: string, hint?: string): void
+  info(message: Message): void
+  success(message: Message): void
+  warn(message: Message): void
+  error(message: Message, hint?: string): void
   /** A titled block of lines (the connection summary). */
   note(title: string, lines: string[]): void
   /** The user code and the address; on a terminal that has room, a QR code when no browser opened here. */
@@ -54,6 +66,11 @@ export interface Ui {
   /** Waits for one of the keys. Ctrl-C throws CancelledError. */
   pressKey<V>(opts: { message: string; choices: KeyChoice<V>[] }): Promise<V>
   spinner(message: string): Spinner
+}
+
+/** `Acme (acme)`; a name or slug longer than DISPLAY_MAX_CHARS is cut with `…`. */
+export function formatWorkspace(workspace: { name: string; slug: string }): string {
+  return `${shortened(workspace.name)} (${shortened(workspace.slug)})`
 }
 
 export function formatMoney(dollars: number): string {

@@ -10,7 +10,8 @@ import type { LoginOptions } from '../../src/flows/login/options'
 import { AuthError, CancelledError, PensarError, SilentError, UsageError } from '../../src/lib/errors'
 import { main } from '../../src/main'
 import { createTestContext } from '../helpers/context'
-import { FakeFetch, json, oauthError } from '../helpers/fake-fetch'
+import { FakeFetch, json, networkError, oauthError } from '../helpers/fake-fetch'
+import { hostile, obeyedPoison, POISON, SHOWN_FORMS } from '../helpers/hostile-text'
 import { captureIo } from '../helpers/process-io'
 
 const freshHome = () => join(mkdtempSync(join(tmpdir(), 'pensar-main-')), '.pensar')
@@ -146,5 +147,52 @@ describe('login command', () => {
     await expect(runCommandLine(login, ['login', 'statsu'])).rejects.toThrow('Unknown command statsu for `pensar login`.')
     await expect(runCommandLine(login, ['login', 'status', 'now'])).rejects.toThrow('`pensar login status` takes no argument "now".')
     cleanup()
+  })
+})
+
+describe('main: errors quoting what a server sent', () => {
+  const evil = hostile('The server says')
+
+  test.each([
+    ['on a terminal', { tty: true }, []],
+    ['without a terminal', { tty: false }, []],
+    ['with --debug (the stack too)', { tty: false }, ['--debug']],
+    ['with --json (stderr and the error event)', { tty: false }, ['--json']],
+  ] as const)('%s: the message and hint are shown, never obeyed', async (_name, opts, flags) => {
+    const io = captureIo({ tty: opts.tty, vars: { NO_COLOR: undefined, TERM: 'xterm-256color' } })
+    const code = await main(['go', ...flags], io, failing(new PensarError(evil, { hint: evil, code: 'server_error' })))
+    expect(code).toBe(1)
+    expect(obeyedPoison(io.err())).toEqual([])
+    expect(obeyedPoison(io.out())).toEqual([])
+    for (const shown of SHOWN_FORMS) expect(io.err()).toContain(shown)
+    if ((flags as readonly string[]).includes('--json')) expect(JSON.parse(io.out())).toMatchObject({ event: 'error', message: evil, hint: evil })
+  })
+
+  test('an error before the Ui exists (a hostile --api-url) is made safe too', async () => {
+    const io = captureIo()
+    expect(await main(['status', '--api-url', `not a url${POISON.csi8bit}${POISON.rightToLeft}`], io)).toBe(2)
+    expect(obeyedPoison(io.err())).toEqual([])
+    expect(io.err()).toContain('\\x9b2J')
+  })
+
+  test('environment values doctor echoes back (PENSAR_HOME, BROWSER, a proxy, a CA file) are shown, never obeyed', async () => {
+    const fetch = new FakeFetch()
+    fetch.on('GET', '/api/cli/config', networkError('connection refused'))
+    const vars = {
+      PENSAR_HOME: join(freshHome(), `home${POISON.clearScreen}${POISON.rightToLeft}`),
+      BROWSER: `firefox${POISON.clipboard}`,
+      HTTPS_PROXY: `http://proxy${POISON.csi8bit}.corp:3128`,
+      NODE_EXTRA_CA_CERTS: `/etc/ca${POISON.title}.pem`,
+    }
+    const io = captureIo({ fetch: fetch.fetch, vars })
+    expect(await main(['doctor', '--api-url', 'https://api.test'], io)).toBe(1)
+    expect(obeyedPoison(io.err())).toEqual([])
+    for (const shown of ['home\\x1b[2J', 'firefox\\x1b]52;c;', '\\x1b]0;pwned-title']) expect(io.err()).toContain(shown)
+  })
+
+  test('Cancelled: its message is made safe as well', async () => {
+    const io = captureIo()
+    expect(await main(['go'], io, failing(new CancelledError(evil)))).toBe(130)
+    expect(obeyedPoison(io.err())).toEqual([])
   })
 })

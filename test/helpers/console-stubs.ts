@@ -64,12 +64,12 @@ export function stubSelect(fetch: FakeFetch, ws: typeof ACME) {
   }))
 }
 
-/** Discovery, a code, `pendingCount` pending polls, then tokens, workspaces and the selection. */
-export function stubHappyPath(fetch: FakeFetch, opts: { pending?: number; workspaces?: (typeof ACME)[]; select?: typeof ACME } = {}) {
+/** Discovery, a code, `pendingCount` pending polls, then tokens, workspaces and the selection; `deviceCode` and `token` override fields of those answers. */
+export function stubHappyPath(fetch: FakeFetch, opts: { pending?: number; workspaces?: (typeof ACME)[]; select?: typeof ACME; deviceCode?: Record<string, unknown>; token?: Record<string, unknown> } = {}) {
   const workspaces = opts.workspaces ?? [ACME]
   stubDiscovery(fetch)
-  stubDeviceCode(fetch)
-  stubPolls(fetch, opts.pending ?? 2)
+  stubDeviceCode(fetch, opts.deviceCode)
+  stubPolls(fetch, opts.pending ?? 2, json(tokenBody(opts.token)))
   stubWorkspaces(fetch, workspaces)
   stubSelect(fetch, opts.select ?? workspaces[0]!)
 }

@@ -87,6 +87,13 @@ export function networkError(message = 'socket hang up'): Responder {
   }
 }
 
+/** A responder that fails as Bun's fetch does on a certificate it cannot verify: `code` is OpenSSL's. */
+export function certificateError(code = 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', message = 'unable to verify the first certificate'): Responder {
+  return () => {
+    throw Object.assign(new TypeError(message), { code })
+  }
+}
+
 /** Like a real fetch, give up when the request's signal aborts (a timeout or Ctrl-C). */
 function abortable(response: Promise<Response>, signal?: AbortSignal): Promise<Response> {
   if (!signal) return response

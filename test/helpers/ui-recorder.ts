@@ -1,7 +1,7 @@
 // A Ui for tests: keeps everything said, answers prompts from a script keyed by a piece of the
 // prompt's message, and throws on a prompt nobody scripted (gh's NoSuchPromptErr).
 import { CancelledError, UsageError } from '../../src/lib/errors'
-import type { CodeDisplay, JsonEvent, KeyChoice, SelectOption, Spinner, Ui } from '../../src/ui/ui'
+import { linesOf, type CodeDisplay, type JsonEvent, type KeyChoice, type Message, type SelectOption, type Spinner, type Ui } from '../../src/ui/ui'
 
 export const CANCEL = Symbol('cancel')
 
@@ -34,17 +34,18 @@ export class UiRecorder implements Ui {
     return this
   }
 
-  info(text: string) {
-    this.lines.push({ kind: 'info', text })
+  // A message of several lines is recorded as one text, its lines joined by \n.
+  info(text: Message) {
+    this.lines.push({ kind: 'info', text: joined(text) })
   }
-  success(text: string) {
-    this.lines.push({ kind: 'success', text })
+  success(text: Message) {
+    this.lines.push({ kind: 'success', text: joined(text) })
   }
-  warn(text: string) {
-    this.lines.push({ kind: 'warn', text })
+  warn(text: Message) {
+    this.lines.push({ kind: 'warn', text: joined(text) })
   }
-  error(text: string, hint?: string) {
-    this.lines.push({ kind: 'error', text: hint ? `${text}\n${hint}` : text })
+  error(text: Message, hint?: string) {
+    this.lines.push({ kind: 'error', text: hint ? `${joined(text)}\n${hint}` : joined(text) })
   }
   note(title: string, lines: string[]) {
     this.lines.push({ kind: 'note', text: [title, ...lines].join('\n') })
@@ -93,3 +94,5 @@ export class UiRecorder implements Ui {
     return typeof answer === 'function' ? (answer as (o: typeof options) => unknown)(options) : answer
   }
 }
+
+const joined = (message: Message) => linesOf(message).join('\n')

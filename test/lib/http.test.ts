@@ -4,7 +4,7 @@ import { createHttp, HttpError } from '../../src/lib/http'
 import { createDebugLog } from '../../src/lib/debug-log'
 import { silentLog } from '../../src/lib/log'
 import { FakeClock } from '../helpers/fake-clock'
-import { FakeFetch, json, networkError, oauthError } from '../helpers/fake-fetch'
+import { certificateError, FakeFetch, json, networkError, oauthError } from '../helpers/fake-fetch'
 
 const URL_ = 'https://api.test/x'
 
@@ -66,6 +66,36 @@ describe('http', () => {
     expect(error.transient).toBe(true)
     expect(error.message).toContain('Could not reach https://api.test/x')
     expect(error.hint).toContain('--api-url')
+  })
+
+  test.each([
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'is not signed by a certificate authority this computer trusts', 'NODE_EXTRA_CA_CERTS'],
+    ['SELF_SIGNED_CERT_IN_CHAIN', 'is not signed by a certificate authority this computer trusts', 'SSL_CERT_FILE'],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'is not signed by a certificate authority this computer trusts', '`pensar doctor`'],
+    ['CERT_HAS_EXPIRED', 'has expired or is not valid yet', "this computer's date and time"],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', 'is for another host name', 'NODE_EXTRA_CA_CERTS'],
+  ])('a certificate it cannot verify (%s) says so and what to do', async (code, says, hint) => {
+    const { fetch, http } = setup()
+    fetch.on('POST', '/x', certificateError(code))
+    const error = (await http.postJson(URL_, {}).catch((e) => e)) as HttpError
+    expect(error.kind).toBe('certificate')
+    expect(error.transient).toBe(false) // waiting does not fix it: no retry, no back-off
+    expect(error.code).toBe('certificate')
+    expect(error.message).toBe(`Could not verify the certificate of https://api.test: it ${says} (${code}).`)
+    expect(error.message).not.toContain('Check your network')
+    expect(error.hint).toContain(hint)
+    expect(error.hint).toContain('pensar doctor')
+  })
+
+  test('a certificate error wrapped in causes (as ofetch wraps it) is recognised, and a GET is not retried', async () => {
+    const { fetch, http, clock } = setup()
+    fetch.on('GET', '/x', () => {
+      throw new Error('fetch failed', { cause: Object.assign(new TypeError('self signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }) })
+    })
+    const error = (await http.get(URL_).catch((e) => e)) as HttpError
+    expect(error.kind).toBe('certificate')
+    expect(clock.sleeps).toEqual([])
+    fetch.verify()
   })
 
   test('a 200 that is not JSON is "malformed"', async () => {

@@ -16,8 +16,15 @@ describe('escape sequences', () => {
     expect(hyperlink('https://x.test/', 'here')).toBe('\x1b]8;;https://x.test/\x1b\\here\x1b]8;;\x1b\\')
   })
 
-  test('a URL with control characters is never put inside a sequence', async () => {
-    expect(hyperlink('https://x.test/\x07\x1b]52;c;evil\x07')).toBe('https://x.test/\x07\x1b]52;c;evil\x07')
+  test('a URL with control, C1 or bidi characters is never put inside a sequence: it is shown escaped', async () => {
+    expect(hyperlink('https://x.test/\x07\x1b]52;c;evil\x07')).toBe('https://x.test/\\x07\\x1b]52;c;evil\\x07')
+    // U+009C is the 8-bit string terminator: it would end the link early where C1 controls are obeyed.
+    expect(hyperlink('https://x.test/\x9c\x9b2J')).toBe('https://x.test/\\x9c\\x9b2J')
+    expect(hyperlink('https://x.test/\u202efdp')).toBe('https://x.test/\\u202efdp')
+  })
+
+  test('the text of a link is shown safe', async () => {
+    expect(hyperlink('https://x.test/', 'a\x1b[2Jb')).toBe('\x1b]8;;https://x.test/\x1b\\a\\x1b[2Jb\x1b]8;;\x1b\\')
   })
 
   test('OSC 52 carries the text base64-encoded for the clipboard selection, ended by BEL', async () => {

@@ -50,17 +50,28 @@ export function checkProxy(ctx: Context, apiUrl: string): CheckResult {
   return ok('proxy', `Requests to ${proxy.host} go through ${proxy.variable}=${proxy.shown}.`)
 }
 
+/** The variables a certificate error's hint names (lib/tls-errors.ts): a CA file to add, or a whole bundle. */
+const CA_VARIABLES = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE'] as const
+
 export function checkCustomCa(ctx: Context, probes: SystemProbes): CheckResult {
-  const path = ctx.env.vars.NODE_EXTRA_CA_CERTS?.trim()
-  if (!path) return ok('ca', "NODE_EXTRA_CA_CERTS is not set: Bun's bundled CA certificates are trusted (not the system store).")
+  const results = CA_VARIABLES.flatMap((name) => {
+    const path = ctx.env.vars[name]?.trim()
+    return path ? [checkCaFile(name, path, probes)] : []
+  })
+  if (results.length === 0) return ok('ca', 'NODE_EXTRA_CA_CERTS and SSL_CERT_FILE are not set: the default CA certificates are trusted.')
+  const worst = results.find((r) => r.status === 'fail') ?? results.find((r) => r.status === 'warn') ?? results[0]!
+  return { ...worst, message: results.map((r) => r.message).join(' ') }
+}
+
+function checkCaFile(name: (typeof CA_VARIABLES)[number], path: string, probes: SystemProbes): CheckResult {
   let text: string | null
   try {
     text = probes.readText(path)
   } catch (error) {
-    return fail('ca', `NODE_EXTRA_CA_CERTS=${path} cannot be read (${errorCode(error) ?? String(error)}).`, 'Fix the path or its mode, or unset NODE_EXTRA_CA_CERTS.')
+    return fail('ca', `${name}=${path} cannot be read (${errorCode(error) ?? String(error)}).`, `Fix the path or its mode, or unset ${name}.`)
   }
-  if (text === null) return fail('ca', `NODE_EXTRA_CA_CERTS=${path} does not exist.`, 'Point it at the PEM file of your organisation’s CA, or unset it.')
+  if (text === null) return fail('ca', `${name}=${path} does not exist.`, 'Point it at the PEM file of your organisation’s CA, or unset it.')
   const count = text.match(/-----BEGIN CERTIFICATE-----/g)?.length ?? 0
-  if (count === 0) return warn('ca', `NODE_EXTRA_CA_CERTS=${path} holds no PEM certificate, so it adds nothing.`, 'It must contain "-----BEGIN CERTIFICATE-----" blocks (convert a .der/.cer with `openssl x509 -inform der`).')
-  return ok('ca', `NODE_EXTRA_CA_CERTS=${path} adds ${count} certificate${count === 1 ? '' : 's'}.`)
+  if (count === 0) return warn('ca', `${name}=${path} holds no PEM certificate, so it adds nothing.`, 'It must contain "-----BEGIN CERTIFICATE-----" blocks (convert a .der/.cer with `openssl x509 -inform der`).')
+  return ok('ca', `${name}=${path} ${name === 'SSL_CERT_FILE' ? 'holds' : 'adds'} ${count} certificate${count === 1 ? '' : 's'}.`)
 }

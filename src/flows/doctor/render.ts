@@ -18,7 +18,7 @@ const LABEL: Record<string, string> = {
 
 export function renderDoctor(ctx: Context, report: { ok: boolean; checks: CheckResult[] }, apiUrl: string): void {
   const lines = report.checks.flatMap((c) => [`${MARK[c.status]} ${LABEL[c.id] ?? c.id}: ${c.message}`, ...(c.hint && c.status !== 'ok' ? [`    ${c.hint}`] : [])])
-  ctx.ui.info([`Checking what a login to ${apiUrl} needs:`, ...lines].join('\n'))
+  ctx.ui.info([`Checking what a login to ${apiUrl} needs:`, ...lines])
   const failed = report.checks.filter((c) => c.status === 'fail').length
   const warned = report.checks.filter((c) => c.status === 'warn').length
   const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`

@@ -62,15 +62,14 @@ function reachable(apiUrl: string, elapsedMs: number, flow: string): CheckResult
 }
 
 function unreachable(ctx: Context, apiUrl: string, error: HttpError, budgetMs: number): CheckResult {
-  if (error.kind === 'timeout') return fail('api', `${apiUrl} did not answer within ${budgetMs / 1000} s.`, networkHint(ctx, apiUrl, ''))
+  if (error.kind === 'timeout') return fail('api', `${apiUrl} did not answer within ${budgetMs / 1000} s.`, networkHint(ctx, apiUrl))
   if (error.kind === 'status') return fail('api', `${apiUrl}/api/cli/config answered ${error.status}.`, error.status! >= 500 ? 'The Console is having trouble; try again in a minute.' : 'Check --api-url / PENSAR_API_URL.')
-  return fail('api', error.message, networkHint(ctx, apiUrl, String(error.message)))
+  // A certificate it cannot verify: the message and hint say which and what to do (lib/tls-errors.ts).
+  if (error.kind === 'certificate') return fail('api', error.message, error.hint)
+  return fail('api', error.message, networkHint(ctx, apiUrl))
 }
 
-function networkHint(ctx: Context, apiUrl: string, detail: string): string {
-  if (/certificate|CERT_|self[- ]signed|UNABLE_TO/i.test(detail)) {
-    return "The server's certificate is not trusted. Behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to your organisation's CA (PEM)."
-  }
+function networkHint(ctx: Context, apiUrl: string): string {
   const proxy = proxyFor(apiUrl, ctx.env.vars)
   if (proxy.variable && !proxy.bypassed) return `Requests go through ${proxy.variable}=${proxy.shown}: check that proxy, or list the host in NO_PROXY.`
   return 'Check the address (--api-url / PENSAR_API_URL) and your network connection.'

@@ -1,7 +1,8 @@
 // What a finished login (or workspace switch) tells the person and `--json` readers.
 import type { Context } from '../../context'
 import type { SelectedWorkspace } from '../../lib/console-api'
-import { formatMoney } from '../../ui/ui'
+import { shortened } from '../../lib/safe-text'
+import { formatMoney, formatWorkspace } from '../../ui/ui'
 import type { Grant } from './poll-token'
 
 export function announceWorkspace(ctx: Context, selected: SelectedWorkspace) {
@@ -9,9 +10,9 @@ export function announceWorkspace(ctx: Context, selected: SelectedWorkspace) {
 }
 
 export function announceLogin(ctx: Context, apiUrl: string, grant: Pick<Grant, 'kind' | 'user'>, selected: SelectedWorkspace) {
-  const who = grant.user?.email ? ` as ${grant.user.email}` : ''
+  const who = grant.user?.email ? ` as ${shortened(grant.user.email)}` : ''
   const { workspace, billing } = selected
-  ctx.ui.success(`Logged in${who}. Apex will use workspace ${workspace.name} (${workspace.slug}), balance ${formatMoney(billing.balance)}.`)
+  ctx.ui.success(`Logged in${who}. Apex will use workspace ${formatWorkspace(workspace)}, balance ${formatMoney(billing.balance)}.`)
   ctx.ui.emit({
     event: 'logged_in',
     apiUrl,

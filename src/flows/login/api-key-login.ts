@@ -4,7 +4,8 @@
 import { apiUrlFor, type Context } from '../../context'
 import { UsageError } from '../../lib/errors'
 import { withRefreshLock } from '../../lib/refresh-lock'
-import { formatMoney } from '../../ui/ui'
+import { shortened } from '../../lib/safe-text'
+import { formatMoney, formatWorkspace } from '../../ui/ui'
 import { validateApiKey } from '../session/validate-api-key'
 import { revokePreviousSession } from './persist-login'
 import { checkApiKeyShape } from '../session/credentials'
@@ -31,8 +32,8 @@ export async function loginWithApiKey(ctx: Context, input: KeyInput): Promise<vo
   // A browser login this key replaces is ended at the Console too, as `pensar logout` would.
   await revokePreviousSession(ctx, previous)
   const balance = info.billing ? `, balance ${formatMoney(info.billing.balance)}` : ''
-  ctx.ui.success(`Logged in with an API key. Apex will use workspace ${info.workspace.name} (${info.workspace.slug})${balance}.`)
-  if (info.billing && !info.billing.ready) ctx.ui.warn(`Billing isn't set up for ${info.workspace.name}: finish it under Settings > Billing in Pensar Console.`)
+  ctx.ui.success(`Logged in with an API key. Apex will use workspace ${formatWorkspace(info.workspace)}${balance}.`)
+  if (info.billing && !info.billing.ready) ctx.ui.warn(`Billing isn't set up for ${shortened(info.workspace.name)}: finish it under Settings > Billing in Pensar Console.`)
   if (ctx.env.vars.PENSAR_API_KEY?.trim()) ctx.ui.warn('PENSAR_API_KEY is set in your environment and overrides the stored key while it is set.')
   ctx.ui.emit({ event: 'logged_in', apiUrl, authType: 'api-key', ...(info.user ? { user: info.user } : {}), workspace: info.workspace, ...(info.billing ? { billing: info.billing } : {}) })
 }

@@ -7,7 +7,8 @@
 import type { Context } from '../../context'
 import { AuthError } from '../../lib/errors'
 import { unsafeUrlReason } from '../../lib/safe-url'
-import { formatMoney } from '../../ui/ui'
+import { shortened } from '../../lib/safe-text'
+import { formatMoney, formatWorkspace } from '../../ui/ui'
 import { LOW_BALANCE_DOLLARS } from '../workspace/billing'
 import { disconnect, readStoredSession, switchWorkspace, type StoredSession } from './existing-session'
 import type { LoginOptions } from './options'
@@ -70,8 +71,8 @@ function keyChoices(billingUrl: string | undefined, opts: ConnectedScreenOptions
 function connectionLines(session: StoredSession, { report, offlineReason }: StatusOutcome, billingUrl: string | undefined): string[] {
   const online = report.online?.ok ? report.online : undefined
   return [
-    `User:      ${report.user?.email ?? session.config.user?.email ?? 'unknown'}${report.authType === 'api-key' ? ' (API key)' : ''}`,
-    `Workspace: ${session.config.workspace.name} (${session.config.workspace.slug})`,
+    `User:      ${shortened(report.user?.email ?? session.config.user?.email ?? 'unknown')}${report.authType === 'api-key' ? ' (API key)' : ''}`,
+    `Workspace: ${formatWorkspace(session.config.workspace)}`,
     `Balance:   ${online?.balance != null ? formatMoney(online.balance) : `unavailable${offlineReason ? ` (${offlineReason})` : ''}`}`,
     `Billing:   ${billingState(online, billingUrl)}`,
     `Console:   ${report.apiUrl}`,

@@ -2,6 +2,7 @@
 // secret that only goes back to the token endpoint; the person sees the user code.
 import type { Context } from '../../context'
 import { asObject, optNum, optStr, str } from '../../lib/console-api'
+import { PensarError } from '../../lib/errors'
 import { assertSafeUrl } from '../../lib/safe-url'
 import type { Endpoints } from './discovery'
 
@@ -46,9 +47,25 @@ function parseDeviceCode(ctx: Context, answer: unknown, names: (typeof FIELDS)[k
     intervalSec: optNum(body, 'interval') ?? DEFAULT_INTERVAL_SEC,
     receivedAt: ctx.clock.now(),
   }
+  assertShowableCode(code.userCode)
   // A hostile server must not get us to show or open javascript:, file: or plain remote http:.
   assertSafeUrl(code.verificationUri, 'verification address')
   if (code.verificationUriComplete) assertSafeUrl(code.verificationUriComplete, 'verification address')
   ctx.log.debug(`device code received: expires in ${code.expiresInSec} s, poll every ${code.intervalSec} s`)
   return { ...code, intervalSec: code.intervalSec > 0 ? code.intervalSec : DEFAULT_INTERVAL_SEC }
+}
+
+/**
+ * The user code is read off the screen and typed into a browser, and it goes to the clipboard:
+ * letters, digits, spaces and dashes, at most 32 (RFC 8628 §6.1 codes are short and plain).
+ * Anything else is refused rather than shown escaped: a code that needs escaping cannot be typed.
+ */
+const SHOWABLE_CODE = /^[A-Za-z0-9 -]{1,32}$/
+
+function assertShowableCode(userCode: string): void {
+  if (SHOWABLE_CODE.test(userCode)) return
+  throw new PensarError("Pensar Console sent a code that can't be shown safely.", {
+    code: 'unsafe_code',
+    hint: 'A code is letters, digits, spaces and dashes (at most 32). Check that --api-url / PENSAR_API_URL points at a Pensar Console you trust.',
+  })
 }

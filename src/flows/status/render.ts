@@ -2,7 +2,8 @@
 // short for an 80-column terminal; the box wraps anything longer (a path, a URL) inside itself.
 import type { Context } from '../../context'
 import { serverClockFor } from '../../lib/server-clock'
-import { formatDuration, formatMoney } from '../../ui/ui'
+import { shortened } from '../../lib/safe-text'
+import { formatDuration, formatMoney, formatWorkspace } from '../../ui/ui'
 import { LOW_BALANCE_DOLLARS } from '../workspace/billing'
 import type { StatusOutcome } from './report'
 
@@ -14,8 +15,8 @@ export function renderStatus(ctx: Context, { report, problem, offlineReason }: S
   }
   const lines = [
     `Auth:        ${report.authType === 'workos' ? 'WorkOS (browser login)' : 'API key'}${report.source === 'env' ? ' from PENSAR_API_KEY' : ''}`,
-    `User:        ${report.user?.email ?? 'unknown'}`,
-    `Workspace:   ${report.workspace ? `${report.workspace.name} (${report.workspace.slug})` : 'unknown'}`,
+    `User:        ${shortened(report.user?.email ?? 'unknown')}`,
+    `Workspace:   ${report.workspace ? formatWorkspace(report.workspace) : 'unknown'}`,
     `API:         ${report.apiUrl}`,
     `Credentials: ${report.source === 'env' ? 'PENSAR_API_KEY (environment)' : report.credentialStore ?? 'none'}`,
   ]
@@ -31,8 +32,8 @@ export function renderStatus(ctx: Context, { report, problem, offlineReason }: S
 }
 
 function describeWho(report: StatusOutcome['report']): string {
-  const ws = report.workspace ? `${report.workspace.name} (${report.workspace.slug})` : 'unknown workspace'
-  return report.user ? `${report.user.email}, ${ws}` : ws
+  const ws = report.workspace ? formatWorkspace(report.workspace) : 'unknown workspace'
+  return report.user ? `${shortened(report.user.email)}, ${ws}` : ws
 }
 
 /** The exact time is in `--json`'s `expiresAt`. */

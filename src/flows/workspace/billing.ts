@@ -3,21 +3,24 @@
 import type { Context } from '../../context'
 import type { SelectedWorkspace } from '../../lib/console-api'
 import { unsafeUrlReason } from '../../lib/safe-url'
+import { shortened } from '../../lib/safe-text'
 import { formatMoney } from '../../ui/ui'
 
 export const LOW_BALANCE_DOLLARS = 1
 
 export async function warnAboutBilling(ctx: Context, selected: SelectedWorkspace, consoleUrl: string | undefined): Promise<void> {
   const url = billingUrlOf(selected, consoleUrl)
-  const where = url ? `:\n${url}` : ' in Pensar Console under Settings > Billing.'
+  // The address on a line of its own, where it can be copied whole.
+  const where = (advice: string) => (url ? [`${advice}:`, url] : `${advice} in Pensar Console under Settings > Billing.`)
   const { billing, workspace } = selected
+  const name = shortened(workspace.name)
   let warned = false
   if (!billing.ready) {
-    ctx.ui.warn(`Billing isn't set up for ${workspace.name}. Finish setup${where}`)
+    ctx.ui.warn(where(`Billing isn't set up for ${name}. Finish setup`))
     ctx.ui.emit({ event: 'warning', code: 'billing_not_ready', message: `Billing isn't set up for ${workspace.name}.`, ...(url ? { url } : {}) })
     warned = true
   } else if (billing.balance < LOW_BALANCE_DOLLARS) {
-    ctx.ui.warn(`Low credit balance (${formatMoney(billing.balance)}) in ${workspace.name}. Add credits${where}`)
+    ctx.ui.warn(where(`Low credit balance (${formatMoney(billing.balance)}) in ${name}. Add credits`))
     ctx.ui.emit({ event: 'warning', code: 'low_balance', message: `Low credit balance (${formatMoney(billing.balance)}).`, balance: billing.balance, ...(url ? { url } : {}) })
     warned = true
   }

@@ -5,7 +5,8 @@ import type { Context } from '../../context'
 import { parseSelectedWorkspace, parseWorkspaceList, type SelectedWorkspace, type WorkspaceSummary } from '../../lib/console-api'
 import { PensarError, UsageError } from '../../lib/errors'
 import { unsafeUrlReason } from '../../lib/safe-url'
-import { formatMoney } from '../../ui/ui'
+import { shortened } from '../../lib/safe-text'
+import { formatMoney, formatWorkspace } from '../../ui/ui'
 
 const WAIT_FOR_WORKSPACE_EVERY_MS = 3_000
 const WAIT_FOR_WORKSPACE_AT_MOST_MS = 5 * 60_000
@@ -25,16 +26,16 @@ export async function chooseWorkspace(ctx: Context, apiUrl: string, token: strin
   if (choice.requested) return findRequested(workspaces, choice.requested)
   if (workspaces.length === 1) return workspaces[0]!
   if (!ctx.ui.interactive) {
-    throw new UsageError(`You belong to ${workspaces.length} workspaces; choose one with --workspace <slug>: ${workspaces.map((w) => w.slug).join(', ')}.`, {
+    throw new UsageError(`You belong to ${workspaces.length} workspaces; choose one with --workspace <slug>: ${slugsOf(workspaces)}.`, {
       code: 'workspace_required',
-      hint: `For example: pensar login --workspace ${workspaces[0]!.slug}`,
+      hint: `For example: pensar login --workspace ${shortened(workspaces[0]!.slug)}`,
     })
   }
   const initial = workspaces.find((w) => w.id === choice.lastWorkspaceId)
   return ctx.ui.select({
     message: 'Which workspace should Apex use?',
     // The balance must always show, so it is in the label (a clack hint shows only when highlighted).
-    options: workspaces.map((w) => ({ value: w, label: `${w.name} (${w.slug}) — ${formatMoney(w.balance)}` })),
+    options: workspaces.map((w) => ({ value: w, label: `${formatWorkspace(w)} — ${formatMoney(w.balance)}` })),
     initial,
   })
 }
@@ -50,7 +51,7 @@ export async function listWorkspaces(ctx: Context, apiUrl: string, token: string
 async function waitForFirstWorkspace(ctx: Context, apiUrl: string, token: string, consoleUrl: string, openBrowser: boolean) {
   const createUrl = `${consoleUrl.replace(/\/+$/, '')}/workspaces/new`
   const safe = !unsafeUrlReason(createUrl)
-  ctx.ui.warn(`You have no Pensar Console workspace yet. Create one${safe ? ` at:\n${createUrl}` : ' in Pensar Console'}`)
+  ctx.ui.warn(safe ? ['You have no Pensar Console workspace yet. Create one at:', createUrl] : 'You have no Pensar Console workspace yet. Create one in Pensar Console')
   ctx.ui.emit({ event: 'waiting_for_workspace', ...(safe ? { url: createUrl } : {}) })
   if (safe && openBrowser) await ctx.browser.open(createUrl)
   const giveUpAt = ctx.clock.now() + WAIT_FOR_WORKSPACE_AT_MOST_MS
@@ -76,8 +77,10 @@ function findRequested(workspaces: WorkspaceSummary[], requested: string): Works
   const wanted = requested.toLowerCase()
   const found = workspaces.find((w) => w.id === requested || w.slug.toLowerCase() === wanted)
   if (found) return found
-  throw new UsageError(`No workspace "${requested}" among yours: ${workspaces.map((w) => w.slug).join(', ')}.`, {
+  throw new UsageError(`No workspace "${requested}" among yours: ${slugsOf(workspaces)}.`, {
     code: 'unknown_workspace',
     hint: 'Pass one of those slugs (or a workspace id) to --workspace.',
   })
 }
+
+const slugsOf = (workspaces: WorkspaceSummary[]) => workspaces.map((w) => shortened(w.slug)).join(', ')

@@ -1,8 +1,10 @@
 // A real terminal for end-to-end tests: tmux on a private socket, so killing that tmux server
 // ends every process the test started in it. Tests type with `press`/`type` and read the screen
 // with `screen()`/`waitFor()`; nothing here sleeps to synchronise, it polls the screen until the
-// expected text shows or the deadline passes.
-import { mkdtempSync, rmSync } from 'node:fs'
+// expected text shows or the deadline passes. With `rawOutput`, every byte the program writes to
+// the terminal is also kept (`tmux pipe-pane`), escape sequences and all, for tests that check
+// what reached the terminal rather than what it drew.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -13,6 +15,12 @@ export interface TerminalOptions {
   cwd?: string
   cols?: number
   rows?: number
+  /**
+   * Keep the raw bytes written to the pane (`rawOutput()`), from the program's first byte: the
+   * command waits for a line on its terminal until the pipe is in place. tmux then also accepts
+   * OSC 52 into its paste buffers (`set-clipboard on`), so `clipboard()` shows what was copied.
+   */
+  rawOutput?: boolean
 }
 
 const EXIT_MARK = '__PENSAR_EXIT='
@@ -41,7 +49,8 @@ export class Terminal {
     // `trap : INT` keeps this wrapper alive through a Ctrl-C sent to the program (a handled
     // signal, unlike an ignored one, is reset to the default in the child), so the exit code of a
     // cancelled program is still printed.
-    const line = `trap : INT; ${opts.command.map(shellQuote).join(' ')}; echo "${EXIT_MARK}$?"; sleep 600`
+    const gate = opts.rawOutput ? 'read _gate; ' : ''
+    const line = `trap : INT; ${gate}${opts.command.map(shellQuote).join(' ')}; echo "${EXIT_MARK}$?"; sleep 600`
     // The first command starts this socket's tmux server, whose environment the pane inherits:
     // give it exactly the test's variables, so nothing of the test runner's (CI=true, which makes
     // the CLI non-interactive; a developer's PENSAR_*) leaks into the terminal. `-u`: UTF-8 even
@@ -55,7 +64,43 @@ export class Terminal {
       env,
     )
     live.add(term)
+    if (opts.rawOutput) {
+      term.tmux(['set-option', '-s', 'set-clipboard', 'on'])
+      term.tmux(['pipe-pane', '-O', '-t', term.session, `cat >> ${shellQuote(term.rawPath)}`])
+      term.press('Enter') // opens the gate: the program starts with the pipe already in place
+    }
     return term
+  }
+
+  private get rawPath(): string {
+    return join(this.dir, 'raw-output')
+  }
+
+  /** Every byte written to the pane so far (the gate's echoed Enter first). */
+  rawOutput(): string {
+    return existsSync(this.rawPath) ? readFileSync(this.rawPath, 'utf8') : ''
+  }
+
+  /** The raw output once the program has ended and all of it has come through the pipe. */
+  async rawOutputToTheEnd(timeoutMs = 20_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs
+    while (Date.now() < deadline) {
+      const raw = this.rawOutput()
+      if (raw.includes(EXIT_MARK)) return raw
+      await Bun.sleep(20) // polling the pipe's file, not a synchronisation guess
+    }
+    throw new Error(`the program's exit never came through the pipe within ${timeoutMs} ms`)
+  }
+
+  /** What tmux's paste buffers hold: text put there with OSC 52 (with `rawOutput`). */
+  clipboard(): string[] {
+    const names = this.tmux(['list-buffers', '-F', '#{buffer_name}']).split('\n').filter(Boolean)
+    return names.map((name) => this.tmux(['show-buffer', '-b', name]))
+  }
+
+  /** The pane's title, which OSC 0 / OSC 2 would set. */
+  title(): string {
+    return this.tmux(['display-message', '-p', '-t', this.session, '#{pane_title}']).trim()
   }
 
   /** The visible screen as text. */

@@ -8,7 +8,7 @@ import { CancelledError, SilentError } from '../../../src/lib/errors'
 import { LOCK_FILE_NAME } from '../../../src/lib/refresh-lock'
 import { createSystemProbes, type SystemProbes } from '../../../src/lib/system-probes'
 import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
-import { json, networkError } from '../../helpers/fake-fetch'
+import { certificateError, json, networkError } from '../../helpers/fake-fetch'
 import { accessTokenExpiringIn, seedApiKeySession, seedWorkosSession } from '../../helpers/session-fixtures'
 
 const contexts: TestContext[] = []
@@ -230,11 +230,26 @@ describe('pensar doctor', () => {
       ['missing', (dir: string) => join(dir, 'nope.pem'), 'fail'],
       ['not PEM', (dir: string) => (writeFileSync(join(dir, 'x.der'), 'garbage'), join(dir, 'x.der')), 'warn'],
       ['a PEM bundle', (dir: string) => (writeFileSync(join(dir, 'ca.pem'), '-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n'), join(dir, 'ca.pem')), 'ok'],
-    ] as const)('NODE_EXTRA_CA_CERTS %s', async (_name, make, status) => {
+    ] as const)('NODE_EXTRA_CA_CERTS or SSL_CERT_FILE %s', async (_name, make, status) => {
       const probe = setUp()
       const dir = join(probe.home, '..')
-      const t = setUp({ vars: { NODE_EXTRA_CA_CERTS: make(dir) } })
-      expect(check((await run(t)).report, 'ca').status).toBe(status)
+      for (const name of ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE']) {
+        const t = setUp({ vars: { [name]: make(dir) } })
+        const ca = check((await run(t)).report, 'ca')
+        expect(ca.status).toBe(status)
+        expect(ca.message).toStartWith(`${name}=`)
+      }
+    })
+
+    test('both set: each is checked, and the worse one decides', async () => {
+      const probe = setUp()
+      const dir = join(probe.home, '..')
+      writeFileSync(join(dir, 'ok.pem'), '-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n')
+      const t = setUp({ vars: { NODE_EXTRA_CA_CERTS: join(dir, 'ok.pem'), SSL_CERT_FILE: join(dir, 'nope.pem') } })
+      const ca = check((await run(t)).report, 'ca')
+      expect(ca.status).toBe('fail')
+      expect(ca.message).toContain('NODE_EXTRA_CA_CERTS=')
+      expect(ca.message).toContain('SSL_CERT_FILE=')
     })
   })
 
@@ -282,10 +297,12 @@ describe('pensar doctor', () => {
       expect(check((await run(t)).report, 'api').hint).toContain('HTTPS_PROXY=http://proxy.corp:3128')
     })
 
-    test('a certificate error points at NODE_EXTRA_CA_CERTS', async () => {
+    test('a certificate error says so and points at NODE_EXTRA_CA_CERTS', async () => {
       const t = setUp({ config: null })
-      t.fetch.on('GET', '/api/cli/config', networkError('unable to get local issuer certificate'))
-      expect(check((await run(t)).report, 'api').hint).toContain('NODE_EXTRA_CA_CERTS')
+      t.fetch.on('GET', '/api/cli/config', certificateError('UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'unable to get local issuer certificate'))
+      const api = check((await run(t)).report, 'api')
+      expect(api.message).toContain('Could not verify the certificate of')
+      expect(api.hint).toContain('NODE_EXTRA_CA_CERTS')
     })
   })
 

@@ -541,6 +541,42 @@ describe('login: discovery', () => {
     expect(t.fetch.requests.at(-1)!.form).toMatchObject({ client_id: 'client_w' })
   })
 
+  for (const [name, userCode] of [
+    ['an escape sequence', 'BCDF\x1b[2J'],
+    ['a bidi override', 'BCDF\u202eKHGJ'],
+    ['a zero-width space', 'BCDF\u200b-GHJK'],
+    ['a line break', 'BCDF\nGHJK'],
+    ['punctuation', 'BCDF_GHJK;'],
+    ['letters beyond ASCII', 'ВСDF-GHJK'],
+    ['more than 32 characters', 'A'.repeat(33)],
+  ] as const) {
+    test(`a user code with ${name} is refused: nothing shown, opened, polled or stored`, async () => {
+      t = createTestContext()
+      stubDiscovery(t.fetch)
+      stubDeviceCode(t.fetch, { user_code: userCode })
+      const error = await run().catch((e) => e)
+      expect(error.message).toBe("Pensar Console sent a code that can't be shown safely.")
+      expect(error.code).toBe('unsafe_code')
+      expect(error.exitCode).toBe(1)
+      expect(t.ui.codes).toEqual([])
+      expect(t.ui.events).toEqual([])
+      expect(t.browser.opened).toEqual([])
+      expect(t.fetch.calls('/user_management/authenticate')).toEqual([])
+      expect(filesInHome()).toEqual([])
+      t.fetch.verify()
+    })
+  }
+
+  test('a code of letters, digits, spaces and dashes, up to 32, is shown', async () => {
+    const userCode = 'abcd 1234-WXYZ 5678-efgh 9012-IJ'
+    expect(userCode).toHaveLength(32)
+    t = createTestContext()
+    stubHappyPath(t.fetch, { pending: 0, deviceCode: { user_code: userCode } })
+    await run()
+    t.fetch.verify()
+    expect(t.ui.codes.map((c) => c.userCode)).toEqual([userCode])
+  })
+
   for (const [name, uri] of [
     ['javascript:', 'javascript:alert(1)'],
     ['file:', 'file:///etc/passwd'],
@@ -557,4 +593,21 @@ describe('login: discovery', () => {
       expect(t.ui.codes).toEqual([])
     })
   }
+})
+
+describe('login: names for display', () => {
+  test('a workspace name and an email over 200 characters are cut with … on screen, kept whole in the files and --json', async () => {
+    const name = `Acme ${'n'.repeat(400)}`
+    const email = `${'e'.repeat(300)}@example.com`
+    const ws = { ...ACME, name }
+    t = createTestContext()
+    stubHappyPath(t.fetch, { pending: 0, workspaces: [ws], token: { user: { id: 'user_1', email } } })
+    await run()
+    const success = t.ui.lines.find((l) => l.kind === 'success' && l.text.startsWith('Logged in'))!.text
+    expect(success).toContain(` as ${email.slice(0, 199)}…. `)
+    expect(success).toContain(`workspace ${name.slice(0, 199)}… (acme)`)
+    expect(success).not.toContain(name)
+    expect(stored().config).toMatchObject({ user: { email }, workspace: { name } })
+    expect(t.ui.events.find((e) => e.event === 'logged_in')).toMatchObject({ user: { email }, workspace: { name } })
+  })
 })
