@@ -130,7 +130,10 @@ export async function createContext(globals: GlobalOptions, io: ProcessIo): Prom
 function createUi(env: Env, io: ProcessIo): Ui {
   const writeErr = writerTo(io, 2)
   if (env.json) return new JsonUi(writeErr, writerTo(io, 1))
-  if (!env.isTTY || env.isCI) return new PlainUi(writeErr)
+  // A command's answer goes to stdout through the file descriptor (process-io.ts): no Node stream
+  // is built for it, so `status --offline` starts as fast as before.
+  const writeOut = writerTo(io, 1)
+  if (!env.isTTY || env.isCI) return new PlainUi(writeErr, writeOut)
   // The escape codes go where the panel goes, stderr: only when that is the terminal too.
   const terminal = isTerminal(io, 2)
   return new ClackUi({
@@ -141,6 +144,7 @@ function createUi(env: Env, io: ProcessIo): Ui {
     get output() {
       return io.stderr
     },
+    answer: { write: (text: string) => (writeOut(text), true) },
     paint: createPaint(!env.noColor),
     unicode: supportsUnicode(io.vars),
     hyperlinks: terminal && !env.noColor,

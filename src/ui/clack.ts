@@ -1,23 +1,37 @@
 // A terminal. Prompts are clack's (loaded on first use, so commands that never prompt start
 // fast); lines, the code panel, the spinner and single-key prompts are ours, because clack's
-// spinner calls process.exit(0) on Ctrl-C and we must exit 130. Everything goes to stderr.
+// spinner calls process.exit(0) on Ctrl-C and we must exit 130. Everything goes to stderr, but a
+// command's answer (`report`), which goes to stdout: `pensar status 2>/dev/null` still shows it.
+// Every line is fitted to the width (ui/fit.ts): a long one wraps at spaces inside the `│` gutter
+// or the box, never mid-word and never past the edge.
 // Every string given is made safe (lib/safe-text.ts) before it is painted: our own colours, links,
 // clipboard copy and QR code are escape sequences we add around text that can hold none.
 import type { Readable, Writable } from 'node:stream'
 import { CancelledError } from '../lib/errors'
 import { safeLines, safeText } from '../lib/safe-text'
-import { packRows, visibleLength, wrapLine } from './fit'
+import { cutToWidth, packRows, visibleLength, wrapLine } from './fit'
 import { emitKeypresses } from './key-presses'
 import { qrCodeLines } from './qr-code'
 import type { Paint } from './style'
 import { copyToClipboard, hyperlink } from './terminal-codes'
-import { formatDuration, linesOf, spaceOut, type CodeDisplay, type JsonEvent, type KeyChoice, type Message, type SelectOption, type Spinner, type Ui } from './ui'
+import { formatDuration, linesOf, spaceOut, textOf, type CodeDisplay, type JsonEvent, type KeyChoice, type Line, type Message, type Report, type SelectOption, type Spinner, type Tone, type Ui } from './ui'
 
 type TtyIn = Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown }
+type Out = Pick<Writable, 'write'>
+
+/** A row of a box: safe text (it may carry our own colours), and its tone. */
+interface BoxRow {
+  text: string
+  tone?: Tone
+}
+
+const TONE_COLOUR = { ok: 'green', warn: 'yellow', fail: 'red' } as const
 
 export interface ClackUiDeps {
   input: TtyIn
   output: Writable
+  /** Where a command's answer goes (stdout); `output` when not given. */
+  answer?: Pick<Writable, 'write'>
   paint: Paint
   unicode: boolean
   /** OSC 8: show the verification address as a link (a terminal with colour on). */
@@ -34,26 +48,39 @@ export class ClackUi implements Ui {
     this.bar = deps.paint('gray', deps.unicode ? '│' : '|')
   }
 
-  /** `lines` are safe already: the first after the symbol, the rest under the bar. */
-  private line(symbol: string, lines: readonly string[]) {
-    const [first = '', ...rest] = lines
-    this.deps.output.write(`${symbol}  ${first}\n${rest.map((l) => `${this.bar}  ${l}\n`).join('')}`)
+  /** `lines` are safe already: the first after the symbol, the rest under the bar, each wrapped to fit. */
+  private line(symbol: string, lines: readonly string[], out: Out = this.deps.output) {
+    const [first = '', ...rest] = lines.flatMap((l) => wrapLine(l, this.columns() - 3))
+    out.write(`${symbol}  ${first}\n${rest.map((l) => `${this.bar}  ${l}\n`).join('')}`)
+  }
+
+  private symbol(tone: Tone): string {
+    const { paint, unicode } = this.deps
+    if (tone === 'ok') return paint('green', unicode ? '◆' : '+')
+    return tone === 'warn' ? paint('yellow', unicode ? '▲' : '!') : paint('red', unicode ? '■' : 'x')
   }
 
   info(message: Message) {
     this.line(this.deps.paint('cyan', this.deps.unicode ? '●' : '*'), safeLines(message))
   }
   success(message: Message) {
-    this.line(this.deps.paint('green', this.deps.unicode ? '◆' : '+'), safeLines(message))
+    this.line(this.symbol('ok'), safeLines(message))
   }
   warn(message: Message) {
-    this.line(this.deps.paint('yellow', this.deps.unicode ? '▲' : '!'), safeLines(message))
+    this.line(this.symbol('warn'), safeLines(message))
   }
   error(message: Message, hint?: string) {
-    this.line(this.deps.paint('red', this.deps.unicode ? '■' : 'x'), safeLines(hint ? [...linesOf(message), hint] : message))
+    this.line(this.symbol('fail'), safeLines(hint ? [...linesOf(message), hint] : message))
   }
-  note(title: string, lines: string[]) {
-    this.box(safeText(title), safeLines(lines))
+  note(title: string, lines: Line[]) {
+    this.box(safeText(title), rowsOf(lines))
+  }
+  report({ title, lines, verdict }: Report) {
+    const out = this.deps.answer ?? this.deps.output
+    this.box(safeText(title), rowsOf(lines), out)
+    if (!verdict) return
+    const text = safeText(verdict.text)
+    this.line(this.symbol(verdict.tone), [verdict.tone === 'ok' ? text : this.deps.paint(TONE_COLOUR[verdict.tone], text)], out)
   }
 
   async showCode(code: CodeDisplay) {
@@ -82,7 +109,8 @@ export class ClackUi implements Ui {
     ]
     const withQr = [...panel, '', 'or scan it with your phone:', ...qr]
     const expiry = ['', paint('dim', `The code expires in ${formatDuration(code.expiresInSec * 1000)}.`)]
-    this.box('Log in to Pensar Console', qr.length > 0 && this.fits(withQr.length + expiry.length, qr[0]!.length) ? [...withQr, ...expiry] : [...panel, ...expiry])
+    const shown = qr.length > 0 && this.fits(withQr.length + expiry.length, qr[0]!.length) ? [...withQr, ...expiry] : [...panel, ...expiry]
+    this.box('Log in to Pensar Console', shown.map((text) => ({ text })))
   }
 
   emit(_event: JsonEvent) {}
@@ -126,7 +154,7 @@ export class ClackUi implements Ui {
         const choice = choices.find((c) => c.key === pressed)
         if (!choice) return
         finish()
-        output.write(`${this.bar}  ${paint('dim', choice.label)}\n`)
+        // No echo of the key: the flow says what the key did, in a sentence (docs/message-style.md).
         resolve(choice.value)
       }
       input.on('keypress', onKey)
@@ -139,10 +167,7 @@ export class ClackUi implements Ui {
     let text = safeText(message)
     let frame = 0
     // One line only: a wrapped line could not be redrawn in place.
-    const fit = (line: string) => {
-      const columns = (output as { columns?: number }).columns ?? 80
-      return line.length > columns - 4 ? `${line.slice(0, Math.max(0, columns - 5))}…` : line
-    }
+    const fit = (line: string) => cutToWidth(line, this.columns() - 4)
     const draw = () => output.write(`\r\x1b[2K${paint('cyan', frames[frame++ % frames.length]!)}  ${fit(text)}`)
     output.write('\x1b[?25l')
     draw()
@@ -172,17 +197,30 @@ export class ClackUi implements Ui {
     return lines + 3 <= rows && width + 4 <= this.columns()
   }
 
-  /** `title` and `given` are safe already (and may carry our own colours). */
-  private box(title: string, given: readonly string[]) {
-    const { output, paint, unicode } = this.deps
+  /** `title` and the rows are safe already (and may carry our own colours); a row's tone paints it. */
+  private box(fullTitle: string, given: readonly BoxRow[], out: Out = this.deps.output) {
+    const { paint, unicode } = this.deps
     const [tl, tr, bl, br, h, v] = unicode ? ['╭', '╮', '╰', '╯', '─', '│'] : ['+', '+', '+', '+', '-', '|']
+    const title = cutToWidth(fullTitle, this.columns() - 6)
     // A line wider than the terminal wraps inside the box: a terminal's own wrap breaks the frame.
-    const lines = given.flatMap((l) => wrapLine(l, this.columns() - 4))
+    const lines = given.flatMap((row) => wrapLine(row.text, this.columns() - 4).map((text) => this.toned(text, row.tone)))
     const width = Math.max(title.length + 2, ...lines.map((l) => visibleLength(l))) + 2
-    output.write(`${paint('gray', `${tl}${h} `)}${paint('bold', title)} ${paint('gray', `${h.repeat(Math.max(0, width - title.length - 3))}${tr}`)}\n`)
-    for (const l of lines) output.write(`${paint('gray', v)} ${l}${' '.repeat(Math.max(0, width - visibleLength(l) - 1))}${paint('gray', v)}\n`)
-    output.write(`${paint('gray', `${bl}${h.repeat(width)}${br}`)}\n`)
+    let text = `${paint('gray', `${tl}${h} `)}${paint('bold', title)} ${paint('gray', `${h.repeat(Math.max(0, width - title.length - 3))}${tr}`)}\n`
+    for (const l of lines) text += `${paint('gray', v)} ${l}${' '.repeat(Math.max(0, width - visibleLength(l) - 1))}${paint('gray', v)}\n`
+    out.write(`${text}${paint('gray', `${bl}${h.repeat(width)}${br}`)}\n`)
   }
+
+  /** A warning or failure row in its colour; a fine one only marks its `✓` green. */
+  private toned(row: string, tone: Tone | undefined): string {
+    const { paint } = this.deps
+    if (tone === 'warn' || tone === 'fail') return paint(TONE_COLOUR[tone], row)
+    if (tone === 'ok' && row.startsWith('✓')) return `${paint('green', '✓')}${row.slice(1)}`
+    return row
+  }
+}
+
+function rowsOf(lines: readonly Line[]): BoxRow[] {
+  return lines.map((l) => ({ text: safeText(textOf(l)), tone: typeof l === 'string' ? undefined : l.tone }))
 }
 
 function keyName(key: string): string {

@@ -26,7 +26,8 @@ const CALLS: Record<Exclude<keyof Ui, 'interactive'>, Call> = {
   success: ({ ui }) => (ui.success(evil), ui.success([evil, evil])),
   warn: ({ ui }) => (ui.warn(evil), ui.warn([evil, evil])),
   error: ({ ui }) => (ui.error(evil, evil), ui.error([evil, evil])),
-  note: ({ ui }) => ui.note(evil, [evil, `Workspace: ${evil}`]),
+  note: ({ ui }) => ui.note(evil, [evil, `Workspace: ${evil}`, { text: `Billing: ${evil}`, tone: 'warn' }]),
+  report: ({ ui }) => ui.report({ title: evil, lines: [evil, { text: `Balance: ${evil}`, tone: 'fail' }], verdict: { text: evil, tone: 'warn' } }),
   showCode: ({ ui }) => ui.showCode({ userCode: evil, verificationUri: evilUrl, verificationUriComplete: evilUrl, expiresInSec: 600, browser: { opened: false, reason: evil } }),
   emit: ({ ui }) => ui.emit({ event: 'hostile', name: evil }),
   select: async ({ ui, answer }) => {
@@ -49,7 +50,8 @@ const CALLS: Record<Exclude<keyof Ui, 'interactive'>, Call> = {
 function clackHarness(): Harness {
   const input = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(raw: boolean) { input.isRaw = raw } })
   let out = ''
-  const output = Object.assign(new PassThrough(), { columns: 100, rows: 60 })
+  // Wide enough that no hostile line wraps: a shown `\x1b[2J` stays in one piece to be found.
+  const output = Object.assign(new PassThrough(), { columns: 1000, rows: 60 })
   output.on('data', (d) => (out += String(d)))
   // Colours, links and the clipboard all on: our own sequences around the text must still work.
   const ui = new ClackUi({ input, output, paint: createPaint(true), unicode: true, hyperlinks: true, clipboard: true })
@@ -79,7 +81,7 @@ describe.each(HARNESSES)('%s', (_name, make) => {
     expect(obeyedPoison(h.output())).toEqual([])
   })
 
-  test.each(['info', 'warn', 'error', 'note', 'showCode', 'spinner'] as const)('%s shows the hostile text instead of dropping it', async (method) => {
+  test.each(['info', 'warn', 'error', 'note', 'report', 'showCode', 'spinner'] as const)('%s shows the hostile text instead of dropping it', async (method) => {
     const h = make()
     await CALLS[method](h)
     for (const shown of SHOWN_FORMS) expect(h.output()).toContain(shown)
