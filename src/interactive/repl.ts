@@ -7,7 +7,8 @@ import type { Context } from '../context'
 import { createPaint, type Paint } from '../ui/style'
 import type { KeyInput } from './key-input'
 import { readLine } from './line-editor'
-import { helpLines, parseLine, UNKNOWN_HINT, type SlashCommandName } from './slash-commands'
+import { fitLegend } from '../ui/fit'
+import { helpLines, parseLine, unknownCommand, type SlashCommandName } from './slash-commands'
 import { runStep, type Step } from './step'
 import { showToast } from './toast'
 
@@ -35,7 +36,8 @@ export interface InteractiveDeps {
 export async function runInteractive(ctx: Context, deps: InteractiveDeps): Promise<void> {
   const paint = createPaint(!ctx.env.noColor)
   const unicode = deps.unicode ?? true
-  deps.output.write(`${paint('bold', 'Apex')} ${paint('dim', '· Pensar Console · /help lists the commands')}\n`)
+  const columns = (deps.output as { columns?: number }).columns ?? 80
+  deps.output.write(`${paint('bold', 'Apex')} ${paint('dim', `· ${fitLegend(['Pensar Console', '/help lists the commands'], columns - 7)}`)}\n`)
   await announceSessionHealth(ctx, deps, paint, unicode)
   const history: string[] = []
   const prompt = `${paint('cyan', unicode ? '›' : '>')} `
@@ -46,7 +48,7 @@ export async function runInteractive(ctx: Context, deps: InteractiveDeps): Promi
     if (parsed.kind === 'empty') continue
     if (history.at(-1) !== read.text.trim()) history.push(read.text.trim())
     if (parsed.kind === 'unknown') {
-      ctx.ui.warn(UNKNOWN_HINT)
+      ctx.ui.warn(unknownCommand(parsed.word))
       continue
     }
     if (parsed.command.name === 'exit') return
@@ -64,5 +66,5 @@ async function announceSessionHealth(ctx: Context, deps: InteractiveDeps, paint:
   })
   if (!result) return
   if (result.state === 'expired') showToast(deps.output, paint, EXPIRED_NOTICE, 'yellow', unicode)
-  if (result.state === 'unchecked') ctx.ui.warn(`Could not check your Pensar Console session (${result.reason}). It is kept; commands will retry.`)
+  if (result.state === 'unchecked') ctx.ui.warn(`Your login is kept, but Pensar Console did not confirm it: ${result.reason}. Commands will try again.`)
 }

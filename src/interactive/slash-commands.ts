@@ -57,8 +57,14 @@ export function completeLine(text: string): string {
   return prefix.length > text.trimStart().length ? prefix : text
 }
 
-export const IDLE_HINT = 'Type / for commands · Tab completes · /help lists them · Ctrl-C leaves'
+/** A key legend, in the one format of every legend (docs/message-style.md, "Keys"). */
+export const IDLE_HINT = '/ commands · Tab complete · Ctrl-C leave'
 export const UNKNOWN_HINT = 'Unknown command — /help lists them'
+
+/** What the prompt says to a line that is no command. */
+export function unknownCommand(word: string): string {
+  return `Unknown command ${word}: /help lists the commands.`
+}
 
 /** The one line shown under the prompt while typing. */
 export function hintFor(text: string): string {

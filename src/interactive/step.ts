@@ -4,7 +4,7 @@
 // shows a prompt (select, pressKey) that prompt owns the keyboard and cancels itself. Whatever the
 // step throws is reported here and the prompt carries on.
 import type { Context } from '../context'
-import { CancelledError, PensarError, SilentError } from '../lib/errors'
+import { CancelledError, causeOf, PensarError, SilentError } from '../lib/errors'
 import { redactText } from '../lib/redact'
 import type { Ui } from '../ui/ui'
 import { isCtrlC, isEscape, type KeyInput } from './key-input'
@@ -40,7 +40,7 @@ function report(ui: Ui, error: unknown, debug: boolean): StepOutcome {
     return 'cancelled'
   }
   if (error instanceof PensarError) ui.error(toSlashWords(redactText(error.message), debug), error.hint ? toSlashWords(redactText(error.hint), debug) : undefined)
-  else ui.error(`Unexpected error: ${redactText(error instanceof Error ? error.message : String(error))}`)
+  else ui.error(`Unexpected error: ${redactText(causeOf(error))}.`)
   return 'failed'
 }
 

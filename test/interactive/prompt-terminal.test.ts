@@ -208,7 +208,7 @@ describe('/doctor in a terminal', () => {
     const report = await term.waitFor('a login would not work until that is fixed.')
     expect(report).toContain(`Checking what a login to ${apiUrl} needs:`)
     expect(report).toContain('✓ PENSAR_HOME:')
-    expect(report).toMatch(/✗ API: Could not reach/)
+    expect(report).toMatch(/✗ API \(failed\): Could not reach/)
     await term.waitFor('Type / for commands')
 
     await run(term, '/exit')

@@ -9,7 +9,7 @@ import { warnAboutBilling } from '../workspace/billing'
 import type { LoginOptions } from './options'
 import { logout } from '../session/logout'
 import { getValidAccessToken, SessionExpiredError } from '../session/refresh'
-import { announceLogin, announceWorkspace } from './announce'
+import { announceSwitch, announceWorkspace } from './announce'
 import { chooseWorkspace, confirmWorkspace } from '../workspace/select-workspace'
 
 export interface StoredSession {
@@ -48,7 +48,7 @@ export async function switchWorkspace(ctx: Context, session: StoredSession, opts
       auth: selected.signingKey ? { signingKey: selected.signingKey } : {},
     }),
   )
-  announceLogin(ctx, apiUrl, { kind: 'oauth', user: session.config.user }, selected)
+  announceSwitch(ctx, apiUrl, { kind: 'oauth', user: session.config.user }, selected)
   return true
 }
 

@@ -30,11 +30,19 @@ export interface AuthedClient {
   readonly gatewayUrl: string
 }
 
-export function createAuthedClient(ctx: Context): AuthedClient {
-  const config = ctx.store.readConfig()
+/** Where the requests go when it is not the stored session's (PENSAR_API_KEY: the key's own). */
+export interface AuthedTarget {
+  gatewayUrl?: string
+  workspaceId?: string
+}
+
+export function createAuthedClient(ctx: Context, target?: AuthedTarget): AuthedClient {
+  // PENSAR_API_KEY wins over the stored session (credentials.ts): the stored workspace and gateway
+  // belong to that session, not to the key, which implies its own workspace.
+  const config = ctx.env.vars.PENSAR_API_KEY?.trim() ? undefined : ctx.store.readConfig()
   const apiUrl = apiUrlFor(ctx)
-  const gatewayUrl = (config?.gatewayUrl ?? apiUrl).replace(/\/+$/, '')
-  const workspaceId = config?.workspace?.id
+  const gatewayUrl = (target?.gatewayUrl ?? config?.gatewayUrl ?? apiUrl).replace(/\/+$/, '')
+  const workspaceId = target?.workspaceId ?? config?.workspace?.id
 
   async function withAuth<T>(send: (creds: ActiveCredentials) => Promise<T>, wait: { signal?: AbortSignal }): Promise<T> {
     const creds = await getValidCredentials(ctx, wait)

@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs'
 import type { Context } from '../../context'
 import { reserveDiskSpace, type Reservation } from '../../lib/disk-reserve'
-import { PensarError } from '../../lib/errors'
+import { causeOf, PensarError } from '../../lib/errors'
 import { accessTokenExpiresAt } from '../../lib/jwt'
 import { serverClockFor } from '../../lib/server-clock'
 import type { RefreshedTokens } from './refresh-grant'
@@ -21,7 +21,7 @@ export function reserveRoomForTokens(ctx: Context): Reservation {
   try {
     return reserveDiskSpace(`${ctx.store.paths.auth}.reserve`, size)
   } catch (error) {
-    throw new PensarError(`Cannot write in ${ctx.env.home} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}), so the session cannot be renewed safely.`, {
+    throw new PensarError(`Cannot write in ${ctx.env.home} (${(error as NodeJS.ErrnoException).code ?? causeOf(error)}), so the session cannot be renewed safely.`, {
       code: 'store_failed',
       hint: 'Free disk space or make PENSAR_HOME writable, then try again. Your login is kept.',
       cause: error,
@@ -35,7 +35,7 @@ export function saveTokens(ctx: Context, tokens: RefreshedTokens): void {
   try {
     ctx.store.writeAuth({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt, tokenType: tokens.tokenType })
   } catch (error) {
-    throw new PensarError(`The session was renewed but could not be saved to ${ctx.store.paths.auth} (${(error as Error).message}).`, {
+    throw new PensarError(`The session was renewed but could not be saved to ${ctx.store.paths.auth} (${causeOf(error)}).`, {
       code: 'store_failed', hint: 'Free disk space or make PENSAR_HOME writable, then run `pensar login`.', cause: error,
     })
   }

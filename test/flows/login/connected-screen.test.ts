@@ -67,7 +67,7 @@ describe('the /login screen', () => {
     expect(await show()).toBe('back')
     expect(screenText()).toContain('Billing:   not set up — press B to open the billing page')
     expect(t.browser.opened).toEqual([BILLING_URL])
-    expect(screenText()).toContain(`Opened the billing page in your browser: ${BILLING_URL}`)
+    expect(screenText()).toContain('success: Opened the billing page in your browser.')
   })
 
   test('a low balance names the B key too', async () => {
@@ -136,7 +136,11 @@ describe('the /login screen', () => {
     connected(networkError('connection refused'))
     t.ui.answer('What next?', 'back')
     expect(await show()).toBe('back')
-    expect(screenText()).toContain('Balance:   unavailable')
+    expect(screenText()).toStartWith('note: Logged in, not verified\n')
+    expect(screenText()).toContain('Balance:   unknown')
     expect(screenText()).toContain('Billing:   unknown')
+    expect(screenText()).toContain('Online:    not verified: Could not reach https://api.test.pensar/gateway/validate (connection refused)\n')
+    expect(screenText()).toContain('warn: Your login is kept, but Pensar Console did not confirm it.')
+    expect(screenText()).toEndWith('info: Kept the connection as it is.')
   })
 })

@@ -198,7 +198,7 @@ describe('login: polling (RFC 8628 §3.5)', () => {
     t.fetch.on('POST', '/user_management/authenticate', networkError('connection refused'), Infinity)
     const error = await run().catch((e) => e)
     expect(error).toBeInstanceOf(CodeExpiredError)
-    expect(error.message).toContain('could not be reached')
+    expect(error.message).toContain('before Pensar Console could confirm it: Could not reach')
     expect(error.message).toContain('connection refused')
     expect(t.clock.sleptMs).toBe(60_000)
   })

@@ -171,7 +171,7 @@ describe('status for a person', () => {
     t.fetch.on('GET', VALIDATE, validated(0.42, false))
     await status(t.ctx, { offline: false })
     const text = t.ui.text
-    for (const part of ['WorkOS', USER.email, 'Acme (acme)', TEST_API, join(t.home, 'auth.json'), 'expires in 4m 00s', 'balance $0.42', 'billing NOT ready']) {
+    for (const part of ['Connected to Pensar Console', 'WorkOS', USER.email, 'Acme (acme)', `Console:     ${TEST_API}`, join(t.home, 'auth.json'), 'expires in 4m 00s', 'Balance:     $0.42 (low)', 'Billing:     not set up']) {
       expect(text).toContain(part)
     }
     expect(text).not.toContain(token)
@@ -270,7 +270,8 @@ describe('one budget for the whole online check', () => {
     const started = t.clock.now()
     await status(t.ctx, { offline: false })
     expect(t.clock.now() - started).toBeLessThan(ONLINE_BUDGET_MS + 60) // one poll of the lock at most
-    expect(t.ui.text).toContain(`could not check: ${TEST_API} did not answer within 3 s.`)
+    expect(t.ui.text).toContain(`Online:      not verified: ${TEST_API} did not answer within 3 s\n`)
+    expect(t.ui.text).toContain('report: Logged in, not verified')
     expect(t.fetch.requests).toHaveLength(0)
     expect(readFileSync(join(t.home, 'auth.json'), 'utf8')).toBe(before)
     expect(readFileSync(lockPath(), 'utf8')).toBe(held)
@@ -289,7 +290,7 @@ describe('one budget for the whole online check', () => {
     })
     const outcome = await checkStatus(t.ctx, { offline: false })
     expect(outcome.report).toMatchObject({ loggedIn: true, online: OFFLINE })
-    expect(outcome.offlineReason).toBe(`${TEST_API} did not answer within 3 s.`)
+    expect(outcome.unverified).toEqual({ reason: `${TEST_API} did not answer within 3 s`, hint: 'Check your network connection, then run `pensar status` again.', renewalFailed: false })
     expect(readFileSync(join(t.home, 'config.json'), 'utf8')).toBe(config)
     t.fetch.verify()
   }, 1_000) // without the deadline the request would wait for its own 3 s timeout
