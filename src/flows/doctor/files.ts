@@ -56,7 +56,7 @@ export function checkStoredFiles(ctx: Context, probes: SystemProbes): { result: 
       problems.push(`${path} cannot be read (${errorCode(error) ?? String(error)})`)
     }
   }
-  if (problems.length) return { result: fail('files', `${problems.join('; ')}.`, 'Run `pensar login` to write fresh files (or fix the file’s owner and mode).'), files: { readable: false } }
+  if (problems.length) return { result: fail('files', `${problems.join('; ')}.`, "Run `pensar login` to write fresh files (or fix the file's owner and mode)."), files: { readable: false } }
   const damage = authFieldProblem(ctx)
   const files = { readable: true, config: parsed['config.json'] }
   if (damage) return { result: fail('files', damage.message, damage.hint), files }

@@ -46,7 +46,7 @@ function statusReport(ctx: Context, outcome: StatusOutcome): Report {
 
 /** What a "not verified" session means and what to do. */
 export function unverifiedAdvice(unverified: Unverified): string {
-  return `Your login is kept, but Pensar Console did not confirm it. ${unverified.hint}`
+  return `Your login is kept. ${unverified.hint}`
 }
 
 /** The heading of `status` and the /login screen: what the check found, in one phrase. */

@@ -108,7 +108,7 @@ function unverifiedBy(error: unknown): Unverified {
       : cause instanceof PensarError && cause.code === 'timeout'
         ? 'Check your network connection, then run `pensar status` again.'
         : 'Try again in a minute.'
-  return { reason: renewalFailed ? `the session could not be renewed: ${causeOf(cause)}` : causeOf(cause), hint, renewalFailed }
+  return { reason: causeOf(cause), hint, renewalFailed }
 }
 
 

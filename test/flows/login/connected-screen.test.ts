@@ -140,7 +140,7 @@ describe('the /login screen', () => {
     expect(screenText()).toContain('Balance:   unknown')
     expect(screenText()).toContain('Billing:   unknown')
     expect(screenText()).toContain('Online:    not verified: Could not reach https://api.test.pensar/gateway/validate (connection refused)\n')
-    expect(screenText()).toContain('warn: Your login is kept, but Pensar Console did not confirm it.')
+    expect(screenText()).toContain('warn: Your login is kept. Check your network connection')
     expect(screenText()).toEndWith('info: Kept the connection as it is.')
   })
 })

@@ -295,3 +295,102 @@ describe('one budget for the whole online check', () => {
     t.fetch.verify()
   }, 1_000) // without the deadline the request would wait for its own 3 s timeout
 })
+
+describe('status tells the truth: the heading and every line agree with what was checked, and where', () => {
+  const personContext = (env: Parameters<typeof createTestContext>[0] = {}) => (t = createTestContext(env))
+  const exitOf = (run: Promise<unknown>) => run.then(() => EXIT.ok as number, (error) => (error instanceof SilentError ? error.exitCode : Promise.reject(error)))
+
+  test('a failed renewal (the token endpoint answers 503) reads as not verified, and says what to do', async () => {
+    personContext()
+    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    t.fetch.on('POST', '/user_management/authenticate', oauthError('temporarily_unavailable', 503, 'Try again later.'))
+    expect(await exitOf(status(t.ctx, { offline: false }))).toBe(EXIT.ok) // the login is kept
+    const [report] = t.ui.reports
+    expect(report!.title).toBe('Logged in, not verified')
+    expect(report!.lines).toContainEqual({ tone: 'warn', text: 'Token:       expired; renewing it failed' })
+    expect(report!.lines).toContainEqual({
+      tone: 'warn',
+      text: `Online:      not verified: ${TEST_API}/user_management/authenticate answered 503 (temporarily_unavailable: Try again later)`,
+    })
+    expect(report!.verdict).toEqual({ tone: 'warn', text: 'Your login is kept. Pensar Console had a problem. Try again in a minute.' })
+    expect(t.ui.text).not.toMatch(/Connected|renewed automatically|could not check|\.\)\./)
+    expect(t.fetch.calls(VALIDATE)).toEqual([]) // nothing was checked with a token that could not be renewed
+  })
+
+  test('--api-url naming another Console: says the session belongs to the other one, checks nothing, exit 4', async () => {
+    personContext({ env: { apiUrl: 'https://other.console.test', apiUrlExplicit: true } })
+    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    expect(await exitOf(status(t.ctx, { offline: false }))).toBe(EXIT.auth)
+    expect(t.ui.lines).toEqual([
+      { kind: 'info', text: `Last connection: ${USER.email}, Acme (acme) at ${TEST_API}` },
+      {
+        kind: 'error',
+        text:
+          `Not logged in to https://other.console.test: the stored session belongs to ${TEST_API}.\n` +
+          `Run \`pensar login --api-url https://other.console.test\` to log in there (it replaces the stored session), or leave out --api-url and PENSAR_API_URL to use ${TEST_API}.`,
+      },
+    ])
+    expect(t.fetch.requests).toEqual([])
+  })
+
+  test('--api-url naming the stored Console (a trailing slash, another case) is that Console', async () => {
+    personContext({ env: { apiUrl: `${TEST_API.toUpperCase()}/`, apiUrlExplicit: true } })
+    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    t.fetch.on('GET', VALIDATE, validated())
+    expect(await exitOf(status(t.ctx, { offline: false }))).toBe(EXIT.ok)
+    expect(t.ui.reports[0]!.title).toBe('Connected to Pensar Console')
+  })
+
+  test('--json: another Console is loggedIn false with code other_console, the address asked about', async () => {
+    jsonContext()
+    t.ctx.env.apiUrl = 'https://other.console.test'
+    t.ctx.env.apiUrlExplicit = true
+    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    const { report, exitCode } = await runStatus()
+    expect(report).toMatchObject({ loggedIn: false, apiUrl: 'https://other.console.test', user: USER, online: null })
+    expect(exitCode).toBe(EXIT.auth)
+    expect(t.ui.text).toContain('error: Not logged in to https://other.console.test')
+  })
+
+  test('PENSAR_API_KEY over a stored browser session, offline: the key only, no token expiry', async () => {
+    personContext({ env: { vars: { PENSAR_API_KEY: 'psk_envkey123' } } })
+    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await status(t.ctx, { offline: true })
+    const [report] = t.ui.reports
+    expect(report!.title).toBe('Logged in to Pensar Console')
+    expect(report!.lines).toEqual([
+      'Auth:        API key from PENSAR_API_KEY',
+      'User:        not checked (--offline)',
+      'Workspace:   not checked (--offline)',
+      `Console:     ${TEST_API}`,
+      'Credentials: PENSAR_API_KEY (environment)',
+      'Online:      not checked (--offline)',
+    ])
+  })
+
+  test('PENSAR_API_KEY over a stored browser session, online: the key checked at its own gateway, for its own workspace', async () => {
+    personContext({ env: { vars: { PENSAR_API_KEY: 'psk_envkey123' } } })
+    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000), extraConfig: { gatewayUrl: 'https://gateway.of-the-stored-session.test' } })
+    t.fetch.on('GET', '/auth/validate', json({ valid: true, workspace: { id: 'ws_other', name: 'Other', slug: 'other' }, user: { id: 'u2', email: 'ci@x.y' } }))
+    t.fetch.on('GET', VALIDATE, validated(12.5, true))
+    await status(t.ctx, { offline: false })
+    const call = t.fetch.calls(VALIDATE)[0]!
+    expect(call.url).toBe(`${TEST_API}/gateway/validate`)
+    expect(call.headers.get('x-workspace-id')).toBe('ws_other')
+    const text = t.ui.text
+    expect(text).toContain('Workspace:   Other (other)')
+    expect(text).toContain('User:        ci@x.y')
+    expect(text).not.toContain('Token:')
+    expect(text).not.toContain('token accepted')
+  })
+
+  test('a renewal that worked says so', async () => {
+    personContext()
+    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    t.fetch.on('POST', '/user_management/authenticate', json(refreshedTokens(t.clock.now())))
+    t.fetch.on('GET', VALIDATE, validated())
+    await status(t.ctx, { offline: false })
+    expect(t.ui.reports[0]!.title).toBe('Connected to Pensar Console')
+    expect(t.ui.reports[0]!.lines).toContain('Token:       renewed just now, expires in 5m 00s')
+  })
+})
