@@ -58,8 +58,8 @@ function endsWell(line: string): boolean {
 }
 
 function firstWords(sentence: string): string | undefined {
-  const words = sentence.trim().split(/\s+/)
-  return words.length >= 3 ? words.slice(0, 2).join(' ').toLowerCase() : undefined
+  const words = sentence.trim().replace(/[.!?:;,]+$/, '').split(/\s+/)
+  return words.length >= 2 ? words.slice(0, 2).join(' ').toLowerCase() : undefined
 }
 
 /** Every rule `text` breaks, as `rule: the offending part`. */

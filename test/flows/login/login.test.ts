@@ -191,6 +191,30 @@ describe('login: polling (RFC 8628 §3.5)', () => {
     expect(stored().auth?.accessToken).toBe(ACCESS_TOKEN)
   })
 
+  test('rate-limited device authorization with a long Retry-After: said at once, never slept through', async () => {
+    t = createTestContext()
+    stubDiscovery(t.fetch)
+    t.fetch.on('POST', '/user_management/authorize/device', json({ error: 'too_many_requests', error_description: 'Too many logins were started from this address. Try again in 15 minutes.' }, 429, { 'retry-after': '900' }))
+    const error = await run().catch((e) => e)
+    expect(error.message).toBe('Pensar Console is limiting login requests from this address; try again in 15 minutes.')
+    expect(error.code).toBe('rate_limited')
+    expect(t.clock.sleeps).toEqual([]) // no silent wait of 15 minutes (nor of the 5 a cap once allowed)
+    expect(t.fetch.calls('/user_management/authorize/device')).toHaveLength(1)
+  })
+
+  test('a short Retry-After on device authorization is waited out and retried', async () => {
+    t = createTestContext()
+    stubDiscovery(t.fetch)
+    t.fetch.on('POST', '/user_management/authorize/device', json({ error: 'too_many_requests' }, 429, { 'retry-after': '2' }))
+    stubDeviceCode(t.fetch)
+    stubPolls(t.fetch, 0)
+    stubWorkspaces(t.fetch, [ACME])
+    stubSelect(t.fetch, ACME)
+    await run()
+    expect(t.clock.sleeps[0]).toBe(2000)
+    t.fetch.verify()
+  })
+
   test('a Console unreachable until the code expires: the error says so', async () => {
     t = createTestContext()
     stubDiscovery(t.fetch)
