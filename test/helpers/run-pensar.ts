@@ -57,7 +57,8 @@ export async function runPensar(args: string[], opts: { home: string; env?: Reco
   let exitedFlag = false
   void exited.then(() => (exitedFlag = true))
 
-  const events = () => out.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>)
+  // Without --json, stdout holds the command's report (docs/message-style.md, "Streams"), not events.
+  const events = () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)
   function waitFor<T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
     return new Promise((resolve, reject) => {
       const check = () => {

@@ -14,6 +14,8 @@ import { pensarBinary } from '../helpers/pensar-binary'
 import { killAllPensar, runPensar } from '../helpers/run-pensar'
 
 const EMAIL = 'demo@pensar.local'
+/** The hint line under an empty prompt. */
+const PROMPT_HINT = '/ commands · Tab complete · Ctrl-C leave'
 const TIMEOUT = 60_000
 
 type TestConsole = Awaited<ReturnType<typeof startTestConsole>>
@@ -51,7 +53,7 @@ async function openPrompt(home: string, apiUrl: string, opener: UrlOpener): Prom
     },
   })
   cleanups.push(() => term.stop())
-  await term.waitFor('Type / for commands')
+  await term.waitFor(PROMPT_HINT)
   return term
 }
 
@@ -73,7 +75,7 @@ async function connectThroughLogin(term: Terminal, opener: UrlOpener, nth: numbe
   await term.waitFor('Which workspace should Apex use?')
   term.press('Enter') // Acme: the first, by name
   await term.waitFor('Logged in as demo@pensar.local')
-  await term.waitFor('Type / for commands')
+  await term.waitFor(PROMPT_HINT)
 }
 
 describe('the interactive prompt in a terminal', () => {
@@ -88,7 +90,7 @@ describe('the interactive prompt in a terminal', () => {
     expect(readJson(join(pensarHome(home), 'auth.json')).refreshToken).toBeString()
 
     await run(term, '/status')
-    await term.waitFor(/token accepted, balance \$50\.00/)
+    await term.waitFor('Balance:     $50.00')
 
     await run(term, '/login')
     // The box and the key legend are drawn in two writes: wait for both.
@@ -103,10 +105,10 @@ describe('the interactive prompt in a terminal', () => {
     term.press('Down') // from Acme (the current one) to Low Balance
     await term.waitFor(/● Low Balance/)
     term.press('Enter')
-    await term.waitFor('Press B to open the billing page, Enter to continue')
+    await term.waitFor('Open the billing page now?')
     term.press('Enter')
-    await term.waitFor('Apex will use workspace Low Balance (low-balance)')
-    await term.waitFor('Type / for commands')
+    await term.waitFor('Switched to Low Balance (low-balance), balance $0.42.')
+    await term.waitFor(PROMPT_HINT)
     expect(readJson(join(pensarHome(home), 'config.json')).workspace.slug).toBe('low-balance')
 
     await run(term, '/login')
@@ -115,7 +117,7 @@ describe('the interactive prompt in a terminal', () => {
     expect(await opener.waitForUrl(2)).toEndWith('/low-balance/settings/billing')
     term.press('d')
     await term.waitFor('Disconnected.')
-    await term.waitFor('Type / for commands')
+    await term.waitFor(PROMPT_HINT)
     expect(existsSync(join(pensarHome(home), 'auth.json'))).toBe(false)
     expect(readJson(join(pensarHome(home), 'config.json')).workspace).toBeUndefined()
 
@@ -134,7 +136,7 @@ describe('the interactive prompt in a terminal', () => {
     await term.waitFor(userCode.split('').join(' '))
     term.press('Escape')
     await term.waitFor('Login cancelled. Nothing was changed.')
-    await term.waitFor('Type / for commands')
+    await term.waitFor(PROMPT_HINT)
     const files = existsSync(pensarHome(home)) ? readdirSync(pensarHome(home)) : []
     expect(files.filter((f) => f === 'auth.json' || f === 'config.json')).toEqual([])
 
@@ -143,7 +145,7 @@ describe('the interactive prompt in a terminal', () => {
     await term.waitFor(second.split('').join(' '))
     term.press('C-c')
     await term.waitFor('Login cancelled. Nothing was changed.')
-    await term.waitFor('Type / for commands')
+    await term.waitFor(PROMPT_HINT)
     expect(existsSync(join(pensarHome(home), 'auth.json'))).toBe(false)
 
     term.press('C-l')
@@ -155,7 +157,7 @@ describe('the interactive prompt in a terminal', () => {
     await term.waitFor('Not logged in to Pensar Console.')
 
     await run(term, '/nonsense')
-    await term.waitFor('Unknown command — /help lists them')
+    await term.waitFor('Unknown command /nonsense: /help lists the commands.')
     term.press('C-c')
     expect(await term.exitCode()).toBe(0)
   }, TIMEOUT)
@@ -200,16 +202,16 @@ describe('/doctor in a terminal', () => {
     await request
     term.press('Escape')
     await term.waitFor('Cancelled. Nothing was changed.')
-    await term.waitFor('Type / for commands')
-    expect(term.screen()).not.toContain('Checking what a login')
+    await term.waitFor(PROMPT_HINT)
+    expect(term.screen()).not.toContain('What a login needs')
 
     silent.stop(true) // now nothing listens there: the API check fails at once
     await run(term, '/doctor')
     const report = await term.waitFor('a login would not work until that is fixed.')
-    expect(report).toContain(`Checking what a login to ${apiUrl} needs:`)
+    expect(report).toContain(`Console: ${apiUrl}`)
     expect(report).toContain('✓ PENSAR_HOME:')
     expect(report).toMatch(/✗ API \(failed\): Could not reach/)
-    await term.waitFor('Type / for commands')
+    await term.waitFor(PROMPT_HINT)
 
     await run(term, '/exit')
     expect(await term.exitCode()).toBe(0)
@@ -269,7 +271,7 @@ describe('the startup session check', () => {
     const term = await openPrompt(home, shortLived.url, opener)
     // The check runs before the prompt is drawn, so by now anything it had to say is on screen.
     expect(term.screen()).not.toContain('expired')
-    expect(term.screen()).not.toContain('Could not check')
+    expect(term.screen()).not.toContain('did not confirm')
     expect(readJson(join(pensarHome(home), 'auth.json')).refreshToken).not.toBe(auth.refreshToken)
     term.press('C-c')
     expect(await term.exitCode()).toBe(0)
