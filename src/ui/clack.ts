@@ -117,8 +117,12 @@ export class ClackUi implements Ui {
 
   async select<T>(opts: { message: string; options: SelectOption<T>[]; initial?: T }): Promise<T> {
     const clack = await import('@clack/prompts')
+    const { paint } = this.deps
+    // Our legend instead of clack's "↑/↓ to navigate • Enter: confirm": one legend format everywhere.
+    const legend = SELECT_KEYS.map(([key, label]) => `${paint('bold', key)} ${label}`).join(paint('dim', ' · '))
     const answer = await clack.select<T>({
-      message: safeText(opts.message),
+      message: `${safeText(opts.message)}\n${legend}`,
+      showInstructions: false,
       options: opts.options.map((o) => ({ value: o.value, label: safeText(o.label), hint: o.hint === undefined ? undefined : safeText(o.hint) })) as Parameters<typeof clack.select<T>>[0]['options'],
       initialValue: opts.initial,
       input: this.deps.input,
@@ -222,6 +226,9 @@ export class ClackUi implements Ui {
 function rowsOf(lines: readonly Line[]): BoxRow[] {
   return lines.map((l) => ({ text: safeText(textOf(l)), tone: typeof l === 'string' ? undefined : l.tone }))
 }
+
+/** The keys of a list to choose from (clack's select), in the legend format of every key prompt. */
+const SELECT_KEYS = [['↑↓', 'choose'], ['Enter', 'confirm'], ['Esc', 'cancel']] as const
 
 function keyName(key: string): string {
   return key === 'enter' ? 'Enter' : key === 'escape' ? 'Esc' : safeText(key.toUpperCase())
