@@ -20,8 +20,12 @@ export function toSlashWords(text: string, debug = false): string {
   return text
     .replace(/`?pensar (?:login|auth) (status|logout|doctor)`?/g, '/$1')
     .replace(/`?pensar (login|auth|status|logout|doctor)`?/g, '/$1')
-    .replace(/Run again with --debug(?: for (?:the )?details)?/g, debug ? 'The debug log above has the details' : 'For the details, leave with /exit and start the prompt with `pensar --debug`')
+    .replace(/Run again with --debug(?: for (?:the )?details)?,? and report it if it keeps happening\./g, debug ? DEBUG_ON : `${DEBUG_OFF} Report it if it keeps happening.`)
+    .replace(/Run again with --debug(?: for (?:the )?details)?\./g, debug ? 'The debug log above has the details.' : DEBUG_OFF)
 }
+
+const DEBUG_OFF = 'For the details, leave with /exit and start the prompt with `pensar --debug`.'
+const DEBUG_ON = 'The debug log above has the details; report it if it keeps happening.'
 
 /** Wraps the prompt's Ui for one step; `guard` is the step's Esc / Ctrl-C watcher. */
 export function stepUi(ui: Ui, guard: KeyboardHandover, debug = false): Ui {

@@ -5,6 +5,7 @@ import { login } from '../../../src/flows/login/login'
 import { CodeExpiredError, DeniedError } from '../../../src/flows/login/poll-token'
 import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
 import { json, networkError, oauthError } from '../../helpers/fake-fetch'
+import { FakeBrowser } from '../../helpers/fake-browser'
 import { CANCEL } from '../../helpers/ui-recorder'
 import {
   ACCESS_TOKEN, ACME, CONSOLE_URL, DEVICE_CODE, LOW, NO_BILLING, REFRESH_TOKEN, SIGNING_KEY, USER_CODE,
@@ -336,6 +337,18 @@ describe('login: billing warnings', () => {
     await run()
     expect(t.ui.text).toContain('Low credit balance ($0.42)')
     expect(t.browser.opened).toContain(`${CONSOLE_URL}/low-balance/settings/billing`)
+    // B during login says what it did, as B on the /login screen does; the question does not repeat the keys.
+    expect(t.ui.prompts[0]).toMatchObject({ message: 'Open the billing page now?', options: [{ label: 'b: open billing page' }, { label: 'enter: continue' }] })
+    expect(t.ui.text).toContain('warn: Low credit balance ($0.42) in Low Balance. Add credits:')
+    expect(t.ui.text).toContain('success: Opened the billing page in your browser.\nsuccess: Logged in as demo@pensar.local.')
+  })
+
+  test('B when no browser opens: says why, and where the page is', async () => {
+    t = createTestContext({ interactive: true, browser: new FakeBrowser({ opened: false, reason: 'no display' }) })
+    t.ui.answer('billing page', 'open')
+    stubHappyPath(t.fetch, { workspaces: [LOW] })
+    await run()
+    expect(t.ui.text).toContain(`warn: Could not open a browser (no display). The billing page is at:\n${CONSOLE_URL}/low-balance/settings/billing`)
   })
 
   test('no warning and no prompt for a funded workspace', async () => {
