@@ -32,7 +32,7 @@ export async function switchWorkspace(ctx: Context, session: StoredSession, opts
   }
   const token = await validAccessToken(ctx)
   if (!token) {
-    ctx.ui.info('Your session has expired; logging in again.')
+    ctx.ui.info('Your Pensar Console session has expired; logging in again.')
     return false
   }
   const apiUrl = apiUrlFor(ctx)
