@@ -6,13 +6,14 @@
 // longer line), every box keeps its frame, and every message reads whole once the gutter and
 // frame are taken away: no word is split (docs/message-style.md, "Fit").
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Terminal } from '../e2e/support/terminal'
 import { startTestConsole, type TestConsole } from '../helpers/console'
 import { pensarBinary } from '../helpers/pensar-binary'
-import { killAllPensar, runPensar } from '../helpers/run-pensar'
+import { loggedInHome } from '../helpers/logged-in-home'
+import { killAllPensar } from '../helpers/run-pensar'
 import { untilJwtExpired } from '../helpers/wait-until'
 
 const TIMEOUT = 120_000
@@ -201,13 +202,9 @@ describe('the prompt at 40 columns when the session needs renewing', () => {
   })
 
   async function expiredSession(): Promise<string> {
-    const home = mkdtempSync(join(root, 'home-renew-'))
-    const login = await runPensar(['login', '--workspace', 'acme', '--no-browser', '--json'], { home, env: { PENSAR_API_URL: shortLived.url } })
-    const code = await login.waitForEvent('device_code')
-    await shortLived.control.approve(String(code.user_code), EMAIL)
-    expect((await login.done()).code).toBe(0)
-    await untilJwtExpired(JSON.parse(readFileSync(join(home, '.pensar', 'auth.json'), 'utf8')).accessToken)
-    return home
+    const h = await loggedInHome(shortLived.url, { root, workspace: 'acme' })
+    await untilJwtExpired(h.auth().accessToken)
+    return h.home
   }
 
   test('an unreachable Console: the startup warning wraps inside the gutter', async () => {
