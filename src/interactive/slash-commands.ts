@@ -77,9 +77,9 @@ export function hintFor(text: string): string {
   if (words.length === 0) return UNKNOWN_HINT
   if (words.length === 1) {
     const command = findCommand(words[0]!)!
-    return `${words[0]} — ${command.summary} (Tab completes)`
+    return `${words[0]} — ${command.summary} · Tab complete`
   }
-  return `${words.join('  ')}  (Tab completes)`
+  return `${words.join('  ')} · Tab complete`
 }
 
 /** The /help text: one line per command. */

@@ -46,12 +46,15 @@ export function packRows<T>(items: readonly T[], lengthOf: (item: T) => number, 
   return rows
 }
 
-/** The items of a `·` legend that fit `width` whole, in order (a hint line must stay one row). */
+/**
+ * The items of a `·` legend that fit `width` whole, in order (a hint line must stay one row); a
+ * first item wider than that is cut at a word.
+ */
 export function fitLegend(items: readonly string[], width: number, separator = ' · '): string {
   let shown = ''
   for (const item of items) {
     const next = shown ? `${shown}${separator}${item}` : item
-    if (visibleLength(next) > width) break
+    if (visibleLength(next) > width) return shown || cutToWidth(item, width)
     shown = next
   }
   return shown

@@ -54,8 +54,8 @@ describe('hintFor (the line under the prompt)', () => {
     expect(hintFor('/doctor')).toBe('/doctor — Check why a login would fail here')
   })
   test('a prefix: the matches and that Tab completes', () => {
-    expect(hintFor('/lo')).toBe('/login  /logout  (Tab completes)')
-    expect(hintFor('/he')).toContain('/help — List the commands (Tab completes)')
+    expect(hintFor('/lo')).toBe('/login  /logout · Tab complete')
+    expect(hintFor('/he')).toContain('/help — List the commands · Tab complete')
   })
   test('no match: the unknown-command hint', () => {
     expect(hintFor('/nope')).toBe(UNKNOWN_HINT)

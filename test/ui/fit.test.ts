@@ -77,6 +77,7 @@ describe('one-row fits', () => {
   test('fitLegend keeps the items that fit whole', () => {
     expect(fitLegend(['/ commands', 'Tab complete', '/help list', 'Ctrl-C leave'], 30)).toBe('/ commands · Tab complete')
     expect(fitLegend(['/ commands', 'Tab complete'], 100)).toBe('/ commands · Tab complete')
+    expect(fitLegend(['/doctor — Check why a login would fail here', 'Tab complete'], 30)).toBe('/doctor — Check why a login…')
   })
 
   test('cutToWidth cuts at a word and says so with …', () => {
