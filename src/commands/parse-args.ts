@@ -6,6 +6,7 @@
 import type { ArgDef, ArgsDef } from 'citty'
 import { UsageError } from '../lib/errors'
 import { closestName } from './closest-name'
+import { choicesOf } from './command-tree'
 
 export type ParsedArgs = { _: string[] } & Record<string, string | boolean | string[] | undefined>
 
@@ -92,6 +93,11 @@ function assignPositionals(parsed: ParsedArgs, defs: ArgsDef, command: string): 
     if (def.type !== 'positional') continue
     const word = parsed._.shift() ?? def.default
     if (word === undefined && def.required !== false) throw new UsageError(`\`${command}\` needs ${key.toUpperCase()}.`, { hint: `Run \`${command} --help\` to see the arguments.` })
+    const choices = choicesOf(def)
+    if (word !== undefined && choices && !choices.includes(word)) {
+      const near = closestName(word, choices)
+      throw new UsageError(`\`${command}\` takes ${choices.join(', ')}, not ${JSON.stringify(word)}.`, { hint: near ? `Did you mean \`${command} ${near}\`?` : `Run \`${command} --help\` to see the arguments.` })
+    }
     parsed[key] = word
   }
 }

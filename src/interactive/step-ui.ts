@@ -35,6 +35,7 @@ export function stepUi(ui: Ui, guard: KeyboardHandover): Ui {
     error: (m, hint) => ui.error(toSlashWords(m), hint === undefined ? undefined : toSlashWords(hint)),
     note: (title, lines) => ui.note(title, lines.map(toSlashWords)),
     showCode: (code) => ui.showCode(code),
+    result: (text) => ui.result(text),
     emit: (event) => ui.emit(event),
     // A wait is where one wants out: say how.
     spinner: (m) => {

@@ -21,6 +21,8 @@ export interface ClackUiDeps {
   hyperlinks?: boolean
   /** OSC 52: copy the user code to the clipboard (off with PENSAR_NO_CLIPBOARD=1). */
   clipboard?: boolean
+  /** Where `result` writes: stdout. Without it (tests), the output stream. */
+  writeOut?: (text: string) => void
 }
 
 export class ClackUi implements Ui {
@@ -50,6 +52,11 @@ export class ClackUi implements Ui {
   }
   note(title: string, lines: string[]) {
     this.box(title, lines)
+  }
+  result(text: string) {
+    const line = text.endsWith('\n') ? text : `${text}\n`
+    if (this.deps.writeOut) this.deps.writeOut(line)
+    else this.deps.output.write(line)
   }
 
   async showCode(code: CodeDisplay) {

@@ -8,7 +8,14 @@ export type Write = (text: string) => void
 export class PlainUi implements Ui {
   readonly interactive: boolean = false
 
-  constructor(protected readonly writeErr: Write) {}
+  constructor(
+    protected readonly writeErr: Write,
+    protected readonly writeOut: Write = writeErr,
+  ) {}
+
+  result(text: string) {
+    this.writeOut(withNewline(text))
+  }
 
   info(message: string) {
     this.writeErr(`${message}\n`)
@@ -54,10 +61,12 @@ export class PlainUi implements Ui {
 
 /** `--json`: one event object per line on stdout and nothing else there; chatter on stderr. */
 export class JsonUi extends PlainUi {
-  constructor(writeErr: Write, private readonly writeOut: Write) {
-    super(writeErr)
+  override result(text: string) {
+    this.writeErr(withNewline(text))
   }
   override emit(event: JsonEvent) {
     this.writeOut(`${JSON.stringify(event)}\n`)
   }
 }
+
+const withNewline = (text: string) => (text.endsWith('\n') ? text : `${text}\n`)
