@@ -82,6 +82,8 @@ function __pensar_at_bare
     test "$context[1]" = ":$argv[1]" -a "$context[2]" = 0
 end
 
+# No file names anywhere: pensar takes none.
+complete -c pensar -f
 ${lines.join('\n')}
 `
 }
