@@ -6,7 +6,7 @@ import { redactText } from '../lib/redact'
 import { closestName } from './closest-name'
 import { resolveValue as value } from './command-tree'
 import { globalArgs } from './global-args'
-import { flagKey, parseCommandArgs, withoutDashes } from './parse-args'
+import { flagKey, parseCommandArgs, secretOnCommandLine, withoutDashes } from './parse-args'
 
 export interface ResolvedCommand {
   cmd: CommandDef
@@ -62,13 +62,6 @@ export function strayWordError(resolved: ResolvedCommand, word: string, subcomma
     return new UsageError(`Unknown command ${word} for \`${command}\`.`, { hint: near ? `Did you mean \`${command} ${near}\`? ${help}` : help })
   }
   return new UsageError(`\`${command}\` takes no argument ${JSON.stringify(word)}.`, { hint: help })
-}
-
-function secretOnCommandLine(command: string): UsageError {
-  return new UsageError(`\`${command}\` does not take a key or token on the command line: \`pensar login --with-api-key\` reads the key from stdin.`, {
-    code: 'secret_on_command_line',
-    hint: 'Pipe it in, e.g. `pensar login --with-api-key < key.txt`. A key typed on a command line stays in your shell history: clear it there, or revoke the key in Pensar Console (Settings > API keys).',
-  })
 }
 
 /** The first word of `rest` that names no subcommand of `resolved` (for `--help` and `pensar help`). */

@@ -106,6 +106,7 @@ describe('pensar version', () => {
 describe('a key on the command line', () => {
   test.each([
     [['login', '--with-api-key', 'psk_live_0123456789abcdef']],
+    [['login', '--with-api-key=psk_live_0123456789abcdef']],
     [['login', 'psk_live_0123456789abcdef']],
     [['auth', '--with-api-key', 'psk_live_0123456789abcdef']],
     [['status', 'psk_live_0123456789abcdef']],
