@@ -1,7 +1,6 @@
 // What citty's command definitions leave out, and the tree read as plain data. Three readers
 // walk the same definitions, so none of them can drift from the commands: `--help`
-// (help-text.ts), the strict parser (parse-args.ts) and the shell completions
-// (completion-script.ts).
+// (help-text.ts), the strict parser (parse-args.ts) and the shell completions (completion/).
 import type { ArgDef, ArgsDef, CommandDef, PositionalArgDef } from 'citty'
 
 declare module 'citty' {
@@ -10,6 +9,10 @@ declare module 'citty' {
     examples?: string[]
   }
 }
+
+/** Flags main answers for every command (`--help`) and the top level (`--version`), which no ArgsDef declares. */
+export const HELP_FLAG = { short: '-h', long: '--help', description: 'Show this help' }
+export const VERSION_FLAG = { short: '-v', long: '--version', description: 'Print the version (with --json, as an object)' }
 
 /** A positional argument that takes one of a fixed set of words (checked, listed in --help, completed). */
 export type ChoiceArgDef = PositionalArgDef & { options: readonly string[] }

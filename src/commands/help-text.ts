@@ -4,10 +4,7 @@
 // and has no place for examples.
 import type { ArgDef } from 'citty'
 import type { Paint } from '../ui/style'
-import { choicesOf, type CommandNode } from './command-tree'
-
-const HELP_FLAG: [string, string] = ['-h, --help', 'Show this help']
-const VERSION_FLAG: [string, string] = ['-v, --version', 'Print the version (with --json, as an object)']
+import { choicesOf, HELP_FLAG, VERSION_FLAG, type CommandNode } from './command-tree'
 
 export function renderHelp(node: CommandNode, paint: Paint): string {
   const name = node.path.join(' ')
@@ -24,7 +21,8 @@ export function renderHelp(node: CommandNode, paint: Paint): string {
     out.push(heading('COMMANDS'), '', ...table(node.subcommands.map((sub) => [sub.path.at(-1)!, sub.description]), paint), '')
   }
   if (positionals.length > 0) out.push(heading('ARGUMENTS'), '', ...table(positionals.map(([key, def]) => [argumentName(key, def), def.description ?? '']), paint), '')
-  const flagRows = [...flags.flatMap(([key, def]) => flagRowsOf(key, def)), HELP_FLAG, ...(isRoot ? [VERSION_FLAG] : [])]
+  const builtIn = (isRoot ? [HELP_FLAG, VERSION_FLAG] : [HELP_FLAG]).map((f): [string, string] => [`${f.short}, ${f.long}`, f.description])
+  const flagRows = [...flags.flatMap(([key, def]) => flagRowsOf(key, def)), ...builtIn]
   out.push(heading('OPTIONS'), '', ...table(flagRows, paint), '')
   if (node.examples.length > 0) out.push(heading('EXAMPLES'), '', ...examples(node.examples), '')
   if (node.subcommands.length > 0) out.push(`Run \`${name} <command> --help\` for more about a command.`)

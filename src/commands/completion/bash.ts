@@ -23,7 +23,7 @@ ${cases((c) => c.commands.map((x) => x.name))}
 
 _pensar_flags() {
   case "$1" in
-${cases((c) => c.flags.flatMap((f) => (f.name === '--help' ? ['--help', '-h'] : f.name === '--version' ? ['--version', '-v'] : [f.name])))}
+${cases((c) => c.flags.flatMap((f) => (f.short ? [f.name, f.short] : [f.name])))}
   esac
 }
 

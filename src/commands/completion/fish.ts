@@ -90,7 +90,7 @@ ${lines.join('\n')}
 
 function flagOptions(flag: FlagSpec): string {
   const name = flag.name.replace(/^--/, '')
-  const short = flag.name === '--help' ? ' -s h' : flag.name === '--version' ? ' -s v' : ''
+  const short = flag.short ? ` -s ${fishQuote(flag.short.replace(/^-/, ''))}` : ''
   const value = flag.takesValue ? (flag.values.length > 0 ? ` -x -a ${fishQuote(flag.values.join(' '))}` : ' -r') : ''
   return `-l ${fishQuote(name)}${short}${value}`
 }

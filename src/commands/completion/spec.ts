@@ -3,7 +3,7 @@
 // values when they are fixed) and the fixed words of its argument. Each shell's script
 // (bash.ts, zsh.ts, fish.ts) is generated from this, so a command added to root.ts completes
 // without anyone touching the scripts.
-import { choicesOf, type CommandNode } from '../command-tree'
+import { choicesOf, HELP_FLAG, VERSION_FLAG, type CommandNode } from '../command-tree'
 
 export interface Candidate {
   name: string
@@ -11,6 +11,8 @@ export interface Candidate {
 }
 
 export interface FlagSpec extends Candidate {
+  /** `-h` for `--help`. */
+  short?: string
   takesValue: boolean
   /** The values of an enum flag. */
   values: readonly string[]
@@ -31,8 +33,7 @@ export interface CompletionSpec {
   helpCommand?: string
 }
 
-const HELP: FlagSpec = { name: '--help', description: 'Show this help', takesValue: false, values: [] }
-const VERSION: FlagSpec = { name: '--version', description: 'Print the version', takesValue: false, values: [] }
+const builtIn = (flag: typeof HELP_FLAG): FlagSpec => ({ name: flag.long, short: flag.short, description: flag.description, takesValue: false, values: [] })
 
 export function completionSpec(root: CommandNode): CompletionSpec {
   const commands: CommandSpec[] = []
@@ -61,7 +62,7 @@ function specOf(node: CommandNode): CommandSpec {
       values: def.type === 'enum' ? (def.options ?? []) : [],
     })
   }
-  flags.push(HELP, ...(node.path.length === 1 ? [VERSION] : []))
+  flags.push(builtIn(HELP_FLAG), ...(node.path.length === 1 ? [builtIn(VERSION_FLAG)] : []))
   return {
     key: node.path.slice(1).join(' '),
     commands: node.subcommands.map((sub) => ({ name: sub.path.at(-1)!, description: oneLine(sub.description) })),
