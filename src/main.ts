@@ -32,7 +32,7 @@ export async function main(argv: string[], io: ProcessIo, makeRoot: (ctx: Contex
     if (!asked && wantsInteractive(ctx, words)) return (await openInteractive(ctx, { input: io.stdin, output: io.stderr }), EXIT.ok)
     const help = asked ?? (words.length === 0 ? resolved : undefined)
     if (help) {
-      writerTo(io, 1)(renderHelp(await commandTree(help.cmd, help.names), createPaint(!ctx.env.noColor)))
+      writerTo(io, 1)(renderHelp(commandTree(help.cmd, help.names, 1), createPaint(!ctx.env.noColor)))
       return EXIT.ok
     }
     await runResolved(resolved)

@@ -38,18 +38,29 @@ export interface CommandNode {
   runnable: boolean
 }
 
-/** The whole tree, every Resolvable resolved; hidden commands left out. */
-export async function commandTree(cmd: CommandDef, at?: string[]): Promise<CommandNode> {
-  const meta = (await resolveValue(cmd.meta)) ?? {}
+/**
+ * The tree below `cmd`, `depth` levels deep (the help of one command needs only its children's
+ * names), hidden commands left out. Synchronous, because it runs on the start-up path of
+ * `--help`, where a chain of awaits measurably costs (bench/): our definitions are plain
+ * objects, and a lazily loaded (async) one is refused here.
+ */
+export function commandTree(cmd: CommandDef, at?: string[], depth = Number.POSITIVE_INFINITY): CommandNode {
+  const meta = resolveNow(cmd.meta) ?? {}
   const path = at ?? [meta.name ?? 'pensar']
-  const subs = (await resolveValue(cmd.subCommands)) ?? {}
   const subcommands: CommandNode[] = []
-  for (const [name, sub] of Object.entries(subs)) {
-    const def = (await resolveValue(sub)) as CommandDef
-    if ((await resolveValue(def.meta))?.hidden) continue
-    subcommands.push(await commandTree(def, [...path, name]))
+  if (depth > 0) {
+    for (const [name, sub] of Object.entries(resolveNow(cmd.subCommands) ?? {})) {
+      const def = resolveNow(sub) as CommandDef
+      if (!resolveNow(def.meta)?.hidden) subcommands.push(commandTree(def, [...path, name], depth - 1))
+    }
   }
-  return { path, description: meta.description ?? '', examples: meta.examples ?? [], args: (await resolveValue(cmd.args)) ?? {}, subcommands, runnable: Boolean(cmd.run) }
+  return { path, description: meta.description ?? '', examples: meta.examples ?? [], args: resolveNow(cmd.args) ?? {}, subcommands, runnable: Boolean(cmd.run) }
+}
+
+function resolveNow<T>(v: T | (() => T) | (() => Promise<T>) | Promise<T>): T {
+  const value = typeof v === 'function' ? (v as () => T | Promise<T>)() : v
+  if (value instanceof Promise) throw new Error('commandTree reads plain command definitions; this one is loaded asynchronously.')
+  return value
 }
 
 export async function resolveValue<T>(v: T | (() => T) | (() => Promise<T>) | Promise<T>): Promise<T> {

@@ -18,7 +18,7 @@ async function everyCommand(): Promise<CommandNode[]> {
   const t = createTestContext()
   const all: CommandNode[] = []
   const visit = (node: CommandNode) => (all.push(node), node.subcommands.forEach(visit))
-  visit(await commandTree(rootCommand(t.ctx)))
+  visit(commandTree(rootCommand(t.ctx)))
   t.cleanup()
   return all
 }

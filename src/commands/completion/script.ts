@@ -9,7 +9,7 @@ import { completionSpec } from './spec'
 import { zshScript } from './zsh'
 
 export async function completionScript(root: CommandDef, shell: Shell): Promise<string> {
-  const spec = completionSpec(await commandTree(root))
+  const spec = completionSpec(commandTree(root))
   const write = { bash: bashScript, zsh: zshScript, fish: fishScript }[shell]
   return write(spec, BUILD.version)
 }
