@@ -8,7 +8,7 @@ import { createHttp, type FetchFn, type Http } from './lib/http'
 import { silentLog, type Log } from './lib/log'
 import { resolvePath } from './lib/resolve-path'
 import { createStore, type Store } from './lib/store'
-import { ClackUi } from './ui/clack'
+import { ClackUi, type ClackUiDeps } from './ui/clack'
 import { JsonUi, PlainUi } from './ui/plain'
 import { createPaint, supportsUnicode } from './ui/style'
 import { clipboardWanted } from './ui/terminal-codes'
@@ -47,6 +47,13 @@ export interface Context {
   background: Background
   /** Piped input (`login --with-api-key` reads the key here). Absent in most tests. */
   stdin?: StdinSource
+  /**
+   * When stdin carries piped input (`login --with-api-key < key.txt`) but a person watches the
+   * terminal: a Ui that draws on stderr and reads key presses from the terminal itself
+   * (/dev/tty), so B still opens the billing page. Undefined without one (CI, `--json`, a pipe
+   * on stdout or stderr, Windows). Opened on first call only.
+   */
+  keyboardUi?(): Promise<Ui | undefined>
 }
 
 export interface StdinSource {
@@ -121,6 +128,7 @@ export async function createContext(globals: GlobalOptions, io: ProcessIo): Prom
     signal: io.signal,
     background: createBackground(),
     stdin: { isTTY: isTerminal(io, 0), readAll: () => readAllText(io.stdin) },
+    keyboardUi: async () => (keyboardWanted(env, io) ? terminalKeyboardUi(env, io) : undefined),
     browser: createSystemBrowser({ env: io.vars }),
     http: createHttp({ fetch: io.fetch ?? fetch, clock: systemClock, log, signal: io.signal }),
     store: createStore({ home: env.home, now: () => systemClock.now(), warn: (m) => ui.warn(m) }),
@@ -130,13 +138,21 @@ export async function createContext(globals: GlobalOptions, io: ProcessIo): Prom
 function createUi(env: Env, io: ProcessIo): Ui {
   const writeErr = writerTo(io, 2)
   if (env.json) return new JsonUi(writeErr, writerTo(io, 1))
-  if (!env.isTTY || env.isCI) return new PlainUi(writeErr)
+  if (!env.isTTY || env.isCI) return new PlainUi(writeErr, writerTo(io, 1))
+  // Getter: the real stream is built when the Ui first prompts, not at start-up.
+  return clackUi(env, io, {
+    get input() {
+      return io.stdin
+    },
+  })
+}
+
+function clackUi(env: Env, io: ProcessIo, keys: { readonly input: ClackUiDeps['input'] }): Ui {
   // The escape codes go where the panel goes, stderr: only when that is the terminal too.
   const terminal = isTerminal(io, 2)
   return new ClackUi({
-    // Getters: the real streams are built when the Ui first draws or prompts, not at start-up.
     get input() {
-      return io.stdin
+      return keys.input
     },
     get output() {
       return io.stderr
@@ -145,7 +161,24 @@ function createUi(env: Env, io: ProcessIo): Ui {
     unicode: supportsUnicode(io.vars),
     hyperlinks: terminal && !env.noColor,
     clipboard: terminal && clipboardWanted(io.vars),
+    writeOut: writerTo(io, 1),
   })
+}
+
+function keyboardWanted(env: Env, io: ProcessIo): boolean {
+  return !env.json && !env.isCI && !isTerminal(io, 0) && isTerminal(io, 1) && isTerminal(io, 2) && process.platform !== 'win32'
+}
+
+/** A ClackUi whose key presses come from /dev/tty; undefined when it cannot be opened (no controlling terminal). */
+function terminalKeyboardUi(env: Env, io: ProcessIo): Ui | undefined {
+  try {
+    const { openSync } = require('node:fs') as typeof import('node:fs')
+    const { ReadStream } = require('node:tty') as typeof import('node:tty')
+    const input = new ReadStream(openSync('/dev/tty', 'r'))
+    return clackUi(env, io, { input })
+  } catch {
+    return undefined
+  }
 }
 
 /** The API a stored session belongs to: an explicit --api-url / PENSAR_API_URL wins, then config.json. */

@@ -2,7 +2,10 @@
 // turns an error into a message: 0 ok, 1 error, 2 usage, 4 not logged in / session expired,
 // 130 cancelled. Stack traces only with --debug; every message passes through redaction, and
 // then through safeText before it reaches stderr (a message may quote what a server sent).
-import { renderUsage, type CommandDef } from 'citty'
+import type { CommandDef } from 'citty'
+import { commandTree } from './commands/command-tree'
+import { helpTarget } from './commands/help'
+import { renderHelp } from './commands/help-text'
 import { openInteractive, wantsInteractive } from './commands/interactive'
 import { rootCommand } from './commands/root'
 import { parseGlobalOptions, withoutGlobalFlags } from './commands/global-args'
@@ -12,9 +15,8 @@ import { CancelledError, EXIT, PensarError, SilentError, type ExitCode } from '.
 import { redactText } from './lib/redact'
 import { safeJson, safeLines, safeText } from './lib/safe-text'
 import { processIo } from './process-io'
+import { createPaint } from './ui/style'
 import { VERSION_FLAGS, versionText } from './version'
-
-const HELP_FLAGS = new Set(['--help', '-h'])
 
 /** `makeRoot` lets tests run main's error handling around a command of their own. */
 export async function main(argv: string[], io: ProcessIo, makeRoot: (ctx: Context) => CommandDef<any> = rootCommand): Promise<ExitCode> {
@@ -27,14 +29,12 @@ export async function main(argv: string[], io: ProcessIo, makeRoot: (ctx: Contex
     ctx = await createContext(globals, io)
     const root = makeRoot(ctx)
     const resolved = await resolveCommand(root, argv)
-    const asksHelp = argv.some((a) => HELP_FLAGS.has(a))
+    const asked = await helpTarget(root, resolved, argv)
     // No command on a terminal: the interactive prompt. Without one: the help.
-    if (!asksHelp && wantsInteractive(ctx, words)) return (await openInteractive(ctx, { input: io.stdin, output: io.stderr }), EXIT.ok)
-    if (words.length === 0 || asksHelp) {
-      const usage = await renderUsage(resolved.cmd, resolved.parent)
-      // citty pads every column to its widest cell, the last one too: no trailing blanks.
-      const lines = (ctx.env.noColor ? stripAnsi(usage) : usage).split('\n').map((line) => line.trimEnd())
-      writerTo(io, 1)(`${lines.join('\n')}\n`)
+    if (!asked && wantsInteractive(ctx, words)) return (await openInteractive(ctx, { input: io.stdin, output: io.stderr }), EXIT.ok)
+    const help = asked ?? (words.length === 0 ? resolved : undefined)
+    if (help) {
+      writerTo(io, 1)(renderHelp(commandTree(help.cmd, help.names, 1), createPaint(!ctx.env.noColor)))
       return EXIT.ok
     }
     await runResolved(resolved)
@@ -102,8 +102,4 @@ export async function runProcess(argv: string[]): Promise<never> {
   const code = await main(argv, io)
   await io.flush()
   process.exit(code)
-}
-
-function stripAnsi(text: string): string {
-  return text.replace(/\x1b\[[0-9;]*m/g, '')
 }

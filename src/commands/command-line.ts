@@ -2,9 +2,11 @@
 // commands and renders their help; the dispatch is ours (see runResolved).
 import type { ArgsDef, CommandContext, CommandDef } from 'citty'
 import { UsageError } from '../lib/errors'
+import { redactText } from '../lib/redact'
 import { closestName } from './closest-name'
+import { resolveValue as value } from './command-tree'
 import { globalArgs } from './global-args'
-import { flagKey, parseCommandArgs, withoutDashes } from './parse-args'
+import { flagKey, parseCommandArgs, secretOnCommandLine, withoutDashes } from './parse-args'
 
 export interface ResolvedCommand {
   cmd: CommandDef
@@ -41,13 +43,33 @@ export async function runResolved(resolved: ResolvedCommand): Promise<void> {
   // Global flags are read by main for every command, whether or not it declares them.
   const args = parseCommandArgs(resolved.rest, { ...globalArgs, ...(await value(resolved.cmd.args)) }, command)
   const [word] = args._
-  if (word !== undefined && subs) {
-    const near = closestName(word, Object.keys(subs))
-    throw new UsageError(`Unknown command ${word} for \`${command}\`.`, { hint: near ? `Did you mean \`${command} ${near}\`? ${help}` : help })
-  }
-  if (word !== undefined) throw new UsageError(`\`${command}\` takes no argument ${JSON.stringify(word)}.`, { hint: help })
+  if (word !== undefined) throw strayWordError(resolved, word, subs && Object.keys(subs))
   if (!resolved.cmd.run) throw new UsageError(`\`${command}\` needs a command.`, { hint: help })
   await resolved.cmd.run({ rawArgs: resolved.rest, args: args as CommandContext['args'], cmd: resolved.cmd })
+}
+
+/**
+ * A word the command does not take: an unknown subcommand (with a "did you mean"), a stray
+ * argument, or a secret, which is never repeated back and never accepted on a command line
+ * (shell history and `ps` would keep it).
+ */
+export function strayWordError(resolved: ResolvedCommand, word: string, subcommands?: string[]): UsageError {
+  const command = resolved.names.join(' ')
+  const help = `Run \`${command} --help\` to see the ${subcommands ? 'commands' : 'options'}.`
+  if (redactText(word) !== word) return secretOnCommandLine(command)
+  if (subcommands) {
+    const near = closestName(word, subcommands)
+    return new UsageError(`Unknown command ${word} for \`${command}\`.`, { hint: near ? `Did you mean \`${command} ${near}\`? ${help}` : help })
+  }
+  return new UsageError(`\`${command}\` takes no argument ${JSON.stringify(word)}.`, { hint: help })
+}
+
+/** The first word of `rest` that names no subcommand of `resolved` (for `--help` and `pensar help`). */
+export async function unknownCommandIn(resolved: ResolvedCommand): Promise<UsageError | undefined> {
+  const subs = await value(resolved.cmd.subCommands)
+  if (!subs) return undefined
+  const index = firstPositional(resolved.rest, { ...globalArgs, ...(await value(resolved.cmd.args)) })
+  return index < 0 ? undefined : strayWordError(resolved, resolved.rest[index]!, Object.keys(subs))
 }
 
 /** resolveCommand, then runResolved: what `pensar <argv>` does once main has ruled out help. */
@@ -83,8 +105,4 @@ async function findSub(subs: Record<string, unknown>, name: string): Promise<Com
 function metaName(cmd: CommandDef): string {
   const meta = cmd.meta as { name?: string } | undefined
   return meta?.name ?? 'pensar'
-}
-
-async function value<T>(v: T | (() => T) | (() => Promise<T>) | Promise<T>): Promise<T> {
-  return typeof v === 'function' ? await (v as () => T | Promise<T>)() : await v
 }

@@ -18,6 +18,15 @@ const loginArgs = {
   ...globalArgs,
 } as const
 
+const LOGIN_EXAMPLES = [
+  'pensar login                                   # a code, your browser, then choose a workspace',
+  'pensar login --workspace acme                  # connect to acme without the list',
+  'pensar login --no-browser                      # over SSH: print the address (and a QR code) instead',
+  'pensar login --with-api-key < key.txt          # CI: an API key from stdin (never on the command line)',
+  'pensar login --json --workspace acme           # a script: JSON events on stdout',
+  'pensar login --api-url http://127.0.0.1:4100   # another Console (here a local one)',
+]
+
 // The real flow is imported on first use, so `--version` and `status` never load it.
 const runLogin: LoginRunner = async (ctx, opts) => (await import('../flows/login/login')).login(ctx, opts)
 
@@ -33,6 +42,7 @@ export function loginCommand(ctx: Context, run: LoginRunner = runLogin, name = '
     meta: {
       name,
       description: name === 'login' ? 'Connect this computer to a Pensar Console workspace' : 'Legacy name of `pensar login` (every subcommand works)',
+      examples: LOGIN_EXAMPLES,
     },
     args: loginArgs,
     subCommands: { status: statusCommand(ctx), logout: logoutCommand(ctx), doctor: doctorCommand(ctx) },

@@ -5,7 +5,9 @@
 // the compiled binary (bench/FINDINGS.md).
 import type { ArgDef, ArgsDef } from 'citty'
 import { UsageError } from '../lib/errors'
+import { redactText } from '../lib/redact'
 import { closestName } from './closest-name'
+import { choicesOf } from './command-tree'
 
 export type ParsedArgs = { _: string[] } & Record<string, string | boolean | string[] | undefined>
 
@@ -32,7 +34,7 @@ export function parseCommandArgs(argv: string[], defs: ArgsDef, command: string)
     const key = flagKey(defs, flag) ?? (negated && defs[negated]!.type === 'boolean' ? negated : undefined)
     if (!key) throw unknownOption(arg, command, defs)
     const def = defs[key]!
-    if (def.type === 'boolean') set(key, booleanValue(arg, inlineValue, key === negated))
+    if (def.type === 'boolean') set(key, booleanValue(arg, inlineValue, key === negated, command))
     else {
       const value = inlineValue ?? argv[++i]
       if (value === undefined || (inlineValue === undefined && value.startsWith('-') && value !== '-')) {
@@ -79,8 +81,9 @@ const flagOf = (arg: string) => arg.split('=')[0]!
 
 export const withoutDashes = (arg: string) => arg.slice(arg.startsWith('--') ? 2 : arg.startsWith('-') ? 1 : 0)
 
-function booleanValue(arg: string, inlineValue: string | undefined, negated: boolean): boolean {
+function booleanValue(arg: string, inlineValue: string | undefined, negated: boolean, command: string): boolean {
   if (inlineValue === undefined) return !negated
+  if (redactText(inlineValue) !== inlineValue) throw secretOnCommandLine(command)
   if (inlineValue !== 'true' && inlineValue !== 'false') throw new UsageError(`${flagOf(arg)} is a switch: give it alone, or as =true or =false.`)
   return (inlineValue === 'true') !== negated
 }
@@ -92,6 +95,11 @@ function assignPositionals(parsed: ParsedArgs, defs: ArgsDef, command: string): 
     if (def.type !== 'positional') continue
     const word = parsed._.shift() ?? def.default
     if (word === undefined && def.required !== false) throw new UsageError(`\`${command}\` needs ${key.toUpperCase()}.`, { hint: `Run \`${command} --help\` to see the arguments.` })
+    const choices = choicesOf(def)
+    if (word !== undefined && choices && !choices.includes(word)) {
+      const near = closestName(word, choices)
+      throw new UsageError(`\`${command}\` takes ${choices.join(', ')}, not ${JSON.stringify(word)}.`, { hint: near ? `Did you mean \`${command} ${near}\`?` : `Run \`${command} --help\` to see the arguments.` })
+    }
     parsed[key] = word
   }
 }
@@ -109,4 +117,12 @@ function namesOf(key: string, def: ArgDef): string[] {
 function camel(name: string): string {
   if (!name.includes('-')) return name
   return name.split('-').map((part, i) => (i === 0 || !part ? part : part[0]!.toUpperCase() + part.slice(1))).join('')
+}
+
+/** A key or token given as an argument (`--with-api-key psk_…`): refused, never repeated back. */
+export function secretOnCommandLine(command: string): UsageError {
+  return new UsageError(`\`${command}\` does not take a key or token on the command line: \`pensar login --with-api-key\` reads the key from stdin.`, {
+    code: 'secret_on_command_line',
+    hint: 'Pipe it in, e.g. `pensar login --with-api-key < key.txt`. A key typed on a command line stays in your shell history: clear it there, or revoke the key in Pensar Console (Settings > API keys).',
+  })
 }

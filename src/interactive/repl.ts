@@ -14,7 +14,20 @@ import { showToast } from './toast'
 export const EXPIRED_NOTICE = 'Your Pensar Console session has expired — run /login'
 
 /** How the stored session looked at startup, after a silent refresh where one was due. */
-export type SessionHealth = { state: 'ok' | 'none' | 'expired' } | { state: 'unchecked'; reason: string }
+export type SessionHealth = { state: 'ok'; connection: Connection } | { state: 'none' | 'expired' } | { state: 'unchecked'; reason: string }
+
+/** What the startup line says about a good session. */
+export interface Connection {
+  user?: string
+  /** Connected with an API key: stored (`file`) or PENSAR_API_KEY (`env`). */
+  apiKey?: 'env' | 'file'
+  /** The Console's host (and port). */
+  console: string
+  /** The workspace's name. */
+  workspace?: string
+}
+
+export const NOT_CONNECTED_NOTICE = 'Not connected — /login to connect'
 
 export interface InteractiveActions {
   checkSession(ctx: Context): Promise<SessionHealth>
@@ -55,7 +68,7 @@ export async function runInteractive(ctx: Context, deps: InteractiveDeps): Promi
   }
 }
 
-/** Silence when all is well; a toast when the session truly expired. */
+/** One line: who is connected where, or that nobody is; a toast when the session truly expired. */
 async function announceSessionHealth(ctx: Context, deps: InteractiveDeps, paint: Paint, unicode: boolean) {
   let result: SessionHealth | undefined
   // The check may refresh over the network: Esc / Ctrl-C skips it like any other step.
@@ -63,6 +76,14 @@ async function announceSessionHealth(ctx: Context, deps: InteractiveDeps, paint:
     result = await deps.actions.checkSession(stepCtx)
   })
   if (!result) return
+  if (result.state === 'ok') ctx.ui.info(connectedLine(result.connection))
+  if (result.state === 'none') ctx.ui.info(NOT_CONNECTED_NOTICE)
   if (result.state === 'expired') showToast(deps.output, paint, EXPIRED_NOTICE, 'yellow', unicode)
   if (result.state === 'unchecked') ctx.ui.warn(`Could not check your Pensar Console session (${result.reason}). It is kept; commands will retry.`)
+}
+
+/** `Connected as demo@pensar.local to console.pensar.dev (workspace Acme)`, or with an API key. */
+export function connectedLine(c: Connection): string {
+  const who = c.apiKey === 'env' ? ' with PENSAR_API_KEY' : c.apiKey ? `${c.user ? ` as ${c.user}` : ''} with an API key` : c.user ? ` as ${c.user}` : ''
+  return `Connected${who} to ${c.console}${c.workspace ? ` (workspace ${c.workspace})` : ''}`
 }

@@ -37,6 +37,7 @@ export function stepUi(ui: Ui, guard: KeyboardHandover): Ui {
     error: (m, hint) => ui.error(slashLines(m), hint === undefined ? undefined : toSlashWords(hint)),
     note: (title, lines) => ui.note(title, lines.map(toSlashWords)),
     showCode: (code) => ui.showCode(code),
+    result: (text) => ui.result(text),
     emit: (event) => ui.emit(event),
     // A wait is where one wants out: say how.
     spinner: (m) => {

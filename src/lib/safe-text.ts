@@ -24,6 +24,11 @@ export function safeLines(lines: string | readonly string[]): string[] {
   return typeof lines === 'string' ? [safeText(lines)] : lines.map((line) => safeText(line))
 }
 
+/** Lines made safe, each ending in a newline: what `Ui.result` writes. */
+export function safeBlock(lines: string | readonly string[]): string {
+  return safeLines(lines).map((line) => `${line}\n`).join('')
+}
+
 /**
  * One JSON line with every character `safeText` would show written as a `\u` escape: the same
  * value once parsed (JSON escapes are exact), but nothing in it can drive a terminal that stdout

@@ -5,7 +5,7 @@
 // clipboard copy and QR code are escape sequences we add around text that can hold none.
 import type { Readable, Writable } from 'node:stream'
 import { CancelledError } from '../lib/errors'
-import { safeLines, safeText } from '../lib/safe-text'
+import { safeBlock, safeLines, safeText } from '../lib/safe-text'
 import { packRows, visibleLength, wrapLine } from './fit'
 import { emitKeypresses } from './key-presses'
 import { qrCodeLines } from './qr-code'
@@ -24,6 +24,8 @@ export interface ClackUiDeps {
   hyperlinks?: boolean
   /** OSC 52: copy the user code to the clipboard (off with PENSAR_NO_CLIPBOARD=1). */
   clipboard?: boolean
+  /** Where `result` writes: stdout. Without it (tests), the output stream. */
+  writeOut?: (text: string) => void
 }
 
 export class ClackUi implements Ui {
@@ -54,6 +56,11 @@ export class ClackUi implements Ui {
   }
   note(title: string, lines: string[]) {
     this.box(safeText(title), safeLines(lines))
+  }
+  result(lines: Message) {
+    const text = safeBlock(lines)
+    if (this.deps.writeOut) this.deps.writeOut(text)
+    else this.deps.output.write(text)
   }
 
   async showCode(code: CodeDisplay) {

@@ -2,7 +2,7 @@
 // closed stdin would never return, so select/pressKey fail with a UsageError naming the flag.
 // Every string given is passed through safeText first (ui.ts, lib/safe-text.ts): stderr may still be a terminal.
 import { UsageError } from '../lib/errors'
-import { safeJson, safeLines, safeText } from '../lib/safe-text'
+import { safeBlock, safeJson, safeLines, safeText } from '../lib/safe-text'
 import { formatDuration, linesOf, type CodeDisplay, type JsonEvent, type KeyChoice, type Message, type SelectOption, type Spinner, type Ui } from './ui'
 
 export type Write = (text: string) => void
@@ -10,7 +10,14 @@ export type Write = (text: string) => void
 export class PlainUi implements Ui {
   readonly interactive: boolean = false
 
-  constructor(protected readonly writeErr: Write) {}
+  constructor(
+    protected readonly writeErr: Write,
+    protected readonly writeOut: Write = writeErr,
+  ) {}
+
+  result(lines: Message) {
+    this.writeOut(safeBlock(lines))
+  }
 
   info(message: Message) {
     this.lines(message)
@@ -61,11 +68,12 @@ export class PlainUi implements Ui {
 
 /** `--json`: one event object per line on stdout and nothing else there; chatter on stderr. */
 export class JsonUi extends PlainUi {
-  constructor(writeErr: Write, private readonly writeOut: Write) {
-    super(writeErr)
+  override result(lines: Message) {
+    this.writeErr(safeBlock(lines))
   }
   override emit(event: JsonEvent) {
     // The raw values, exactly; what could drive a terminal is \u-escaped (safeJson).
     this.writeOut(`${safeJson(event)}\n`)
   }
 }
+

@@ -59,6 +59,13 @@ export interface Ui {
   note(title: string, lines: string[]): void
   /** The user code and the address; on a terminal that has room, a QR code when no browser opened here. */
   showCode(code: CodeDisplay): void | Promise<void>
+  /**
+   * The command's result for a person (a list, an address, a script), one string per line:
+   * written to stdout, so `pensar workspace list | grep acme` works, each line made safe like any
+   * other text (a `\n` inside a line is shown). With `--json` a flow emits instead (JsonUi sends
+   * this to stderr, keeping stdout for JSON lines).
+   */
+  result(lines: Message): void
   /** `--json` only: writes one event line to stdout. Other UIs ignore it. */
   emit(event: JsonEvent): void
   /** Throws CancelledError on Ctrl-C / Esc; UsageError when not interactive. */

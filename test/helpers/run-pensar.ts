@@ -92,7 +92,15 @@ export async function runPensar(args: string[], opts: { home: string; env?: Reco
         exited,
         new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`pensar did not exit in time.\nstdout:\n${out}\nstderr:\n${err}`)), timeoutMs))),
       ]).finally(() => clearTimeout(timer))
-      return { code, stdout: out, stderr: err, events: events() }
+      // Parsed when read: a command whose stdout is not JSON lines (a list, a script) still ends cleanly.
+      return {
+        code,
+        stdout: out,
+        stderr: err,
+        get events() {
+          return events()
+        },
+      }
     },
     kill: () => proc.kill('SIGKILL'),
   }

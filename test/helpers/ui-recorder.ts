@@ -22,6 +22,8 @@ export interface RecordedPrompt {
 export class UiRecorder implements Ui {
   readonly lines: RecordedLine[] = []
   readonly events: JsonEvent[] = []
+  /** What `result` wrote (stdout), in order. */
+  readonly results: string[] = []
   readonly codes: CodeDisplay[] = []
   readonly prompts: RecordedPrompt[] = []
   private readonly script: { match: string; answers: Answer[] }[] = []
@@ -55,6 +57,9 @@ export class UiRecorder implements Ui {
   }
   emit(event: JsonEvent) {
     this.events.push(event)
+  }
+  result(lines: Message) {
+    this.results.push(linesOf(lines).join('\n'))
   }
 
   async select<T>(opts: { message: string; options: SelectOption<T>[]; initial?: T }): Promise<T> {

@@ -105,7 +105,7 @@ describe('the interactive prompt in a terminal', () => {
     term.press('Enter')
     await term.waitFor('Press B to open the billing page, Enter to continue')
     term.press('Enter')
-    await term.waitFor('Apex will use workspace Low Balance (low-balance)')
+    await term.waitFor('Switched to workspace Low Balance (low-balance), balance $0.42.')
     await term.waitFor('Type / for commands')
     expect(readJson(join(pensarHome(home), 'config.json')).workspace.slug).toBe('low-balance')
 

@@ -21,7 +21,9 @@ interface Harness {
 }
 
 /** Starts the prompt and waits until it is drawn (keys typed earlier would go to the startup check). */
-async function start(actions: Partial<InteractiveActions> = {}, health: SessionHealth = { state: 'ok' }): Promise<Harness> {
+const ACME: SessionHealth = { state: 'ok', connection: { user: 'demo@pensar.local', console: '127.0.0.1:4100', workspace: 'Acme' } }
+
+async function start(actions: Partial<InteractiveActions> = {}, health: SessionHealth = ACME): Promise<Harness> {
   t = createTestContext({ interactive: true })
   const input = new FakeTtyInput()
   const output = new FakeTtyOutput()
@@ -272,13 +274,18 @@ describe('the startup session check', () => {
     await h.done
   })
 
-  test.each([[{ state: 'ok' }], [{ state: 'none' }]] as const)('nothing is said when the session is %p', async (health) => {
+  test.each([
+    [ACME, 'Connected as demo@pensar.local to 127.0.0.1:4100 (workspace Acme)'],
+    [{ state: 'ok', connection: { user: 'ci@pensar.local', apiKey: 'file', console: 'api.console.pensar.dev', workspace: 'Acme' } }, 'Connected as ci@pensar.local with an API key to api.console.pensar.dev (workspace Acme)'],
+    [{ state: 'ok', connection: { apiKey: 'env', console: 'api.console.pensar.dev' } }, 'Connected with PENSAR_API_KEY to api.console.pensar.dev'],
+    [{ state: 'none' }, 'Not connected — /login to connect'],
+  ] as [SessionHealth, string][])('one line says who is connected, or that nobody is: %p', async (health, line) => {
     const h = await start({}, health)
     await atPrompt(h, 1)
     h.input.write(KEY.ctrlC)
     await h.done
     expect(h.output.text).not.toContain('expired')
-    expect(t.ui.lines).toEqual([])
+    expect(t.ui.lines).toEqual([{ kind: 'info', text: line }])
   })
 
   test('an unreachable Console is a warning, not an expiry', async () => {

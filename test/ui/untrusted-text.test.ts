@@ -29,6 +29,7 @@ const CALLS: Record<Exclude<keyof Ui, 'interactive'>, Call> = {
   note: ({ ui }) => ui.note(evil, [evil, `Workspace: ${evil}`]),
   showCode: ({ ui }) => ui.showCode({ userCode: evil, verificationUri: evilUrl, verificationUriComplete: evilUrl, expiresInSec: 600, browser: { opened: false, reason: evil } }),
   emit: ({ ui }) => ui.emit({ event: 'hostile', name: evil }),
+  result: ({ ui }) => ui.result(`${evil}\n${evil}`),
   select: async ({ ui, answer }) => {
     const chosen = ui.select({ message: evil, options: [{ value: 1, label: evil, hint: evil }] }).catch((e) => e)
     await answer()

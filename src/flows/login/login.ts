@@ -4,8 +4,8 @@ import { apiUrlFor, type Context } from '../../context'
 import type { SelectedWorkspace } from '../../lib/console-api'
 import { AuthError, CancelledError } from '../../lib/errors'
 import { serverClockFor } from '../../lib/server-clock'
-import { announceLogin, announceWorkspace } from './announce'
-import { warnAboutBilling } from '../workspace/billing'
+import { announceLogin } from './announce'
+import { announceWorkspace } from '../workspace/announce-workspace'
 import { persistLogin, revokeGrant, revokePreviousSession } from './persist-login'
 import { authorizeDevice } from './authorize-device'
 import { connectedScreen } from './connected-screen'
@@ -61,10 +61,9 @@ async function loginWithDevice(ctx: Context, opts: LoginOptions, lastWorkspaceId
   ctx.ui.emit({ event: 'authorized' })
   try {
     const selected = grant.kind === 'oauth' ? await pickWorkspace(ctx, apiUrl, grant, opts, endpoints, lastWorkspaceId) : await legacySelection(ctx, apiUrl, grant)
-    announceWorkspace(ctx, selected)
-    await warnAboutBilling(ctx, selected, endpoints.consoleUrl)
+    await announceWorkspace(ctx, selected, endpoints.consoleUrl)
     const previous = await persistLogin(ctx, { apiUrl, endpoints, grant, selected, receivedAt })
-    announceLogin(ctx, apiUrl, grant, selected)
+    announceLogin(ctx, { apiUrl, authType: grant.kind === 'oauth' ? 'workos' : 'api-key', user: grant.user }, selected)
     await revokePreviousSession(ctx, previous)
   } catch (error) {
     // A session we got but will not keep (Ctrl-C, exit 2…) is ended on the server too.

@@ -5,6 +5,7 @@ import type { SelectedWorkspace } from '../../lib/console-api'
 import { unsafeUrlReason } from '../../lib/safe-url'
 import { shortened } from '../../lib/safe-text'
 import { formatMoney } from '../../ui/ui'
+import { safeConsolePageUrl } from '../../lib/console-pages'
 
 export const LOW_BALANCE_DOLLARS = 1
 
@@ -39,6 +40,6 @@ export async function warnAboutBilling(ctx: Context, selected: SelectedWorkspace
 }
 
 function billingUrlOf(selected: SelectedWorkspace, consoleUrl: string | undefined): string | undefined {
-  const url = selected.billingUrl ?? (consoleUrl ? `${consoleUrl.replace(/\/+$/, '')}/${selected.workspace.slug}/settings/billing` : undefined)
-  return url && !unsafeUrlReason(url) ? url : undefined
+  if (selected.billingUrl) return unsafeUrlReason(selected.billingUrl) ? undefined : selected.billingUrl
+  return safeConsolePageUrl(consoleUrl, selected.workspace.slug, 'billing')
 }

@@ -469,7 +469,7 @@ describe('login: already connected', () => {
     stubHappyPath(t.fetch, { workspaces: [ACME] })
     t.ui.answer('What next?', 'switch')
     expect(await run()).toEqual({ outcome: 'logged_in' })
-    expect(t.ui.text).toContain('An API key belongs to one workspace; log in again to choose another.')
+    expect(t.ui.text).toContain('This computer is connected with an API key, which belongs to one workspace (Acme, acme). Logging in again to choose another workspace.')
     expect(stored().auth).toMatchObject({ authType: 'workos', refreshToken: REFRESH_TOKEN })
     expect(stored().auth?.apiKey).toBeUndefined()
     t.fetch.verify()
