@@ -1,5 +1,6 @@
 // Step 6: the product page's "billing isn't configured" and "balance is low" warnings. They
-// never fail the login; on a terminal the person can jump to the billing page with B.
+// never fail the login; on a terminal the person can jump to the billing page with B. The gateway's
+// refusals (a 402) and a balance that falls low after a question say the same (flows/ask).
 import type { Context } from '../../context'
 import type { SelectedWorkspace } from '../../lib/console-api'
 import { unsafeUrlReason } from '../../lib/safe-url'
@@ -7,7 +8,8 @@ import { formatMoney } from '../../ui/ui'
 
 export const LOW_BALANCE_DOLLARS = 1
 
-export async function warnAboutBilling(ctx: Context, selected: SelectedWorkspace, consoleUrl: string | undefined): Promise<void> {
+/** `offerPage: false`: the warning alone, without waiting for B or Enter. */
+export async function warnAboutBilling(ctx: Context, selected: SelectedWorkspace, consoleUrl: string | undefined, { offerPage = true } = {}): Promise<void> {
   const url = billingUrlOf(selected, consoleUrl)
   const where = url ? `:\n${url}` : ' in Pensar Console under Settings > Billing.'
   const { billing, workspace } = selected
@@ -21,7 +23,7 @@ export async function warnAboutBilling(ctx: Context, selected: SelectedWorkspace
     ctx.ui.emit({ event: 'warning', code: 'low_balance', message: `Low credit balance (${formatMoney(billing.balance)}).`, balance: billing.balance, ...(url ? { url } : {}) })
     warned = true
   }
-  if (!warned || !url || !ctx.ui.interactive) return
+  if (!warned || !url || !ctx.ui.interactive || !offerPage) return
   const choice = await ctx.ui.pressKey({
     message: 'Press B to open the billing page, Enter to continue',
     choices: [
