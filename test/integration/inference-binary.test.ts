@@ -4,10 +4,9 @@
 // obeyed, `pensar usage` shows what the Usage page shows, and `pensar login token` hands over a
 // token the Console accepts with nothing else on stdout.
 import { describe, expect, test } from 'bun:test'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { signedInBrowser } from '../console/browser'
 import { binarySuite } from '../helpers/binary-suite'
+import { startGatewayRelay, useRelay } from '../helpers/gateway-relay'
 import { controlCall, loggedInHome, type LoggedInHome } from '../helpers/logged-in-home'
 import { pensarBinary } from '../helpers/pensar-binary'
 import { runPensar } from '../helpers/run-pensar'
@@ -42,48 +41,6 @@ async function balanceOf(url: string, h: LoggedInHome): Promise<number> {
 }
 
 const ANSWER_START = 'You asked: “'
-
-interface Relay {
-  recorded: { headers: Headers; body: string; path: string }[]
-  stop(): void
-}
-
-/**
- * A relay in front of the gateway, as an eavesdropper (or a slow network) would sit: it keeps a
- * copy of each request it forwards, and with `holdAfterFirstDelta` stops passing the answer on
- * after its first whole text delta, holding the connection open, so an answer is caught mid-stream.
- */
-function relayTo(h: LoggedInHome, consoleUrl: string, opts: { holdAfterFirstDelta?: boolean } = {}): Relay {
-  const recorded: Relay['recorded'] = []
-  const server = Bun.serve({
-    port: 0,
-    hostname: '127.0.0.1',
-    idleTimeout: 0, // a held answer stays open until the client goes
-    async fetch(req) {
-      const body = req.method === 'POST' ? await req.text() : undefined
-      const path = new URL(req.url).pathname
-      if (body !== undefined) recorded.push({ headers: req.headers, body, path })
-      const upstream = await fetch(`${consoleUrl}${path}`, { method: req.method, headers: req.headers, body })
-      if (!opts.holdAfterFirstDelta || !upstream.body || path !== '/gateway/v1/messages') return upstream
-      const reader = upstream.body.getReader()
-      const decoder = new TextDecoder()
-      let seen = ''
-      const held = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          if (/content_block_delta[^]*?\n\n/.test(seen)) return new Promise<void>(() => {}) // a whole delta went through
-          const next = await reader.read()
-          if (next.done) return controller.close()
-          seen += decoder.decode(next.value, { stream: true })
-          controller.enqueue(next.value)
-        },
-        cancel: () => reader.cancel(),
-      }, { highWaterMark: 0 })
-      return new Response(held, { status: upstream.status, headers: upstream.headers })
-    },
-  })
-  writeFileSync(join(h.pensarHome, 'config.json'), JSON.stringify({ ...h.config(), gatewayUrl: `http://127.0.0.1:${server.port}` }))
-  return { recorded, stop: () => server.stop(true) }
-}
 
 describe('pensar ask', () => {
   test('three questions: three charges of $0.01; the balance, the done events and the Usage page agree', async () => {
@@ -122,7 +79,8 @@ describe('pensar ask', () => {
   test('the signed request the binary sends is refused when replayed (its nonce is spent), and nothing more is charged', async () => {
     const c = await consoleWith()
     const h = await loggedInHome(c.url, { root, workspace: 'acme' })
-    const relay = relayTo(h, c.url)
+    const relay = startGatewayRelay(c.url)
+    useRelay(h.pensarHome, relay)
     try {
       const asked = await pensar(h, ['ask', 'once only'])
       expect(asked.code).toBe(0)
@@ -153,7 +111,8 @@ describe('pensar ask', () => {
   test('Ctrl-C mid-answer: what came stays, exit 130, "Answer stopped.", and the session is kept', async () => {
     const c = await consoleWith()
     const h = await loggedInHome(c.url, { root, workspace: 'acme' })
-    const relay = relayTo(h, c.url, { holdAfterFirstDelta: true })
+    const relay = startGatewayRelay(c.url, { hold: true })
+    useRelay(h.pensarHome, relay)
     const run = await runPensar(['ask', 'a question to interrupt'], { home: h.home })
     const firstDelta = 'You asked: '
     await waitUntil(() => run.stdout() === firstDelta, () => `the first delta; stdout: ${run.stdout()}; stderr: ${run.stderr()}`, 20_000)

@@ -7,6 +7,7 @@
 import type { Context, Output } from '../../context'
 import { CancelledError, UsageError } from '../../lib/errors'
 import { terminalSafe } from '../../ui/terminal-safe'
+import { createWordWrapper } from '../../ui/word-wrap'
 import { formatCost, formatMoney } from '../../ui/ui'
 import { LOW_BALANCE_DOLLARS, warnAboutBilling } from '../workspace/billing'
 import type { AnswerEvent, AnswerUsage } from './answer-events'
@@ -38,23 +39,23 @@ export class AnswerStoppedError extends CancelledError {
 }
 
 /** Where the answer goes: stdout for `pensar ask`, the prompt's terminal for the prompt. */
-export type AnswerOutput = Pick<Output, 'write' | 'isTerminal'>
+export type AnswerOutput = Pick<Output, 'write' | 'isTerminal' | 'columns'>
 
 export async function ask(ctx: Context, opts: AskOptions, conversation: Conversation = newConversation(), output: AnswerOutput = ctx.out): Promise<AskResult> {
   const question = await questionOf(ctx, opts.prompt)
   const session = await openGateway(ctx, conversation)
   const model = await chooseModel(session.client, conversation, opts.model)
   const printer = answerPrinter(ctx, output)
-  const spinner = ctx.ui.interactive && !ctx.env.json ? ctx.ui.spinner(`Asking ${model}…`) : undefined
+  const stopSpinner = waitingSpinner(ctx, `Asking ${model}…`)
   let done: Extract<AnswerEvent, { kind: 'done' }> | undefined
   try {
     for await (const event of streamAnswer(session.client, { model, messages: messagesFor(conversation, question) })) {
-      spinner?.stop()
+      stopSpinner()
       if (event.kind === 'delta') printer.write(event.text)
       else done = event
     }
   } catch (error) {
-    spinner?.stop()
+    stopSpinner()
     printer.end()
     if (error instanceof CancelledError && printer.started) throw new AnswerStoppedError()
     throw await explainRefusal(ctx, error, session, model)
@@ -79,10 +80,26 @@ async function questionOf(ctx: Context, prompt: string | undefined): Promise<str
   return piped
 }
 
-/** Writes the answer as it arrives: as `delta` events with --json, else text made safe for a terminal. */
+/**
+ * On a terminal, a spinner until the answer begins. Stopping clears the spinner's line, so it
+ * happens once: again later it would erase the answer's line.
+ */
+function waitingSpinner(ctx: Context, message: string): () => void {
+  let spinner = ctx.ui.interactive && !ctx.env.json ? ctx.ui.spinner(message) : undefined
+  return () => {
+    spinner?.stop()
+    spinner = undefined
+  }
+}
+
+/**
+ * Writes the answer as it arrives: as `delta` events with --json; on a terminal made safe and
+ * word-wrapped to its width; into a pipe exactly as sent.
+ */
 function answerPrinter(ctx: Context, output: AnswerOutput) {
   let text = ''
   let ended = false
+  const wrapper = output.isTerminal ? createWordWrapper(output.columns, (shown) => output.write(shown)) : undefined
   return {
     get started() {
       return text !== ''
@@ -93,12 +110,14 @@ function answerPrinter(ctx: Context, output: AnswerOutput) {
     write(delta: string) {
       text += delta
       if (ctx.env.json) ctx.ui.emit({ event: 'delta', text: delta })
-      else output.write(output.isTerminal ? terminalSafe(delta) : delta)
+      else if (wrapper) wrapper.write(terminalSafe(delta))
+      else output.write(delta)
     },
     /** The line the answer ends on is finished, so what follows starts on its own. */
     end() {
       if (ended) return
       ended = true
+      wrapper?.flush()
       if (!ctx.env.json && text && !text.endsWith('\n')) output.write('\n')
     },
   }

@@ -58,6 +58,17 @@ describe('asking', () => {
     t.fetch.verify()
   })
 
+  test('on a terminal a spinner waits for the answer and is stopped once (stopping clears its line, which by then holds the answer)', async () => {
+    loggedIn({ interactive: true })
+    stubModels(t.fetch)
+    t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(answerSse(ANSWER), 64)))
+    let stops = 0
+    t.ui.spinner = (message) => (t.ui.lines.push({ kind: 'spinner', text: message }), { update: () => {}, stop: () => void stops++ })
+    await ask(t.ctx, { prompt: 'q' })
+    expect(t.ui.lines[0]).toEqual({ kind: 'spinner', text: 'Asking pensar-large…' })
+    expect(stops).toBe(1)
+  })
+
   test('each piece is written as it arrives, before the next one exists', async () => {
     loggedIn()
     stubModels(t.fetch)
@@ -322,6 +333,17 @@ describe('untrusted text', () => {
     await ask(t.ctx, { prompt: 'q', model: 'm\x1b[31m' })
     expect(t.out.text).toBe('ok\\u{1b}]52;c;ZXZpbA==\\u{7} \\u{1b}[2J\\u{202e}gnp.exe\nnext\n')
     expect(t.ui.text).toContain('m\\u{1b}[31m · cost not reported')
+  })
+
+  test('on a terminal the answer is wrapped between words to its width', async () => {
+    loggedIn({ stdoutTerminal: { columns: 40 } })
+    stubModels(t.fetch)
+    t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(answerSse(ANSWER), 7)))
+    await ask(t.ctx, { prompt: 'q' })
+    const lines = t.out.text.trimEnd().split('\n')
+    expect(lines.length).toBeGreaterThan(2)
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(40)
+    expect(lines.join(' ')).toBe(ANSWER)
   })
 
   test('into a pipe, the text arrives exactly as sent', async () => {
