@@ -11,7 +11,7 @@ const runAsk: AskRunner = async (ctx, opts) => (await import('../flows/ask/ask')
 
 export function askCommand(ctx: Context, run: AskRunner = runAsk): CommandDef<any> {
   return defineCommand({
-    meta: { name: 'ask', description: 'Ask the managed model through the Pensar gateway; the answer streams to stdout, then its cost and the balance left (exit 5 when billing is not ready)' },
+    meta: { name: 'ask', description: 'Ask the managed model: the answer streams to stdout, then its cost and the balance left' },
     args: {
       question: { type: 'positional', required: false, description: 'The question, quoted; read from stdin when left out' },
       model: { type: 'string', valueHint: 'id', description: "The model to ask (default: the gateway's default)" },

@@ -10,7 +10,7 @@ const runToken: TokenRunner = async (ctx) => (await import('../flows/token/token
 
 export function tokenCommand(ctx: Context, run: TokenRunner = runToken): CommandDef<any> {
   return defineCommand({
-    meta: { name: 'token', description: 'Print a valid access token (renewed when due), or the API key, for another tool; --json adds expiresAt, workspace, gatewayUrl' },
+    meta: { name: 'token', description: 'Print a valid access token (renewed when due), or the API key, for another tool' },
     args: { ...globalArgs },
     run: () => run(ctx),
   })
