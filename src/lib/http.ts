@@ -257,9 +257,10 @@ function errorFromResponse(method: string, url: string, response: Response, pars
 }
 
 const IDLE = Symbol('idle')
+type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>
 
 /** The next chunk, unless the connection is aborted first or nothing arrives for `idleMs` (rejects with IDLE). */
-function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, signal: AbortSignal, idleMs: number): Promise<Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>> {
+function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, signal: AbortSignal, idleMs: number): Promise<ReadResult> {
   return new Promise((resolve, reject) => {
     const stop = (reason: unknown) => {
       clearTimeout(timer)

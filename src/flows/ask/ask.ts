@@ -46,7 +46,7 @@ export async function ask(ctx: Context, opts: AskOptions, conversation: Conversa
   const session = await openGateway(ctx, conversation)
   const model = await chooseModel(session.client, conversation, opts.model)
   const printer = answerPrinter(ctx, output)
-  const stopSpinner = waitingSpinner(ctx, `Asking ${model}…`)
+  const stopSpinner = waitingSpinner(ctx, `Asking ${terminalSafe(model)}…`)
   let done: Extract<AnswerEvent, { kind: 'done' }> | undefined
   try {
     for await (const event of streamAnswer(session.client, { model, messages: messagesFor(conversation, question) })) {
