@@ -24,7 +24,7 @@ export function usageReport(app: App, workspace: Workspace, period: UsagePeriod)
     workspace: workspaceRef(workspace),
     since: period.since,
     from: new Date(period.sinceMs).toISOString(),
-    until: new Date(app.now()).toISOString(),
+    until: new Date(period.untilMs).toISOString(),
     total: spend(summary.total),
     byUser: summary.byUser.map((u) => ({ user: { id: u.userId, email: u.email }, ...spend(u) })),
     byApiKey: summary.byApiKey.map((k) => ({ apiKey: k.apiKeyId ? { id: k.apiKeyId, name: k.name, prefix: k.prefix } : null, ...spend(k) })),

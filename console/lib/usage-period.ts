@@ -9,6 +9,8 @@ export interface UsagePeriod {
   /** As given (`7d`, `2026-05-01`). */
   since: string
   sinceMs: number
+  /** The moment the period was worked out: its end. */
+  untilMs: number
   /** For people: "the last 7 days", "since 2026-05-01". */
   label: string
 }
@@ -20,7 +22,7 @@ export function parseUsagePeriod(raw: string | null | undefined, now: number): U
   if (days) {
     const n = Number(days[1])
     if (n < 1 || n > 3650) return null
-    return { since, sinceMs: now - n * DAY_MS, label: n === 1 ? 'the last day' : `the last ${n} days` }
+    return { since, sinceMs: now - n * DAY_MS, untilMs: now, label: n === 1 ? 'the last day' : `the last ${n} days` }
   }
   const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(since)
   if (!date) return null
@@ -28,5 +30,5 @@ export function parseUsagePeriod(raw: string | null | undefined, now: number): U
   const sinceMs = Date.UTC(year, month - 1, day)
   // Date.UTC rolls 2026-02-31 over into March: only a date that exists is accepted.
   if (new Date(sinceMs).toISOString().slice(0, 10) !== since) return null
-  return { since, sinceMs, label: `since ${since}` }
+  return { since, sinceMs, untilMs: now, label: `since ${since}` }
 }
