@@ -4,7 +4,7 @@ import type { ArgsDef, CommandContext, CommandDef } from 'citty'
 import { UsageError } from '../lib/errors'
 import { closestName } from './closest-name'
 import { globalArgs } from './global-args'
-import { flagKey, parseCommandArgs, withoutDashes } from './parse-args'
+import { flagKey, parseCommandArgs, withoutDashes, type ParsedArgs } from './parse-args'
 
 export interface ResolvedCommand {
   cmd: CommandDef
@@ -39,15 +39,23 @@ export async function runResolved(resolved: ResolvedCommand): Promise<void> {
   const subs = await value(resolved.cmd.subCommands)
   const help = `Run \`${command} --help\` to see the ${subs ? 'commands' : 'options'}.`
   // Global flags are read by main for every command, whether or not it declares them.
-  const args = parseCommandArgs(resolved.rest, { ...globalArgs, ...(await value(resolved.cmd.args)) }, command)
+  const defs: ArgsDef = { ...globalArgs, ...(await value(resolved.cmd.args)) }
+  const args = parseCommandArgs(resolved.rest, defs, command)
   const [word] = args._
   if (word !== undefined && subs) {
     const near = closestName(word, Object.keys(subs))
     throw new UsageError(`Unknown command ${word} for \`${command}\`.`, { hint: near ? `Did you mean \`${command} ${near}\`? ${help}` : help })
   }
-  if (word !== undefined) throw new UsageError(`\`${command}\` takes no argument ${JSON.stringify(word)}.`, { hint: help })
+  if (word !== undefined) throw new UsageError(`\`${command}\` takes no argument ${JSON.stringify(word)}.`, { hint: `${quoteHint(command, defs, args)}${help}` })
   if (!resolved.cmd.run) throw new UsageError(`\`${command}\` needs a command.`, { hint: help })
   await resolved.cmd.run({ rawArgs: resolved.rest, args: args as CommandContext['args'], cmd: resolved.cmd })
+}
+
+/** Words past a command's one argument were most likely meant as one (`pensar ask what is SSRF`). */
+function quoteHint(command: string, defs: ArgsDef, args: ParsedArgs): string {
+  const name = Object.keys(defs).find((key) => defs[key]!.type === 'positional')
+  if (!name || typeof args[name] !== 'string') return ''
+  return `Quote ${name.toUpperCase()} when it has spaces: \`${command} "${[args[name], ...args._].join(' ')}"\`. `
 }
 
 /** resolveCommand, then runResolved: what `pensar <argv>` does once main has ruled out help. */
