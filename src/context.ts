@@ -33,8 +33,18 @@ export interface Env {
   vars: Record<string, string | undefined>
 }
 
+/** stdout: what a command answers (a model's answer, a token, a table). With --json only `ui.emit` writes here. */
+export interface Output {
+  write(text: string): void
+  /** A terminal: text a server chose must be made safe before it is written. */
+  readonly isTerminal: boolean
+  /** The terminal's width; 80 when it is not one. */
+  readonly columns: number
+}
+
 export interface Context {
   ui: Ui
+  out: Output
   http: Http
   store: Store
   clock: Clock
@@ -123,6 +133,7 @@ export async function createContext(globals: GlobalOptions, io: ProcessIo): Prom
   return {
     env,
     ui,
+    out: stdoutOf(io),
     log,
     clock: systemClock,
     signal: io.signal,
@@ -132,6 +143,19 @@ export async function createContext(globals: GlobalOptions, io: ProcessIo): Prom
     browser: createSystemBrowser({ env: io.vars }),
     http: createHttp({ fetch: io.fetch ?? fetch, clock: systemClock, log, signal: io.signal }),
     store: createStore({ home: env.home, now: () => systemClock.now(), warn: (m) => ui.warn(m) }),
+  }
+}
+
+function stdoutOf(io: ProcessIo): Output {
+  return {
+    write: writerTo(io, 1),
+    get isTerminal() {
+      return isTerminal(io, 1)
+    },
+    // Read only when asked: building Node's stdout stream costs milliseconds.
+    get columns() {
+      return (isTerminal(io, 1) && io.stdout.columns) || 80
+    },
   }
 }
 

@@ -6,7 +6,7 @@ import { redactText } from '../lib/redact'
 import { closestName } from './closest-name'
 import { resolveValue as value } from './command-tree'
 import { globalArgs } from './global-args'
-import { flagKey, parseCommandArgs, secretOnCommandLine, withoutDashes } from './parse-args'
+import { flagKey, parseCommandArgs, secretOnCommandLine, withoutDashes, type ParsedArgs } from './parse-args'
 
 export interface ResolvedCommand {
   cmd: CommandDef
@@ -41,9 +41,10 @@ export async function runResolved(resolved: ResolvedCommand): Promise<void> {
   const subs = await value(resolved.cmd.subCommands)
   const help = `Run \`${command} --help\` to see the ${subs ? 'commands' : 'options'}.`
   // Global flags are read by main for every command, whether or not it declares them.
-  const args = parseCommandArgs(resolved.rest, { ...globalArgs, ...(await value(resolved.cmd.args)) }, command)
+  const defs: ArgsDef = { ...globalArgs, ...(await value(resolved.cmd.args)) }
+  const args = parseCommandArgs(resolved.rest, defs, command)
   const [word] = args._
-  if (word !== undefined) throw strayWordError(resolved, word, subs && Object.keys(subs))
+  if (word !== undefined) throw strayWordError(resolved, word, subs && Object.keys(subs), quoteHint(command, defs, args))
   if (!resolved.cmd.run) throw new UsageError(`\`${command}\` needs a command.`, { hint: help })
   await resolved.cmd.run({ rawArgs: resolved.rest, args: args as CommandContext['args'], cmd: resolved.cmd })
 }
@@ -53,7 +54,7 @@ export async function runResolved(resolved: ResolvedCommand): Promise<void> {
  * argument, or a secret, which is never repeated back and never accepted on a command line
  * (shell history and `ps` would keep it).
  */
-export function strayWordError(resolved: ResolvedCommand, word: string, subcommands?: string[]): UsageError {
+export function strayWordError(resolved: ResolvedCommand, word: string, subcommands?: string[], argumentHint = ''): UsageError {
   const command = resolved.names.join(' ')
   const help = `Run \`${command} --help\` to see the ${subcommands ? 'commands' : 'options'}.`
   if (redactText(word) !== word) return secretOnCommandLine(command)
@@ -61,7 +62,7 @@ export function strayWordError(resolved: ResolvedCommand, word: string, subcomma
     const near = closestName(word, subcommands)
     return new UsageError(`Unknown command ${word} for \`${command}\`.`, { hint: near ? `Did you mean \`${command} ${near}\`? ${help}` : help })
   }
-  return new UsageError(`\`${command}\` takes no argument ${JSON.stringify(word)}.`, { hint: help })
+  return new UsageError(`\`${command}\` takes no argument ${JSON.stringify(word)}.`, { hint: `${argumentHint}${help}` })
 }
 
 /** The first word of `rest` that names no subcommand of `resolved` (for `--help` and `pensar help`). */
@@ -70,6 +71,13 @@ export async function unknownCommandIn(resolved: ResolvedCommand): Promise<Usage
   if (!subs) return undefined
   const index = firstPositional(resolved.rest, { ...globalArgs, ...(await value(resolved.cmd.args)) })
   return index < 0 ? undefined : strayWordError(resolved, resolved.rest[index]!, Object.keys(subs))
+}
+
+/** Words past a command's one argument were most likely meant as one (`pensar ask what is SSRF`). */
+function quoteHint(command: string, defs: ArgsDef, args: ParsedArgs): string {
+  const name = Object.keys(defs).find((key) => defs[key]!.type === 'positional')
+  if (!name || typeof args[name] !== 'string') return ''
+  return `Quote ${name.toUpperCase()} when it has spaces: \`${command} "${[args[name], ...args._].join(' ')}"\`. `
 }
 
 /** resolveCommand, then runResolved: what `pensar <argv>` does once main has ruled out help. */

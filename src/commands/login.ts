@@ -1,5 +1,6 @@
 // `pensar login` (and its legacy name `pensar auth`): parses flags, hands over to the login flow.
-// `login status`, `login logout` and `login doctor` are the same commands as `pensar status` etc.
+// `login status`, `login logout` and `login doctor` are the same commands as `pensar status` etc.;
+// `login token` lends the session to other tools.
 import { defineCommand, type CommandDef } from 'citty'
 import type { Context } from '../context'
 import type { LoginOptions } from '../flows/login/options'
@@ -8,6 +9,7 @@ import { doctorCommand } from './doctor'
 import { globalArgs } from './global-args'
 import { logoutCommand } from './logout'
 import { statusCommand } from './status'
+import { tokenCommand } from './token'
 
 export type LoginRunner = (ctx: Context, opts: LoginOptions) => Promise<unknown>
 
@@ -45,7 +47,7 @@ export function loginCommand(ctx: Context, run: LoginRunner = runLogin, name = '
       examples: LOGIN_EXAMPLES,
     },
     args: loginArgs,
-    subCommands: { status: statusCommand(ctx), logout: logoutCommand(ctx), doctor: doctorCommand(ctx) },
+    subCommands: { status: statusCommand(ctx), logout: logoutCommand(ctx), doctor: doctorCommand(ctx), token: tokenCommand(ctx) },
     async run({ args }) {
       if (args['with-api-key']) return runApiKeyLogin(ctx, args.workspace)
       await run(ctx, { workspace: args.workspace?.trim() || undefined, openBrowser: args.browser !== false })

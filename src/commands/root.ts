@@ -3,6 +3,7 @@
 // listed, completed and required in the README's table.
 import { defineCommand, type CommandDef } from 'citty'
 import type { Context } from '../context'
+import { askCommand } from './ask'
 import { completionCommand } from './completion'
 import { doctorCommand } from './doctor'
 import { globalArgs } from './global-args'
@@ -11,6 +12,7 @@ import { loginCommand, type LoginRunner } from './login'
 import { logoutCommand } from './logout'
 import { openCommand } from './open'
 import { statusCommand } from './status'
+import { usageCommand } from './usage'
 import { versionCommand } from './version'
 import { workspaceCommand } from './workspace'
 
@@ -18,8 +20,8 @@ export function rootCommand(ctx: Context, runLogin?: LoginRunner): CommandDef<an
   const root: CommandDef<any> = defineCommand({
     meta: {
       name: 'pensar',
-      description: 'Connect the Apex CLI to Pensar Console. With no command on a terminal: the interactive prompt (/login, /status, /logout, /doctor)',
-      examples: ['pensar login                     # connect this computer', 'pensar status --json             # the connection, for a script', 'pensar workspace switch acme     # use another workspace', 'pensar open billing              # add credits'],
+      description: 'Connect the Apex CLI to Pensar Console and ask its managed models. With no command on a terminal: the interactive prompt (ask anything; /login, /status, /usage, /logout, /doctor)',
+      examples: ['pensar login                     # connect this computer', 'pensar status --json             # the connection, for a script', 'pensar ask "what is SSRF?"       # ask the managed model', 'pensar workspace switch acme     # use another workspace', 'pensar open billing              # add credits'],
     },
     args: { ...globalArgs },
     subCommands: {
@@ -29,6 +31,8 @@ export function rootCommand(ctx: Context, runLogin?: LoginRunner): CommandDef<an
       workspace: workspaceCommand(ctx),
       open: openCommand(ctx),
       doctor: doctorCommand(ctx),
+      ask: askCommand(ctx),
+      usage: usageCommand(ctx),
       auth: loginCommand(ctx, runLogin, 'auth'),
       version: versionCommand(ctx),
       help: helpCommand(),

@@ -1,9 +1,11 @@
-// The interactive prompt (`pensar` on a terminal): check the session once, then read slash
-// commands until /exit, Ctrl-C or Ctrl-D. Each command runs as a step that Esc / Ctrl-C cancels
-// back to the prompt (step.ts); the commands themselves are the same flows `pensar login`,
-// `pensar status`, `pensar logout` and `pensar doctor` run.
+// The interactive prompt (`pensar` on a terminal): check the session once, then read lines until
+// /exit, Ctrl-C or Ctrl-D. A line that is not a /command is a question for the managed model, in
+// one conversation until /new. Each command and each question runs as a step that Esc / Ctrl-C
+// cancels back to the prompt (step.ts); the commands themselves are the same flows `pensar login`,
+// `pensar status`, `pensar usage`, `pensar logout`, `pensar doctor` and `pensar ask` run.
 import type { Writable } from 'node:stream'
 import type { Context } from '../context'
+import { newConversation, type Conversation } from '../flows/ask/conversation'
 import { createPaint, type Paint } from '../ui/style'
 import type { KeyInput } from './key-input'
 import { readLine } from './line-editor'
@@ -29,12 +31,22 @@ export interface Connection {
 
 export const NOT_CONNECTED_NOTICE = 'Not connected — /login to connect'
 
+/** A line typed at the prompt that is not a /command. */
+export interface Question {
+  text: string
+  conversation: Conversation
+  /** The prompt's terminal: the answer is drawn where the prompt and the Ui are. */
+  output: Writable
+}
+
 export interface InteractiveActions {
   checkSession(ctx: Context): Promise<SessionHealth>
   login: Step
   status: Step
+  usage: Step
   logout: Step
   doctor: Step
+  ask(ctx: Context, question: Question): Promise<unknown>
 }
 
 export interface InteractiveDeps {
@@ -51,6 +63,7 @@ export async function runInteractive(ctx: Context, deps: InteractiveDeps): Promi
   deps.output.write(`${paint('bold', 'Apex')} ${paint('dim', '· Pensar Console · /help lists the commands')}\n`)
   await announceSessionHealth(ctx, deps, paint, unicode)
   const history: string[] = []
+  let conversation = newConversation()
   const prompt = `${paint('cyan', unicode ? '›' : '>')} `
   while (!ctx.signal.aborted) {
     const read = await readLine({ keys: deps.keys, output: deps.output, prompt, history, dim: (t) => paint('dim', t) })
@@ -62,9 +75,17 @@ export async function runInteractive(ctx: Context, deps: InteractiveDeps): Promi
       ctx.ui.warn(UNKNOWN_HINT)
       continue
     }
+    if (parsed.kind === 'question') {
+      const question = { text: parsed.text, conversation, output: deps.output }
+      await runStep(ctx, deps.keys, (stepCtx) => deps.actions.ask(stepCtx, question))
+      continue
+    }
     if (parsed.command.name === 'exit') return
     if (parsed.command.name === 'help') ctx.ui.note('Commands', helpLines())
-    else await runStep(ctx, deps.keys, deps.actions[parsed.command.name satisfies Exclude<SlashCommandName, 'exit' | 'help'>])
+    else if (parsed.command.name === 'new') {
+      conversation = newConversation(conversation)
+      ctx.ui.info('New conversation: the model no longer sees the earlier questions.')
+    } else await runStep(ctx, deps.keys, deps.actions[parsed.command.name satisfies Exclude<SlashCommandName, 'exit' | 'help' | 'new'>])
   }
 }
 

@@ -1,6 +1,7 @@
 // Typed errors. Flows throw these; only src/main.ts turns them into an exit code and a message.
 
-export const EXIT = { ok: 0, error: 1, usage: 2, auth: 4, cancelled: 130 } as const
+// 5: the workspace cannot pay for inference (billing not set up, no credits, Apex Inference off).
+export const EXIT = { ok: 0, error: 1, usage: 2, auth: 4, billing: 5, cancelled: 130 } as const
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
 
 export interface PensarErrorOptions {

@@ -84,6 +84,11 @@ export function formatMoney(dollars: number): string {
   return `$${dollars.toFixed(2)}`
 }
 
+/** An inference cost: under a cent it keeps two significant digits ($0.0034), else dollars and cents. */
+export function formatCost(dollars: number): string {
+  return dollars > 0 && dollars < 0.01 ? `$${Number(dollars.toPrecision(2))}` : formatMoney(dollars)
+}
+
 /** `9m 59s`, `45s`. */
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.ceil(ms / 1000))

@@ -54,7 +54,7 @@ async function fishOffers(line: string): Promise<string[]> {
   return run.out.split('\n').filter(Boolean).map((l) => l.split('\t')[0]!).sort()
 }
 
-const ROOT_COMMANDS = ['login', 'status', 'logout', 'workspace', 'open', 'doctor', 'auth', 'version', 'help', 'completion']
+const ROOT_COMMANDS = ['login', 'status', 'logout', 'workspace', 'open', 'doctor', 'ask', 'usage', 'auth', 'version', 'help', 'completion']
 
 describe('pensar completion', () => {
   test('prints the script on stdout, and nothing else', async () => {
@@ -80,7 +80,7 @@ describe('bash', () => {
   test.each([
     ['pensar ', ROOT_COMMANDS],
     ['pensar lo', ['login', 'logout']],
-    ['pensar login ', ['status', 'logout', 'doctor']],
+    ['pensar login ', ['status', 'logout', 'doctor', 'token']],
     ['pensar login --', ['--workspace', '--no-browser', '--with-api-key', '--api-url', '--json', '--debug', '--help']],
     ['pensar login --workspace ', []], // a value: nothing to offer
     ['pensar login --workspace acme st', ['status']], // the value skipped
@@ -93,7 +93,7 @@ describe('bash', () => {
     ['pensar open billing ', []], // it takes one page
     ['pensar completion ', ['bash', 'zsh', 'fish']],
     ['pensar help ', ROOT_COMMANDS],
-    ['pensar help auth ', ['status', 'logout', 'doctor']],
+    ['pensar help auth ', ['status', 'logout', 'doctor', 'token']],
     ['pensar -', ['--api-url', '--json', '--debug', '--help', '-h', '--version', '-v']],
     ['pensar status -- ', []],
   ])('%p offers %p', async (line, offered) => {
@@ -103,14 +103,14 @@ describe('bash', () => {
   test('a command added to the tree completes without touching the scripts, its enum values too', async () => {
     const tree = rootCommand(t.ctx)
     const subs = tree.subCommands as Record<string, CommandDef<any>>
-    subs.ask = defineCommand({
-      meta: { name: 'ask', description: 'Ask Apex' },
+    subs.audit = defineCommand({
+      meta: { name: 'audit', description: 'Audit something' },
       args: { format: { type: 'enum', options: ['text', 'json'], description: 'Output format' }, ...globalArgs },
       run: () => {},
     })
-    expect(await bashOffers('pensar a', tree)).toEqual(['auth', 'ask'])
-    expect(await bashOffers('pensar ask --f', tree)).toEqual(['--format'])
-    expect(await bashOffers('pensar ask --format ', tree)).toEqual(['text', 'json'])
+    expect(await bashOffers('pensar au', tree)).toEqual(['auth', 'audit'])
+    expect(await bashOffers('pensar audit --f', tree)).toEqual(['--format'])
+    expect(await bashOffers('pensar audit --format ', tree)).toEqual(['text', 'json'])
   })
 })
 
@@ -121,7 +121,7 @@ describe('fish', () => {
     ['pensar login --workspace acme st', ['status']],
     ['pensar open ', ['api-keys', 'billing', 'console', 'usage']],
     ['pensar open billing ', []],
-    ['pensar help auth ', ['doctor', 'logout', 'status']],
+    ['pensar help auth ', ['doctor', 'logout', 'status', 'token']],
     ['pensar completion z', ['zsh']],
   ])('%p offers %p', async (line, offered) => {
     expect(await fishOffers(line)).toEqual([...offered].sort())

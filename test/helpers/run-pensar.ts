@@ -7,7 +7,7 @@ export interface PensarRun {
   proc: Subprocess<'ignore', 'pipe', 'pipe'>
   stdout(): string
   stderr(): string
-  /** Parsed `--json` event lines seen so far. */
+  /** Parsed `--json` event lines seen so far (a partly written last line is left out). */
   events(): Record<string, unknown>[]
   /** Resolves with the first event named `name`; rejects on exit or after the deadline. */
   waitForEvent(name: string, timeoutMs?: number): Promise<Record<string, unknown>>
@@ -57,7 +57,14 @@ export async function runPensar(args: string[], opts: { home: string; env?: Reco
   let exitedFlag = false
   void exited.then(() => (exitedFlag = true))
 
-  const events = () => out.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>)
+  // Lines that are not JSON (a command's plain output: an answer, a token) are not events.
+  const events = () => out.split('\n').filter((l) => l.startsWith('{')).flatMap((l) => {
+    try {
+      return [JSON.parse(l) as Record<string, unknown>]
+    } catch {
+      return []
+    }
+  })
   function waitFor<T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
     return new Promise((resolve, reject) => {
       const check = () => {

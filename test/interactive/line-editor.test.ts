@@ -68,7 +68,7 @@ describe('readLine on a (fake) terminal', () => {
 
   test('draws the prompt and the hint, follows typing, and returns the line on Enter', async () => {
     const { input, output, line } = setup()
-    await eventually(() => output.text, 'Type / for commands')
+    await eventually(() => output.text, 'or type / for commands')
     input.write('/sta')
     await eventually(() => output.text, '/status — Show the connection')
     input.write(KEY.tab)

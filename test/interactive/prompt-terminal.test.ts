@@ -51,7 +51,7 @@ async function openPrompt(home: string, apiUrl: string, opener: UrlOpener): Prom
     },
   })
   cleanups.push(() => term.stop())
-  await term.waitFor('Type / for commands')
+  await term.waitFor('or type / for commands')
   return term
 }
 
@@ -73,7 +73,7 @@ async function connectThroughLogin(term: Terminal, opener: UrlOpener, nth: numbe
   await term.waitFor('Which workspace should Apex use?')
   term.press('Enter') // Acme: the first, by name
   await term.waitFor('Logged in as demo@pensar.local')
-  await term.waitFor('Type / for commands')
+  await term.waitFor('or type / for commands')
 }
 
 describe('the interactive prompt in a terminal', () => {
@@ -106,7 +106,7 @@ describe('the interactive prompt in a terminal', () => {
     await term.waitFor('Press B to open the billing page, Enter to continue')
     term.press('Enter')
     await term.waitFor('Switched to workspace Low Balance (low-balance), balance $0.42.')
-    await term.waitFor('Type / for commands')
+    await term.waitFor('or type / for commands')
     expect(readJson(join(pensarHome(home), 'config.json')).workspace.slug).toBe('low-balance')
 
     await run(term, '/login')
@@ -115,7 +115,7 @@ describe('the interactive prompt in a terminal', () => {
     expect(await opener.waitForUrl(2)).toEndWith('/low-balance/settings/billing')
     term.press('d')
     await term.waitFor('Disconnected.')
-    await term.waitFor('Type / for commands')
+    await term.waitFor('or type / for commands')
     expect(existsSync(join(pensarHome(home), 'auth.json'))).toBe(false)
     expect(readJson(join(pensarHome(home), 'config.json')).workspace).toBeUndefined()
 
@@ -134,7 +134,7 @@ describe('the interactive prompt in a terminal', () => {
     await term.waitFor(userCode.split('').join(' '))
     term.press('Escape')
     await term.waitFor('Login cancelled. Nothing was changed.')
-    await term.waitFor('Type / for commands')
+    await term.waitFor('or type / for commands')
     const files = existsSync(pensarHome(home)) ? readdirSync(pensarHome(home)) : []
     expect(files.filter((f) => f === 'auth.json' || f === 'config.json')).toEqual([])
 
@@ -143,7 +143,7 @@ describe('the interactive prompt in a terminal', () => {
     await term.waitFor(second.split('').join(' '))
     term.press('C-c')
     await term.waitFor('Login cancelled. Nothing was changed.')
-    await term.waitFor('Type / for commands')
+    await term.waitFor('or type / for commands')
     expect(existsSync(join(pensarHome(home), 'auth.json'))).toBe(false)
 
     term.press('C-l')
@@ -200,7 +200,7 @@ describe('/doctor in a terminal', () => {
     await request
     term.press('Escape')
     await term.waitFor('Cancelled. Nothing was changed.')
-    await term.waitFor('Type / for commands')
+    await term.waitFor('or type / for commands')
     expect(term.screen()).not.toContain('Checking what a login')
 
     silent.stop(true) // now nothing listens there: the API check fails at once
@@ -209,7 +209,7 @@ describe('/doctor in a terminal', () => {
     expect(report).toContain(`Checking what a login to ${apiUrl} needs:`)
     expect(report).toContain('✓ PENSAR_HOME:')
     expect(report).toMatch(/✗ API: Could not reach/)
-    await term.waitFor('Type / for commands')
+    await term.waitFor('or type / for commands')
 
     await run(term, '/exit')
     expect(await term.exitCode()).toBe(0)

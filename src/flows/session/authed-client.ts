@@ -1,11 +1,12 @@
 // The authenticated client for the rest of the CLI: Bearer token (a WorkOS
 // access token or an API key), `X-Workspace-Id`, a refresh when the token is about to expire
-// (refresh.ts), one renewal and retry after a 401, and the gateway request signature.
+// (refresh.ts), one renewal and retry after a 401, and the gateway request signature, for an
+// answer read whole (`postSigned`) or as it streams (`streamSigned`).
 import { apiUrlFor, type Context } from '../../context'
 import { getValidCredentials, renewAfterRejection, type ActiveCredentials } from './refresh'
 import { AuthError, PensarError } from '../../lib/errors'
 import { signGatewayRequest } from '../../lib/gateway-signature'
-import { HttpError } from '../../lib/http'
+import { HttpError, type StreamingResponse } from '../../lib/http'
 import { serverClockFor } from '../../lib/server-clock'
 
 export interface AuthedRequestOptions {
@@ -20,21 +21,39 @@ export interface AuthedRequestOptions {
   signal?: AbortSignal
 }
 
+export interface StreamRequestOptions extends AuthedRequestOptions {
+  /** The longest silence allowed between two chunks; default 60 s. */
+  idleTimeoutMs?: number
+}
+
+/**
+ * Where signed requests go, when not where the stored session says: a `PENSAR_API_KEY` learns its
+ * workspace, gateway and signing key from `GET /auth/validate`, and nothing of it is stored.
+ */
+export interface GatewayTarget {
+  gatewayUrl?: string
+  workspaceId?: string
+  signingKey?: string
+}
+
 export interface AuthedClient {
   /** `path` is relative to the API URL, or a full URL. */
   get<T>(path: string, opts?: AuthedRequestOptions): Promise<T>
   postJson<T>(path: string, body: unknown, opts?: AuthedRequestOptions): Promise<T>
   /** A signed gateway request: `path` relative to the gateway URL; `body.model` is signed. */
-  postSigned<T>(path: string, body: { model: string; [field: string]: unknown }, opts?: AuthedRequestOptions): Promise<T>
+  postSigned<T>(path: string, body: SignedBody, opts?: AuthedRequestOptions): Promise<T>
+  /** The same request, its answer read as it arrives (a 401 is renewed and retried before any of it). */
+  streamSigned(path: string, body: SignedBody, opts?: StreamRequestOptions): Promise<StreamingResponse>
   /** The gateway URL (from the workspace selection; the API URL when none was stored). */
   readonly gatewayUrl: string
 }
 
-export function createAuthedClient(ctx: Context): AuthedClient {
+export type SignedBody = { model: string; [field: string]: unknown }
+
+export function createAuthedClient(ctx: Context, target: GatewayTarget = {}): AuthedClient {
   const config = ctx.store.readConfig()
   const apiUrl = apiUrlFor(ctx)
-  const gatewayUrl = (config?.gatewayUrl ?? apiUrl).replace(/\/+$/, '')
-  const workspaceId = config?.workspace?.id
+  const gatewayUrl = (target.gatewayUrl ?? config?.gatewayUrl ?? apiUrl).replace(/\/+$/, '')
 
   async function withAuth<T>(send: (creds: ActiveCredentials) => Promise<T>, wait: { signal?: AbortSignal }): Promise<T> {
     const creds = await getValidCredentials(ctx, wait)
@@ -56,26 +75,40 @@ export function createAuthedClient(ctx: Context): AuthedClient {
     }
   }
 
-  function headersFor(extra?: Record<string, string>): Record<string, string> {
-    // An API key implies its workspace; a stored workspace is still sent when known.
+  function headersFor(creds: ActiveCredentials, extra?: Record<string, string>): Record<string, string> {
+    // An API key implies its workspace; a stored workspace is still sent when known. The stored
+    // one may be another login's when PENSAR_API_KEY overrides it: never send that.
+    const workspaceId = target.workspaceId ?? (creds.source === 'env' ? undefined : config?.workspace?.id)
     return { ...(workspaceId ? { 'X-Workspace-Id': workspaceId } : {}), ...extra }
+  }
+
+  /** The body as the exact bytes to send, and its signature headers (a fresh nonce each time). */
+  function signed(creds: ActiveCredentials, body: SignedBody, extra?: Record<string, string>): { text: string; headers: Record<string, string> } {
+    const signingKey = target.signingKey ?? creds.signingKey
+    if (!signingKey) {
+      throw new PensarError('No gateway signing key is stored for this workspace.', { code: 'no_signing_key', hint: 'Run `pensar login` to select the workspace again.' })
+    }
+    // Signed bytes and sent bytes must be identical: send the string we signed.
+    const text = JSON.stringify(body)
+    const signature = signGatewayRequest({ signingKey, model: body.model, body: text, timestamp: serverClockFor(ctx).now() / 1000 })
+    return { text, headers: headersFor(creds, { ...extra, ...signature }) }
   }
 
   return {
     gatewayUrl,
     get: (path, opts = {}) =>
-      withAuth((creds) => ctx.http.get(resolveUrl(apiUrl, path), { ...opts, token: creds.token, headers: headersFor(opts.headers) }), opts),
+      withAuth((creds) => ctx.http.get(resolveUrl(apiUrl, path), { ...opts, token: creds.token, headers: headersFor(creds, opts.headers) }), opts),
     postJson: (path, body, opts = {}) =>
-      withAuth((creds) => ctx.http.postJson(resolveUrl(apiUrl, path), body, { ...opts, token: creds.token, headers: headersFor(opts.headers) }), opts),
+      withAuth((creds) => ctx.http.postJson(resolveUrl(apiUrl, path), body, { ...opts, token: creds.token, headers: headersFor(creds, opts.headers) }), opts),
     postSigned: (path, body, opts = {}) =>
       withAuth((creds) => {
-        if (!creds.signingKey) {
-          throw new PensarError('No gateway signing key is stored for this workspace.', { code: 'no_signing_key', hint: 'Run `pensar login` to select the workspace again.' })
-        }
-        // Signed bytes and sent bytes must be identical: send the string we signed.
-        const text = JSON.stringify(body)
-        const signature = signGatewayRequest({ signingKey: creds.signingKey, model: body.model, body: text, timestamp: serverClockFor(ctx).now() / 1000 })
-        return ctx.http.postJson(resolveUrl(gatewayUrl, path), text, { ...opts, token: creds.token, headers: headersFor({ ...opts.headers, ...signature }) })
+        const request = signed(creds, body, opts.headers)
+        return ctx.http.postJson(resolveUrl(gatewayUrl, path), request.text, { ...opts, token: creds.token, headers: request.headers })
+      }, opts),
+    streamSigned: (path, body, opts = {}) =>
+      withAuth((creds) => {
+        const request = signed(creds, body, opts.headers)
+        return ctx.http.postStream(resolveUrl(gatewayUrl, path), request.text, { ...opts, token: creds.token, headers: request.headers })
       }, opts),
   }
 }

@@ -48,5 +48,11 @@ export async function checkOnline(ctx: Context, deadline: AbortSignal): Promise<
   const o = asObject(body, 'the gateway validation')
   const credits = asObject(o.credits ?? {}, 'the gateway validation')
   const billing = asObject(o.billing ?? {}, 'the gateway validation')
-  return { ok: true, balance: optNum(credits, 'balance') ?? null, billingReady: typeof billing.ready === 'boolean' ? billing.ready : null }
+  const inference = asObject(o.inference ?? {}, 'the gateway validation')
+  return {
+    ok: true,
+    balance: optNum(credits, 'balance') ?? null,
+    billingReady: typeof billing.ready === 'boolean' ? billing.ready : null,
+    inferenceEnabled: typeof inference.enabled === 'boolean' ? inference.enabled : null,
+  }
 }

@@ -53,6 +53,7 @@ function describeOnline(online: NonNullable<StatusOutcome['report']['online']>, 
 /** What to do about billing that is not set up or a low balance, on its own line. */
 function adviseOnBilling(online: NonNullable<StatusOutcome['report']['online']>): string | undefined {
   if (online.ok && online.billingReady === false) return 'finish setup under Settings > Billing in Pensar Console'
+  if (online.ok && online.inferenceEnabled === false) return 'Apex Inference is switched off: turn it on under Settings > Usage'
   if (online.ok && isLow(online)) return 'add credits under Settings > Billing in Pensar Console'
   return undefined
 }

@@ -61,7 +61,7 @@ async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOu
   } catch (error) {
     if (error instanceof AuthError) return notConnected(report, error)
     if (error instanceof CancelledError) throw error // Ctrl-C: exit 130, not "offline"
-    report.online = { ok: false, balance: null, billingReady: null }
+    report.online = { ok: false, balance: null, billingReady: null, inferenceEnabled: null }
     return { report, offlineReason: error instanceof Error ? error.message : String(error) }
   }
 }

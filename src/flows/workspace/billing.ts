@@ -1,5 +1,6 @@
 // Step 6: the product page's "billing isn't configured" and "balance is low" warnings. They
-// never fail the login; on a terminal the person can jump to the billing page with B.
+// never fail the login; on a terminal the person can jump to the billing page with B. The gateway's
+// refusals (a 402) and a balance that falls low after a question say the same (flows/ask).
 import type { Context } from '../../context'
 import type { SelectedWorkspace } from '../../lib/console-api'
 import { unsafeUrlReason } from '../../lib/safe-url'
@@ -9,7 +10,8 @@ import { safeConsolePageUrl } from '../../lib/console-pages'
 
 export const LOW_BALANCE_DOLLARS = 1
 
-export async function warnAboutBilling(ctx: Context, selected: SelectedWorkspace, consoleUrl: string | undefined): Promise<void> {
+/** `offerPage: false`: the warning alone, without waiting for B or Enter. */
+export async function warnAboutBilling(ctx: Context, selected: SelectedWorkspace, consoleUrl: string | undefined, { offerPage = true } = {}): Promise<void> {
   const url = billingUrlOf(selected, consoleUrl)
   // The address on a line of its own, where it can be copied whole.
   const where = (advice: string) => (url ? [`${advice}:`, url] : `${advice} in Pensar Console under Settings > Billing.`)
@@ -25,7 +27,7 @@ export async function warnAboutBilling(ctx: Context, selected: SelectedWorkspace
     ctx.ui.emit({ event: 'warning', code: 'low_balance', message: `Low credit balance (${formatMoney(billing.balance)}).`, balance: billing.balance, ...(url ? { url } : {}) })
     warned = true
   }
-  if (!warned || !url || !ctx.ui.interactive) return
+  if (!warned || !url || !ctx.ui.interactive || !offerPage) return
   const choice = await ctx.ui.pressKey({
     message: 'Press B to open the billing page, Enter to continue',
     choices: [

@@ -24,7 +24,7 @@ function report(overrides: Partial<StatusReport> = {}): StatusReport {
     apiUrl: TEST_API,
     credentialStore: '/home/someone-with-a-long-name/projects/pentest-lab/.pensar/auth.json',
     expiresAt: new Date(t.clock.now() + 240_000).toISOString(),
-    online: { ok: true, balance: 0.42, billingReady: false },
+    online: { ok: true, balance: 0.42, billingReady: false, inferenceEnabled: null },
     source: 'file',
     ...overrides,
   }
@@ -56,7 +56,7 @@ describe('the /status box', () => {
   }
 
   test('the fixed wording needs no wrapping in 80 columns: each fact stays on one row', () => {
-    const rows = drawn(80, report({ credentialStore: '/home/me/.pensar/auth.json', online: { ok: true, balance: 0.42, billingReady: true } }))
+    const rows = drawn(80, report({ credentialStore: '/home/me/.pensar/auth.json', online: { ok: true, balance: 0.42, billingReady: true, inferenceEnabled: null } }))
     expect(rows.find((r) => r.startsWith('│ Online:'))).toContain('token accepted, balance $0.42 (low), billing ready')
     expect(rows.find((r) => r.startsWith('│ Billing:'))).toContain('add credits under Settings > Billing in Pensar Console')
     expect(rows.filter((r) => r.startsWith('│              '))).toEqual([]) // no continuation rows
@@ -64,7 +64,7 @@ describe('the /status box', () => {
 
   test('a long reason for an unreachable Console wraps inside the box, under the label', () => {
     const reason = `could not reach ${TEST_API}/gateway/validate: the connection was refused by the remote host after 3 seconds`
-    const rows = drawn(80, report({ online: { ok: false, balance: null, billingReady: null } }), reason)
+    const rows = drawn(80, report({ online: { ok: false, balance: null, billingReady: null, inferenceEnabled: null } }), reason)
     for (const row of rows) expect(row.length).toBeLessThanOrEqual(80)
     const online = rows.findIndex((r) => r.startsWith('│ Online:      could not check:'))
     expect(rows[online + 1]).toStartWith('│              ') // the continuation is indented under the value
@@ -72,7 +72,7 @@ describe('the /status box', () => {
   })
 
   test('all is well: no billing advice line', () => {
-    const rows = drawn(100, report({ online: { ok: true, balance: 50, billingReady: true } }))
+    const rows = drawn(100, report({ online: { ok: true, balance: 50, billingReady: true, inferenceEnabled: null } }))
     expect(rows.join('\n')).toContain('token accepted, balance $50.00, billing ready')
     expect(rows.some((r) => r.includes('Billing:'))).toBe(false)
   })
