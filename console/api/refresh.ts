@@ -1,10 +1,16 @@
 // Refresh-token rotation with reuse detection (OAuth 2.0 Security BCP §4.14): each refresh token
-// works once; presenting a spent one means it was copied, so the whole session is revoked.
+// works once; presenting a spent one means it was copied, so the whole session is revoked. One
+// exception, as production identity providers make it (Okta's grace period, Auth0's reuse
+// interval): a client whose answer was lost (a killed process, a dropped connection) may present
+// the token it just rotated once more within REUSE_GRACE_MS, and gets a fresh pair while the pair
+// it never received is retired (store/sessions.ts redeemWithinGrace).
 import type { App } from '../app.ts'
 import { requireString, type Body } from '../lib/http.ts'
-import { findRefreshToken, findSession, isLive, markRotated, revokeSession } from '../store/sessions.ts'
+import { findRefreshToken, findSession, isLive, markRotated, redeemWithinGrace, revokeSession } from '../store/sessions.ts'
 import { findUserById } from '../store/users.ts'
 import { grantError, tokenResponse } from './tokens.ts'
+
+export const REUSE_GRACE_MS = 30_000
 
 export async function refreshGrant(app: App, body: Body, clientId: string) {
   const token = requireString(body, 'refresh_token')
@@ -15,7 +21,8 @@ export async function refreshGrant(app: App, body: Body, clientId: string) {
   if (!isLive(session, now) || session.clientId !== clientId) {
     throw grantError('invalid_grant', 'The session of this refresh token has ended. Log in again.')
   }
-  if (record.rotatedAt !== null || !markRotated(app.db, token, now)) {
+  const rotatedNow = record.rotatedAt === null && markRotated(app.db, token, now)
+  if (!rotatedNow && !redeemWithinGrace(app.db, token, session.id, now, REUSE_GRACE_MS)) {
     app.stats.reuseDetections += 1
     revokeSession(app.db, session.id, 'refresh token reuse', now)
     throw grantError('invalid_grant', 'This refresh token was already used; the session is revoked. Log in again.')

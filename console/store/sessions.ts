@@ -75,3 +75,24 @@ export function findRefreshToken(db: Database, token: string): RefreshTokenRecor
 export function markRotated(db: Database, token: string, now: number): boolean {
   return db.query('UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ? AND rotated_at IS NULL').run(now, sha256Hex(token)).changes === 1
 }
+
+/**
+ * The reuse grace (docs/console-api.md §2, refresh grant): a refresh token rotated at most `graceMs`
+ * ago may be redeemed once more, when the token that replaced it has not been used yet; the answer
+ * that carried that successor is taken as lost. The successor is retired (spent) in the same
+ * transaction, so a session never has two live refresh tokens, and a copy of it presented later
+ * counts as reuse. False when the grace does not apply: the caller treats it as reuse.
+ */
+export function redeemWithinGrace(db: Database, token: string, sessionId: string, now: number, graceMs: number): boolean {
+  const hash = sha256Hex(token)
+  return db.transaction(() => {
+    const row = db.query<{ rotated_at: number | null }, [string]>('SELECT rotated_at FROM refresh_tokens WHERE token_hash = ?').get(hash)
+    if (row?.rotated_at == null || now - row.rotated_at > graceMs) return false
+    const successorUsed = db
+      .query<{ n: number }, [string, string, number]>('SELECT COUNT(*) AS n FROM refresh_tokens WHERE session_id = ? AND token_hash != ? AND rotated_at >= ?')
+      .get(sessionId, hash, row.rotated_at)!.n > 0
+    if (successorUsed) return false
+    db.query('UPDATE refresh_tokens SET rotated_at = ? WHERE session_id = ? AND rotated_at IS NULL').run(now, sessionId)
+    return true
+  })()
+}

@@ -4,7 +4,7 @@ import type { ArgsDef, CommandContext, CommandDef } from 'citty'
 import { UsageError } from '../lib/errors'
 import { closestName } from './closest-name'
 import { globalArgs } from './global-args'
-import { flagKey, parseCommandArgs, withoutDashes } from './parse-args'
+import { flagKey, parseCommandArgs, shown, withoutDashes } from './parse-args'
 
 export interface ResolvedCommand {
   cmd: CommandDef
@@ -41,11 +41,15 @@ export async function runResolved(resolved: ResolvedCommand): Promise<void> {
   // Global flags are read by main for every command, whether or not it declares them.
   const args = parseCommandArgs(resolved.rest, { ...globalArgs, ...(await value(resolved.cmd.args)) }, command)
   const [word] = args._
-  if (word !== undefined && subs) {
-    const near = closestName(word, Object.keys(subs))
-    throw new UsageError(`Unknown command ${word} for \`${command}\`.`, { hint: near ? `Did you mean \`${command} ${near}\`? ${help}` : help })
+  // `pensar -- status`: `--` ends the options, so what follows is a word, not a command.
+  if (word !== undefined && subs && word in subs && resolved.rest.includes('--')) {
+    throw new UsageError(`\`${word}\` comes after \`--\`, which ends the options, so it is not read as a command.`, { hint: `Put the command first: \`${command} ${word}\`.` })
   }
-  if (word !== undefined) throw new UsageError(`\`${command}\` takes no argument ${JSON.stringify(word)}.`, { hint: help })
+  if (word !== undefined && subs) {
+    const near = word.length <= 40 ? closestName(word, Object.keys(subs)) : undefined
+    throw new UsageError(`Unknown command ${shown(word)} for \`${command}\`.`, { hint: near ? `Did you mean \`${command} ${near}\`? ${help}` : help })
+  }
+  if (word !== undefined) throw new UsageError(`\`${command}\` takes no argument ${JSON.stringify(shown(word))}.`, { hint: help })
   if (!resolved.cmd.run) throw new UsageError(`\`${command}\` needs a command.`, { hint: help })
   await resolved.cmd.run({ rawArgs: resolved.rest, args: args as CommandContext['args'], cmd: resolved.cmd })
 }

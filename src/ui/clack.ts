@@ -2,7 +2,7 @@
 // fast); lines, the code panel, the spinner and single-key prompts are ours, because clack's
 // spinner calls process.exit(0) on Ctrl-C and we must exit 130. Everything goes to stderr.
 import type { Readable, Writable } from 'node:stream'
-import { CancelledError } from '../lib/errors'
+import { cancelledFrom, CancelledError } from '../lib/errors'
 import { packRows, visibleLength, wrapLine } from './fit'
 import { emitKeypresses } from './key-presses'
 import { qrCodeLines } from './qr-code'
@@ -21,6 +21,8 @@ export interface ClackUiDeps {
   hyperlinks?: boolean
   /** OSC 52: copy the user code to the clipboard (off with PENSAR_NO_CLIPBOARD=1). */
   clipboard?: boolean
+  /** The process's stop signal (SIGTERM, SIGHUP): an open prompt ends with it. */
+  signal?: AbortSignal
 }
 
 export class ClackUi implements Ui {
@@ -65,31 +67,45 @@ export class ClackUi implements Ui {
         : code.browser.opened
           ? 'Your browser has been opened at:'
           : `Could not open a browser (${code.browser.reason}). Open this address yourself:`
+    const room = this.columns() - 4
     const panel = [
       'Check that your browser shows this code:',
       '',
-      `    ${paint('bold', paint('cyan', spaceOut(code.userCode)))}${clipboard ? `  ${paint('dim', '(copied)')}` : ''}`,
+      ...this.codeLines(code.userCode, clipboard === true, room),
       '',
       browser,
-      paint('cyan', hyperlinks ? hyperlink(url) : url),
+      // A long address is cut into rows that fit, each a link to the whole address.
+      ...chunks(url, room).map((part) => paint('cyan', hyperlinks ? hyperlink(url, part) : part)),
     ]
     const withQr = [...panel, '', 'or scan it with your phone:', ...qr]
     const expiry = ['', paint('dim', `The code expires in ${formatDuration(code.expiresInSec * 1000)}.`)]
     this.box('Log in to Pensar Console', qr.length > 0 && this.fits(withQr.length + expiry.length, qr[0]!.length) ? [...withQr, ...expiry] : [...panel, ...expiry])
   }
 
+  /** The code large and spaced where there is room; in a narrow terminal as typed, never split across rows. */
+  private codeLines(userCode: string, copied: boolean, room: number): string[] {
+    const { paint } = this.deps
+    const spaced = `    ${spaceOut(userCode)}`
+    const text = spaced.length <= room ? spaced : userCode
+    const note = copied ? paint('dim', '(copied)') : ''
+    const big = paint('bold', paint('cyan', text))
+    if (!copied) return [big]
+    return text.length + 2 + '(copied)'.length <= room ? [`${big}  ${note}`] : [big, note]
+  }
+
   emit(_event: JsonEvent) {}
 
   async select<T>(opts: { message: string; options: SelectOption<T>[]; initial?: T }): Promise<T> {
-    const clack = await import('@clack/prompts')
+    const clack = await loadClack(this.deps.unicode)
     const answer = await clack.select<T>({
       message: opts.message,
       options: opts.options.map((o) => ({ value: o.value, label: o.label, hint: o.hint })) as Parameters<typeof clack.select<T>>[0]['options'],
       initialValue: opts.initial,
       input: this.deps.input,
       output: this.deps.output,
+      signal: this.deps.signal,
     })
-    if (clack.isCancel(answer)) throw new CancelledError()
+    if (clack.isCancel(answer)) throw this.deps.signal?.aborted ? cancelledFrom(this.deps.signal) : new CancelledError()
     return answer as T
   }
 
@@ -104,8 +120,14 @@ export class ClackUi implements Ui {
       const wasRaw = (input as { isRaw?: boolean }).isRaw ?? false
       input.setRawMode?.(true)
       input.resume()
+      const signal = this.deps.signal
+      const onAbort = () => {
+        finish()
+        reject(cancelledFrom(signal!))
+      }
       const finish = () => {
         input.off('keypress', onKey)
+        signal?.removeEventListener('abort', onAbort)
         input.setRawMode?.(wasRaw)
         input.pause()
       }
@@ -122,6 +144,8 @@ export class ClackUi implements Ui {
         resolve(choice.value)
       }
       input.on('keypress', onKey)
+      if (signal?.aborted) onAbort()
+      else signal?.addEventListener('abort', onAbort, { once: true })
     })
   }
 
@@ -164,16 +188,41 @@ export class ClackUi implements Ui {
     return lines + 3 <= rows && width + 4 <= this.columns()
   }
 
-  private box(title: string, given: string[]) {
+  private box(fullTitle: string, given: string[]) {
     const { output, paint, unicode } = this.deps
     const [tl, tr, bl, br, h, v] = unicode ? ['╭', '╮', '╰', '╯', '─', '│'] : ['+', '+', '+', '+', '-', '|']
     // A line wider than the terminal wraps inside the box: a terminal's own wrap breaks the frame.
     const lines = given.flatMap((l) => wrapLine(l, this.columns() - 4))
+    const title = fullTitle.length + 6 <= this.columns() ? fullTitle : `${fullTitle.slice(0, Math.max(1, this.columns() - 7))}…`
     const width = Math.max(title.length + 2, ...lines.map((l) => visibleLength(l))) + 2
     output.write(`${paint('gray', `${tl}${h} `)}${paint('bold', title)} ${paint('gray', `${h.repeat(Math.max(0, width - title.length - 3))}${tr}`)}\n`)
     for (const l of lines) output.write(`${paint('gray', v)} ${l}${' '.repeat(Math.max(0, width - visibleLength(l) - 1))}${paint('gray', v)}\n`)
     output.write(`${paint('gray', `${bl}${h.repeat(width)}${br}`)}\n`)
   }
+}
+
+/**
+ * clack picks its prompt symbols once, when it is loaded, from TERM alone (`linux` means ASCII),
+ * not the locale: with Unicode off (LANG=C…) it is loaded as for the Linux console.
+ */
+async function loadClack(unicode: boolean): Promise<typeof import('@clack/prompts')> {
+  if (unicode) return import('@clack/prompts')
+  const term = process.env.TERM
+  process.env.TERM = 'linux'
+  try {
+    return await import('@clack/prompts')
+  } finally {
+    if (term === undefined) delete process.env.TERM
+    else process.env.TERM = term
+  }
+}
+
+/** `text` in pieces of at most `size` characters (at least 8, or they stop being readable). */
+function chunks(text: string, size: number): string[] {
+  const width = Math.max(8, size)
+  const parts: string[] = []
+  for (let i = 0; i < text.length; i += width) parts.push(text.slice(i, i + width))
+  return parts
 }
 
 function keyName(key: string): string {

@@ -31,7 +31,7 @@ describe('settings', () => {
     expect(parseGlobalOptions(['login', '--api-url=https://y'])).toMatchObject({ apiUrl: 'https://y' })
     expect(parseGlobalOptions(['--', '--json'])).toEqual({ json: false, debug: false })
     expect(() => parseGlobalOptions(['--api-url'])).toThrow(UsageError)
-    expect(() => parseGlobalOptions(['--api-url', 'nope'])).toThrow('not a valid URL')
+    expect(() => parseGlobalOptions(['--api-url', 'nope'])).toThrow('Invalid API URL in --api-url ("nope"): it is not a URL')
   })
 
   test('a stored session keeps talking to its own API unless one is given explicitly', () => {

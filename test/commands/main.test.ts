@@ -65,7 +65,7 @@ describe('main', () => {
   test('a bad --api-url exits 2 with what to do', async () => {
     const io = captureIo()
     expect(await main(['login', '--api-url', 'ftp://x'], io)).toBe(2)
-    expect(io.err()).toContain('--api-url must be an http(s) address')
+    expect(io.err()).toContain('Invalid API URL in --api-url ("ftp://x"): ftp: is not http: or https:')
   })
 
   test.each([

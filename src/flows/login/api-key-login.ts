@@ -3,10 +3,10 @@
 // (GET /auth/validate), then stored 0600 with its workspace. A browser login it replaces is revoked.
 import { apiUrlFor, type Context } from '../../context'
 import { UsageError } from '../../lib/errors'
-import { withRefreshLock } from '../../lib/refresh-lock'
+import { withSessionLock } from '../session/session-lock'
 import { formatMoney } from '../../ui/ui'
 import { validateApiKey } from '../session/validate-api-key'
-import { revokePreviousSession } from './persist-login'
+import { checkLoginCanBeSaved, revokePreviousSession } from './persist-login'
 import { checkApiKeyShape } from '../session/credentials'
 
 export interface KeyInput {
@@ -17,10 +17,11 @@ export interface KeyInput {
 
 export async function loginWithApiKey(ctx: Context, input: KeyInput): Promise<void> {
   const apiKey = await readKey(input)
+  checkLoginCanBeSaved(ctx)
   const apiUrl = apiUrlFor(ctx)
   const info = await validateApiKey(ctx, apiUrl, apiKey, { from: 'the API key read from stdin' })
   // Under the lock, as every writer of credentials: a refresh in another process must not write its tokens over the key.
-  const previous = await withRefreshLock(ctx, () => {
+  const previous = await withSessionLock(ctx, () => {
     const replaced = ctx.store.readAuth()
     ctx.store.saveSession({
       config: { apiUrl, authType: 'api-key', user: info.user, workspace: info.workspace, lastWorkspaceId: info.workspace.id, gatewayUrl: info.gatewayUrl },

@@ -1,14 +1,14 @@
 // Step 8: `pensar login` when this computer is already connected. The stored session and the
 // actions the connected screen (connected-screen.ts, shared with the interactive /login) offers:
 // switch workspace and disconnect (D). Without a terminal, login simply runs again.
-import { apiUrlFor, type Context } from '../../context'
+import type { Context } from '../../context'
 import { AuthError } from '../../lib/errors'
-import { withRefreshLock } from '../../lib/refresh-lock'
+import { withSessionLock } from '../session/session-lock'
 import type { AuthFile, ConfigFile } from '../../lib/store'
 import { warnAboutBilling } from '../workspace/billing'
 import type { LoginOptions } from './options'
 import { logout } from '../session/logout'
-import { getValidAccessToken, SessionExpiredError } from '../session/refresh'
+import { getValidCredentials, SessionExpiredError, type ActiveCredentials } from '../session/refresh'
 import { announceLogin, announceWorkspace } from './announce'
 import { chooseWorkspace, confirmWorkspace } from '../workspace/select-workspace'
 
@@ -30,19 +30,20 @@ export async function switchWorkspace(ctx: Context, session: StoredSession, opts
     ctx.ui.info('An API key belongs to one workspace; log in again to choose another.')
     return false
   }
-  const token = await validAccessToken(ctx)
-  if (!token) {
+  const creds = await validCredentials(ctx)
+  if (!creds) {
     ctx.ui.info('Your session has expired; logging in again.')
     return false
   }
-  const apiUrl = apiUrlFor(ctx)
+  // The session's own Console: its token goes nowhere else.
+  const { token, origins: { apiUrl } } = creds
   const chosen = await chooseWorkspace(ctx, apiUrl, token, { requested: opts.workspace, lastWorkspaceId: session.config.workspace.id, openBrowser: opts.openBrowser, consoleUrl: session.config.consoleUrl })
   const selected = await confirmWorkspace(ctx, apiUrl, token, chosen.id)
   announceWorkspace(ctx, selected)
   await warnAboutBilling(ctx, selected, session.config.consoleUrl)
   // Patch only what changed, under the lock and in one step: another process may be rotating
   // the tokens, and the workspace must never be stored without its signing key.
-  await withRefreshLock(ctx, () =>
+  await withSessionLock(ctx, () =>
     ctx.store.patchSession({
       config: { workspace: selected.workspace, lastWorkspaceId: selected.workspace.id, gatewayUrl: selected.gatewayUrl ?? session.config.gatewayUrl },
       auth: selected.signingKey ? { signingKey: selected.signingKey } : {},
@@ -60,9 +61,9 @@ export async function disconnect(ctx: Context): Promise<void> {
 }
 
 /** A usable access token (refreshed under the cross-process lock when due), or undefined when the session is over. */
-async function validAccessToken(ctx: Context): Promise<string | undefined> {
+async function validCredentials(ctx: Context): Promise<ActiveCredentials | undefined> {
   try {
-    return await getValidAccessToken(ctx)
+    return await getValidCredentials(ctx)
   } catch (error) {
     if (error instanceof SessionExpiredError || error instanceof AuthError) return undefined
     throw error

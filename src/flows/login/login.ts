@@ -6,7 +6,7 @@ import { AuthError, CancelledError } from '../../lib/errors'
 import { serverClockFor } from '../../lib/server-clock'
 import { announceLogin, announceWorkspace } from './announce'
 import { warnAboutBilling } from '../workspace/billing'
-import { persistLogin, revokeGrant, revokePreviousSession } from './persist-login'
+import { checkLoginCanBeSaved, persistLogin, revokeGrant, revokePreviousSession } from './persist-login'
 import { authorizeDevice } from './authorize-device'
 import { connectedScreen } from './connected-screen'
 import { readStoredSession, type StoredSession } from './existing-session'
@@ -35,7 +35,7 @@ export async function login(ctx: Context, opts: LoginOptions): Promise<LoginResu
     await loginWithDevice(ctx, opts, remembered?.lastWorkspaceId ?? remembered?.workspace?.id)
     return { outcome: 'logged_in' }
   } catch (error) {
-    if (error instanceof CancelledError) throw new CancelledError('Login cancelled.')
+    if (error instanceof CancelledError) throw error.reworded('Login cancelled.')
     throw error
   }
 }
@@ -53,6 +53,7 @@ async function manageConnection(ctx: Context, existing: StoredSession, opts: Log
 }
 
 async function loginWithDevice(ctx: Context, opts: LoginOptions, lastWorkspaceId?: string): Promise<void> {
+  checkLoginCanBeSaved(ctx)
   const apiUrl = apiUrlFor(ctx)
   // Token expiry is measured by the Console's clock (its Date header), not ours.
   const serverClock = serverClockFor(ctx)

@@ -1,11 +1,15 @@
 // The authenticated client for the rest of the CLI: Bearer token (a WorkOS
 // access token or an API key), `X-Workspace-Id`, a refresh when the token is about to expire
-// (refresh.ts), one renewal and retry after a 401, and the gateway request signature.
+// (refresh.ts), one renewal and retry after a 401, and the gateway request signature. Requests go
+// only to the addresses the session was made with (credentials.ts `origins`), and to the gateway
+// only over https or to this computer: anything else is refused before a byte is sent.
 import { apiUrlFor, type Context } from '../../context'
 import { getValidCredentials, renewAfterRejection, type ActiveCredentials } from './refresh'
+import { readCredentials, type Origins } from './credentials'
 import { AuthError, PensarError } from '../../lib/errors'
 import { signGatewayRequest } from '../../lib/gateway-signature'
 import { HttpError } from '../../lib/http'
+import { unsafeUrlReason } from '../../lib/safe-url'
 import { serverClockFor } from '../../lib/server-clock'
 
 export interface AuthedRequestOptions {
@@ -21,7 +25,7 @@ export interface AuthedRequestOptions {
 }
 
 export interface AuthedClient {
-  /** `path` is relative to the API URL, or a full URL. */
+  /** `path` is relative to the API URL, or a full URL under the API or the gateway. */
   get<T>(path: string, opts?: AuthedRequestOptions): Promise<T>
   postJson<T>(path: string, body: unknown, opts?: AuthedRequestOptions): Promise<T>
   /** A signed gateway request: `path` relative to the gateway URL; `body.model` is signed. */
@@ -31,10 +35,7 @@ export interface AuthedClient {
 }
 
 export function createAuthedClient(ctx: Context): AuthedClient {
-  const config = ctx.store.readConfig()
-  const apiUrl = apiUrlFor(ctx)
-  const gatewayUrl = (config?.gatewayUrl ?? apiUrl).replace(/\/+$/, '')
-  const workspaceId = config?.workspace?.id
+  const workspaceId = ctx.store.readConfig()?.workspace?.id
 
   async function withAuth<T>(send: (creds: ActiveCredentials) => Promise<T>, wait: { signal?: AbortSignal }): Promise<T> {
     const creds = await getValidCredentials(ctx, wait)
@@ -62,21 +63,56 @@ export function createAuthedClient(ctx: Context): AuthedClient {
   }
 
   return {
-    gatewayUrl,
+    get gatewayUrl() {
+      const creds = readCredentials(ctx)
+      return creds.kind === 'none' ? apiUrlFor(ctx) : creds.origins.gatewayUrl
+    },
     get: (path, opts = {}) =>
-      withAuth((creds) => ctx.http.get(resolveUrl(apiUrl, path), { ...opts, token: creds.token, headers: headersFor(opts.headers) }), opts),
+      withAuth((creds) => ctx.http.get(destination(creds.origins, path), { ...opts, token: creds.token, headers: headersFor(opts.headers) }), opts),
     postJson: (path, body, opts = {}) =>
-      withAuth((creds) => ctx.http.postJson(resolveUrl(apiUrl, path), body, { ...opts, token: creds.token, headers: headersFor(opts.headers) }), opts),
+      withAuth((creds) => ctx.http.postJson(destination(creds.origins, path), body, { ...opts, token: creds.token, headers: headersFor(opts.headers) }), opts),
     postSigned: (path, body, opts = {}) =>
       withAuth((creds) => {
+        const url = gatewayDestination(creds.origins, path)
         if (!creds.signingKey) {
           throw new PensarError('No gateway signing key is stored for this workspace.', { code: 'no_signing_key', hint: 'Run `pensar login` to select the workspace again.' })
         }
         // Signed bytes and sent bytes must be identical: send the string we signed.
         const text = JSON.stringify(body)
         const signature = signGatewayRequest({ signingKey: creds.signingKey, model: body.model, body: text, timestamp: serverClockFor(ctx).now() / 1000 })
-        return ctx.http.postJson(resolveUrl(gatewayUrl, path), text, { ...opts, token: creds.token, headers: headersFor({ ...opts.headers, ...signature }) })
+        return ctx.http.postJson(url, text, { ...opts, token: creds.token, headers: headersFor({ ...opts.headers, ...signature }) })
       }, opts),
+  }
+}
+
+/** A path under the API, or a full URL under one of the session's own addresses. */
+function destination(origins: Origins, path: string): string {
+  if (!/^https?:\/\//i.test(path)) return `${origins.apiUrl}${path.startsWith('/') ? '' : '/'}${path}`
+  if (isUnder(path, origins.gatewayUrl)) return gatewayDestination(origins, path)
+  if (isUnder(path, origins.apiUrl)) return path
+  throw new PensarError(`Refusing to send this session's credentials to ${new URL(path).origin}: it was made with ${origins.apiUrl}.`, { code: 'foreign_destination' })
+}
+
+/** The gateway gets the token and signed requests only over https, or on this computer. */
+function gatewayDestination(origins: Origins, path: string): string {
+  const reason = unsafeUrlReason(origins.gatewayUrl)
+  if (reason) {
+    throw new PensarError(`The gateway address stored for this session (gatewayUrl ${JSON.stringify(origins.gatewayUrl)}) is unsafe: ${reason}. Nothing was sent to it.`, {
+      code: 'unsafe_url',
+      hint: 'Run `pensar login` to get the workspace\'s gateway address from Pensar Console again.',
+    })
+  }
+  if (/^https?:\/\//i.test(path)) return path
+  return `${origins.gatewayUrl}${path.startsWith('/') ? '' : '/'}${path}`
+}
+
+function isUnder(url: string, base: string): boolean {
+  try {
+    const [u, b] = [new URL(url), new URL(base)]
+    const basePath = b.pathname.replace(/\/+$/, '')
+    return u.origin === b.origin && (u.pathname === basePath || u.pathname.startsWith(`${basePath}/`))
+  } catch {
+    return false
   }
 }
 
@@ -90,8 +126,4 @@ function apiKeyRejected(creds: ActiveCredentials): AuthError {
     code: 'invalid_api_key',
     hint: creds.source === 'env' ? 'Create a new key in Pensar Console (Settings > API keys), or unset PENSAR_API_KEY.' : 'Run `pensar login` (or `pensar login --with-api-key`) again.',
   })
-}
-
-function resolveUrl(base: string, path: string): string {
-  return /^https?:\/\//.test(path) ? path : `${base}${path.startsWith('/') ? '' : '/'}${path}`
 }

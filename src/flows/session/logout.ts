@@ -4,8 +4,10 @@
 // local credentials still go, and we say the server-side revocation did not happen.
 import type { Context } from '../../context'
 import { PensarError } from '../../lib/errors'
-import { withRefreshLock } from '../../lib/refresh-lock'
-import type { AuthFile } from '../../lib/store'
+import { StoreError } from '../../lib/file-errors'
+import { lstatOf } from '../../lib/home-files'
+import { withSessionLock } from './session-lock'
+import type { AuthFile, ConfigFile } from '../../lib/store'
 import { revokeToken } from './revoke-token'
 
 const REVOKE_TIMEOUT_MS = 5_000
@@ -23,14 +25,12 @@ export interface LogoutResult {
 }
 
 export async function logout(ctx: Context, opts: LogoutOptions = {}): Promise<LogoutResult> {
+  // Nothing stored: nothing to change, whatever state the folder is in (read-only, missing, a file).
+  if (!readStored(ctx).present) return notLoggedIn(ctx, opts)
   // Under the refresh lock: a refresh running in another process must not write tokens back.
-  return withRefreshLock(ctx, async () => {
-    const auth = readAuthLeniently(ctx)
-    const config = ctx.store.readConfig()
-    if (!auth && !config?.authType && !config?.workspace) {
-      if (!opts.quiet) ctx.ui.info('Not logged in; nothing to do.')
-      return finish(ctx, { wasLoggedIn: false, revocation: 'nothing' })
-    }
+  return withSessionLock(ctx, async () => {
+    const { auth, present } = readStored(ctx)
+    if (!present) return notLoggedIn(ctx, opts, { swept: true })
     const revocation = await revokeRefreshToken(ctx, auth)
     forgetCredentials(ctx)
     report(ctx, revocation, opts)
@@ -38,13 +38,34 @@ export async function logout(ctx: Context, opts: LogoutOptions = {}): Promise<Lo
   })
 }
 
-/** A damaged auth.json must not stop a logout: whatever is readable is used, the file goes. */
-function readAuthLeniently(ctx: Context): AuthFile | undefined {
+async function notLoggedIn(ctx: Context, opts: LogoutOptions, { swept = false } = {}): Promise<LogoutResult> {
+  // A login killed while saving may have left its session in a temp file: taking the lock sweeps
+  // it (session-lock.ts). Only where there is a folder to sweep, and never at the cost of exit 0.
+  if (!swept && lstatOf(ctx.env.home)?.isDirectory) await withSessionLock(ctx, () => {}).catch((error) => ctx.log.debug(`no sweep: ${(error as Error).message}`))
+  if (!opts.quiet) ctx.ui.info('Not logged in; nothing to do.')
+  return finish(ctx, { wasLoggedIn: false, revocation: 'nothing' })
+}
+
+/**
+ * What is stored, read leniently: a damaged or unreadable auth.json must not stop a logout (what is
+ * readable is used, the file goes). `present`: there is something to remove; a PENSAR_HOME that is
+ * not a folder holds nothing.
+ */
+function readStored(ctx: Context): { auth?: AuthFile; present: boolean } {
+  const auth = leniently(ctx, () => ctx.store.readAuth())
+  const config = leniently(ctx, () => ctx.store.readConfig())
+  const unreadable = auth === 'unreadable' || config === 'unreadable'
+  const authFile = auth === 'unreadable' ? undefined : auth
+  const configFile = config === 'unreadable' ? undefined : (config as ConfigFile | undefined)
+  return { auth: authFile, present: unreadable || Boolean(authFile || configFile?.authType || configFile?.workspace) }
+}
+
+function leniently<T>(ctx: Context, read: () => T): T | 'unreadable' | undefined {
   try {
-    return ctx.store.readAuth()
+    return read()
   } catch (error) {
-    ctx.log.debug(`could not read auth.json: ${(error as Error).message}`)
-    return undefined
+    ctx.log.debug(`could not read a stored file: ${(error as Error).message}`)
+    return error instanceof StoreError && error.fsCode === 'ENOTDIR' ? undefined : 'unreadable'
   }
 }
 
@@ -64,7 +85,8 @@ function forgetCredentials(ctx: Context): void {
   try {
     ctx.store.clearSession()
   } catch (error) {
-    throw new PensarError(`Could not remove the credentials in ${ctx.env.home} (${(error as Error).message}).`, {
+    const reason = error instanceof StoreError ? error.message : (error as Error).message
+    throw new PensarError(`Could not remove the credentials in ${ctx.env.home}. ${reason}`, {
       code: 'store_failed',
       hint: `Make ${ctx.env.home} writable and run \`pensar logout\` again, or delete ${ctx.store.paths.auth} yourself.`,
       cause: error,

@@ -5,6 +5,9 @@
 // reported (`online.ok: false`) but does not make a good session "not connected".
 import { apiUrlFor, type Context } from '../../context'
 import { AuthError, CancelledError, EXIT, PensarError, SilentError } from '../../lib/errors'
+import { looseModes } from '../../lib/file-modes'
+import { octal } from '../../lib/home-files'
+import { looseHomeWarning } from '../../lib/store'
 import type { JsonEvent } from '../../ui/ui'
 import { readCredentials, SESSION_EXPIRED_MESSAGE, SessionExpiredError, type Credentials } from '../session/credentials'
 import { tokenExpiresAt } from '../session/token-expiry'
@@ -15,6 +18,7 @@ export type { StatusOptions, StatusOutcome, StatusReport } from './report'
 
 export async function status(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
   const outcome = await answerStatus(ctx, opts)
+  if (outcome.report.credentialStore) await warnAboutLooseModes(ctx)
   if (ctx.env.json) {
     ctx.ui.emit(outcome.report as unknown as JsonEvent)
     // The data is on stdout; the reason (e.g. the expiry notice) goes to stderr for people.
@@ -46,7 +50,7 @@ async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOu
   if (creds.kind === 'none') {
     return notConnected(report, creds.expired ? new SessionExpiredError() : new AuthError('Not logged in to Pensar Console.'))
   }
-  Object.assign(report, { loggedIn: true, authType: creds.kind, source: creds.source })
+  Object.assign(report, { loggedIn: true, authType: creds.kind, source: creds.source, apiUrl: creds.origins.apiUrl })
   if (creds.kind === 'api-key' && creds.source === 'env') Object.assign(report, { user: null, workspace: null })
   if (opts.offline) return { report }
   // Loaded only now, so `--offline` starts without the authed client, refresh and signing code.
@@ -63,6 +67,14 @@ async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOu
     if (error instanceof CancelledError) throw error // Ctrl-C: exit 130, not "offline"
     report.online = { ok: false, balance: null, billingReady: null }
     return { report, offlineReason: error instanceof Error ? error.message : String(error) }
+  }
+}
+
+/** Others can read the credentials (auth.json 0644, a shared folder): said at once, not only by doctor. */
+async function warnAboutLooseModes(ctx: Context): Promise<void> {
+  for (const loose of await looseModes({ folder: ctx.env.home, files: [ctx.store.paths.auth] })) {
+    if (loose.kind === 'folder') ctx.ui.warn(looseHomeWarning(loose.path, loose.mode))
+    else ctx.ui.warn(`${loose.path} is open to other users (mode ${octal(loose.mode)}): pensar writes it 0600 at its next save; to fix it now, run \`chmod 600 ${loose.path}\`.`)
   }
 }
 
