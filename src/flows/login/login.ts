@@ -1,5 +1,6 @@
 // `pensar login`: the device-authorization login (RFC 8628; docs/cli-reference.md), top-down.
-// Nothing is written until the very end, so Ctrl-C at any step leaves the disk as it was.
+// First it makes sure a login could be saved here; nothing is written until the very end, so
+// Ctrl-C at any step leaves the disk as it was.
 import { apiUrlFor, type Context } from '../../context'
 import type { SelectedWorkspace } from '../../lib/console-api'
 import { AuthError, CancelledError } from '../../lib/errors'
@@ -24,6 +25,7 @@ export interface LoginResult {
 
 export async function login(ctx: Context, opts: LoginOptions): Promise<LoginResult> {
   try {
+    checkLoginCanBeSaved(ctx)
     const existing = readStoredSession(ctx)
     // A session with another Console (`--api-url` elsewhere) is simply replaced.
     const sameConsole = existing && (!ctx.env.apiUrlExplicit || existing.config.apiUrl === undefined || existing.config.apiUrl === ctx.env.apiUrl)
@@ -53,7 +55,6 @@ async function manageConnection(ctx: Context, existing: StoredSession, opts: Log
 }
 
 async function loginWithDevice(ctx: Context, opts: LoginOptions, lastWorkspaceId?: string): Promise<void> {
-  checkLoginCanBeSaved(ctx)
   const apiUrl = apiUrlFor(ctx)
   // Token expiry is measured by the Console's clock (its Date header), not ours.
   const serverClock = serverClockFor(ctx)

@@ -29,8 +29,9 @@ export async function logout(ctx: Context, opts: LogoutOptions = {}): Promise<Lo
   if (!readStored(ctx).present) return notLoggedIn(ctx, opts)
   // Under the refresh lock: a refresh running in another process must not write tokens back.
   return withSessionLock(ctx, async () => {
-    const { auth, present } = readStored(ctx)
+    const { auth, present, unreadable } = readStored(ctx)
     if (!present) return notLoggedIn(ctx, opts, { swept: true })
+    if (unreadable) ctx.ui.warn(`${unreadable.message} Its session could not be ended at Pensar Console; the file is removed from this computer.`)
     const revocation = await revokeRefreshToken(ctx, auth)
     forgetCredentials(ctx)
     report(ctx, revocation, opts)
@@ -51,21 +52,20 @@ async function notLoggedIn(ctx: Context, opts: LogoutOptions, { swept = false } 
  * readable is used, the file goes). `present`: there is something to remove; a PENSAR_HOME that is
  * not a folder holds nothing.
  */
-function readStored(ctx: Context): { auth?: AuthFile; present: boolean } {
-  const auth = leniently(ctx, () => ctx.store.readAuth())
-  const config = leniently(ctx, () => ctx.store.readConfig())
-  const unreadable = auth === 'unreadable' || config === 'unreadable'
-  const authFile = auth === 'unreadable' ? undefined : auth
-  const configFile = config === 'unreadable' ? undefined : (config as ConfigFile | undefined)
-  return { auth: authFile, present: unreadable || Boolean(authFile || configFile?.authType || configFile?.workspace) }
+function readStored(ctx: Context): { auth?: AuthFile; present: boolean; unreadable?: PensarError } {
+  const auth = leniently(() => ctx.store.readAuth())
+  const config = leniently(() => ctx.store.readConfig())
+  const unreadable = auth.unreadable ?? config.unreadable
+  const configFile = config.value as ConfigFile | undefined
+  return { auth: auth.value, unreadable, present: Boolean(unreadable || auth.value || configFile?.authType || configFile?.workspace) }
 }
 
-function leniently<T>(ctx: Context, read: () => T): T | 'unreadable' | undefined {
+function leniently<T>(read: () => T): { value?: T; unreadable?: PensarError } {
   try {
-    return read()
+    return { value: read() }
   } catch (error) {
-    ctx.log.debug(`could not read a stored file: ${(error as Error).message}`)
-    return error instanceof StoreError && error.fsCode === 'ENOTDIR' ? undefined : 'unreadable'
+    if (error instanceof StoreError && error.fsCode === 'ENOTDIR') return {}
+    return { unreadable: error instanceof PensarError ? error : new PensarError(String(error)) }
   }
 }
 
@@ -88,7 +88,7 @@ function forgetCredentials(ctx: Context): void {
     const reason = error instanceof StoreError ? error.message : (error as Error).message
     throw new PensarError(`Could not remove the credentials in ${ctx.env.home}. ${reason}`, {
       code: 'store_failed',
-      hint: `Make ${ctx.env.home} writable and run \`pensar logout\` again, or delete ${ctx.store.paths.auth} yourself.`,
+      hint: error instanceof StoreError ? `${error.hint} Then run \`pensar logout\` again.` : `Make ${ctx.env.home} writable and run \`pensar logout\` again, or delete ${ctx.store.paths.auth} yourself.`,
       cause: error,
     })
   }

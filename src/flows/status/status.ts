@@ -63,7 +63,8 @@ async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOu
     if (creds.kind === 'api-key') report.expiresAt = null
     return { report }
   } catch (error) {
-    if (error instanceof AuthError) return notConnected(report, error)
+    // Not logged in, expired, rejected, or the stored files cannot be read (StoreError, exit 4).
+    if (error instanceof AuthError || (error instanceof PensarError && error.exitCode === EXIT.auth)) return notConnected(report, error)
     if (error instanceof CancelledError) throw error // Ctrl-C: exit 130, not "offline"
     report.online = { ok: false, balance: null, billingReady: null }
     return { report, offlineReason: error instanceof Error ? error.message : String(error) }
