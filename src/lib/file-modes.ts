@@ -12,9 +12,9 @@ export interface LooseMode {
 }
 
 /** The folder and files among `paths` that group or others can use; nothing on Windows. */
-export async function looseModes(paths: { folder: string; files: string[] }, platform: string = process.platform): Promise<LooseMode[]> {
+export async function looseModes(paths: { folder?: string; files: string[] }, platform: string = process.platform): Promise<LooseMode[]> {
   if (platform === 'win32') return []
-  const checks = [{ path: paths.folder, kind: 'folder' as const }, ...paths.files.map((path) => ({ path, kind: 'file' as const }))]
+  const checks = [...(paths.folder ? [{ path: paths.folder, kind: 'folder' as const }] : []), ...paths.files.map((path) => ({ path, kind: 'file' as const }))]
   const found = await Promise.all(
     checks.map(async ({ path, kind }) => {
       try {

@@ -5,7 +5,7 @@
 // reported (`online.ok: false`) but does not make a good session "not connected".
 import { apiUrlFor, type Context } from '../../context'
 import { AuthError, CancelledError, EXIT, PensarError, SilentError } from '../../lib/errors'
-import { looseModes } from '../../lib/file-modes'
+import { looseModes, type LooseMode } from '../../lib/file-modes'
 import { octal } from '../../lib/home-files'
 import { looseHomeWarning } from '../../lib/store'
 import type { JsonEvent } from '../../ui/ui'
@@ -18,12 +18,14 @@ export type { StatusOptions, StatusOutcome, StatusReport } from './report'
 
 export async function status(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
   const outcome = await answerStatus(ctx, opts)
-  if (outcome.report.credentialStore) await warnAboutLooseModes(ctx)
+  // Started before the answer is printed, so the filesystem works while the output is formatted.
+  const modes = outcome.report.credentialStore ? looseModes({ folder: ctx.env.home, files: [ctx.store.paths.auth] }) : undefined
   if (ctx.env.json) {
     ctx.ui.emit(outcome.report as unknown as JsonEvent)
     // The data is on stdout; the reason (e.g. the expiry notice) goes to stderr for people.
     if (outcome.problem) ctx.ui.error(outcome.problem.message, outcome.problem.hint)
   } else renderStatus(ctx, outcome)
+  if (modes) warnAboutLooseModes(ctx, await modes)
   // Answered; now a renewal the deadline stopped waiting for saves the rotated refresh token
   // (flows/session/refresh.ts). main() would wait for it too, before the process exits.
   await ctx.background.settled()
@@ -72,8 +74,8 @@ async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOu
 }
 
 /** Others can read the credentials (auth.json 0644, a shared folder): said at once, not only by doctor. */
-async function warnAboutLooseModes(ctx: Context): Promise<void> {
-  for (const loose of await looseModes({ folder: ctx.env.home, files: [ctx.store.paths.auth] })) {
+function warnAboutLooseModes(ctx: Context, modes: LooseMode[]): void {
+  for (const loose of modes) {
     if (loose.kind === 'folder') ctx.ui.warn(looseHomeWarning(loose.path, loose.mode))
     else ctx.ui.warn(`${loose.path} is open to other users (mode ${octal(loose.mode)}): pensar writes it 0600 at its next save; to fix it now, run \`chmod 600 ${loose.path}\`.`)
   }
