@@ -92,7 +92,8 @@ function storedOrigins(ctx: Pick<Context, 'env' | 'store'>, auth: AuthFile): Ori
   const stored = auth.apiUrl ?? config?.apiUrl
   const checked = stored === undefined ? undefined : checkApiUrlValue(stored)
   if (!checked?.ok) {
-    throw new AuthError(`pensar cannot tell which Pensar Console the stored session belongs to: ${ctx.store.paths.config} is missing or damaged. Nothing was sent.`, {
+    const why = auth.apiUrl === undefined ? `${ctx.store.paths.config} is missing or damaged` : `the \`apiUrl\` in ${ctx.store.paths.auth} is not a valid address`
+    throw new AuthError(`pensar cannot tell which Pensar Console the stored session belongs to: ${why}. Nothing was sent.`, {
       code: 'unknown_console',
       hint: 'Run `pensar login` to log in again (the old session is ended on the Console when it can be), or `pensar logout` to remove it.',
     })
