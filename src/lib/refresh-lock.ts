@@ -205,7 +205,7 @@ function unwritable(path: string, error: unknown): PensarError {
   const problem = error instanceof StoreError ? error : new StoreError(path, dirname(path), 'write', error)
   return new PensarError(`Cannot write the refresh lock: ${problem.message}`, {
     code: 'store_failed',
-    hint: `${problem.hint} The session is kept as it is.`,
+    hint: `${problem.hint} Nothing was changed.`,
     cause: error,
   })
 }
