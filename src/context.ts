@@ -1,6 +1,7 @@
 // The one bag of effects every command and flow receives (gh's Factory). Nothing under
 // src/flows or src/commands touches process, os, global fetch or @clack/prompts directly:
 // tests build a Context from fakes (test/helpers/context.ts).
+import { checkApiUrlValue, requireApiUrl } from './lib/api-url'
 import { createBackground, type Background } from './lib/background'
 import { createSystemBrowser, type Browser } from './lib/browser'
 import { systemClock, type Clock } from './lib/clock'
@@ -107,13 +108,15 @@ export function writerTo(io: Io, fd: 1 | 2): (text: string) => void {
   return (text) => void (fd === 1 ? io.stdout : io.stderr)!.write(text)
 }
 
+/** Throws a UsageError (exit 2) for a PENSAR_API_URL that is not an API address (lib/api-url.ts). */
 export function resolveEnv(globals: GlobalOptions, io: Pick<ProcessIo, 'vars' | 'stdin' | 'stdout' | 'direct'>): Env {
   const vars = io.vars
-  const explicitUrl = globals.apiUrl ?? (vars.PENSAR_API_URL || undefined)
+  const explicitUrl = globals.apiUrl ?? (vars.PENSAR_API_URL?.trim() ? requireApiUrl(vars.PENSAR_API_URL, 'PENSAR_API_URL') : undefined)
   const truthy = (v: string | undefined) => v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false'
+  const userHome = () => vars.HOME || (require('node:os') as typeof import('node:os')).homedir()
   return {
-    home: vars.PENSAR_HOME ? resolvePath(vars.PENSAR_HOME) : resolvePath(vars.HOME || (require('node:os') as typeof import('node:os')).homedir(), '.pensar'),
-    apiUrl: (explicitUrl ?? DEFAULT_API_URL).replace(/\/+$/, ''),
+    home: vars.PENSAR_HOME ? resolvePath(expandTilde(vars.PENSAR_HOME, userHome)) : resolvePath(userHome(), '.pensar'),
+    apiUrl: explicitUrl ?? DEFAULT_API_URL,
     apiUrlExplicit: explicitUrl !== undefined,
     isTTY: isTerminal(io, 0) && isTerminal(io, 1),
     json: globals.json,
@@ -186,6 +189,7 @@ function clackUi(env: Env, io: ProcessIo, keys: { readonly input: ClackUiDeps['i
     hyperlinks: terminal && !env.noColor,
     clipboard: terminal && clipboardWanted(io.vars),
     writeOut: writerTo(io, 1),
+    signal: io.signal,
   })
 }
 
@@ -205,10 +209,25 @@ function terminalKeyboardUi(env: Env, io: ProcessIo): Ui | undefined {
   }
 }
 
-/** The API a stored session belongs to: an explicit --api-url / PENSAR_API_URL wins, then config.json. */
+/**
+ * `~` or `~/…` as the shell would have expanded it: a PENSAR_HOME quoted in a shell, a .env file or
+ * a CI setting arrives unexpanded, and would otherwise become a folder named `~` in the current one.
+ */
+function expandTilde(path: string, userHome: () => string): string {
+  if (path === '~') return userHome()
+  return path.startsWith('~/') ? `${userHome().replace(/\/+$/, '')}/${path.slice(2)}` : path
+}
+
+/**
+ * The API a login goes to: an explicit --api-url / PENSAR_API_URL wins, then config.json's (the
+ * Console logged in to last), then the default. Stored credentials go only to their own session's
+ * address (flows/session/credentials.ts).
+ */
 export function apiUrlFor(ctx: Pick<Context, 'env' | 'store'>): string {
   if (ctx.env.apiUrlExplicit) return ctx.env.apiUrl
-  return ctx.store.readConfig()?.apiUrl ?? ctx.env.apiUrl
+  const stored = ctx.store.readConfig()?.apiUrl
+  const checked = stored === undefined ? undefined : checkApiUrlValue(stored)
+  return checked?.ok ? checked.url : ctx.env.apiUrl
 }
 
 async function readAllText(stream: NodeJS.ReadStream): Promise<string> {

@@ -6,7 +6,7 @@ import { redactText } from '../lib/redact'
 import { closestName } from './closest-name'
 import { resolveValue as value } from './command-tree'
 import { globalArgs } from './global-args'
-import { flagKey, parseCommandArgs, secretOnCommandLine, withoutDashes, type ParsedArgs } from './parse-args'
+import { flagKey, parseCommandArgs, secretOnCommandLine, shown, withoutDashes, type ParsedArgs } from './parse-args'
 
 export interface ResolvedCommand {
   cmd: CommandDef
@@ -58,11 +58,15 @@ export function strayWordError(resolved: ResolvedCommand, word: string, subcomma
   const command = resolved.names.join(' ')
   const help = `Run \`${command} --help\` to see the ${subcommands ? 'commands' : 'options'}.`
   if (redactText(word) !== word) return secretOnCommandLine(command)
-  if (subcommands) {
-    const near = closestName(word, subcommands)
-    return new UsageError(`Unknown command ${word} for \`${command}\`.`, { hint: near ? `Did you mean \`${command} ${near}\`? ${help}` : help })
+  // `pensar -- status`: `--` ends the options, so what follows is a word, not a command.
+  if (subcommands?.includes(word) && resolved.rest.includes('--')) {
+    return new UsageError(`\`${word}\` comes after \`--\`, which ends the options, so it is not read as a command.`, { hint: `Put the command first: \`${command} ${word}\`.` })
   }
-  return new UsageError(`\`${command}\` takes no argument ${JSON.stringify(word)}.`, { hint: `${argumentHint}${help}` })
+  if (subcommands) {
+    const near = word.length <= 40 ? closestName(word, subcommands) : undefined
+    return new UsageError(`Unknown command ${shown(word)} for \`${command}\`.`, { hint: near ? `Did you mean \`${command} ${near}\`? ${help}` : help })
+  }
+  return new UsageError(`\`${command}\` takes no argument ${JSON.stringify(shown(word))}.`, { hint: `${argumentHint}${help}` })
 }
 
 /** The first word of `rest` that names no subcommand of `resolved` (for `--help` and `pensar help`). */

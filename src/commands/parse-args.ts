@@ -37,11 +37,12 @@ export function parseCommandArgs(argv: string[], defs: ArgsDef, command: string)
     if (def.type === 'boolean') set(key, booleanValue(arg, inlineValue, key === negated, command))
     else {
       const value = inlineValue ?? argv[++i]
-      if (value === undefined || (inlineValue === undefined && value.startsWith('-') && value !== '-')) {
-        throw new UsageError(`${flagOf(arg)} needs a value, e.g. ${flagOf(arg)}=<${def.valueHint ?? 'value'}>.`, { hint: `Run \`${command} --help\` to see the options.` })
+      // `--workspace=` (an empty shell variable) would otherwise mean "not given" and fail only after the browser approval.
+      if (value === undefined || value.trim() === '' || (inlineValue === undefined && value.startsWith('-') && value !== '-')) {
+        throw new UsageError(`${shown(flagOf(arg))} needs a value, e.g. ${shown(flagOf(arg))}=<${def.valueHint ?? 'value'}>.`, { hint: `Run \`${command} --help\` to see the options.` })
       }
       if (def.type === 'enum' && def.options && !def.options.includes(value)) {
-        throw new UsageError(`${flagOf(arg)} must be one of ${def.options.join(', ')}, not ${JSON.stringify(value)}.`)
+        throw new UsageError(`${shown(flagOf(arg))} must be one of ${def.options.join(', ')}, not ${JSON.stringify(shown(value))}.`)
       }
       set(key, value)
     }
@@ -64,9 +65,16 @@ export function flagKey(defs: ArgsDef, name: string): string | undefined {
 function unknownOption(arg: string, command: string, defs: ArgsDef): UsageError {
   const typed = flagOf(arg)
   const known = Object.keys(defs).flatMap((key) => (defs[key]!.type === 'positional' ? [] : namesOf(key, defs[key]!)))
-  const near = closestName(withoutDashes(typed), known.filter((name) => name.length > 1))
+  const near = typed.length <= SHOWN_MAX ? closestName(withoutDashes(typed), known.filter((name) => name.length > 1)) : undefined
   const help = `Run \`${command} --help\` to see the options.`
-  return new UsageError(`Unknown option ${typed} for \`${command}\`.`, { hint: near ? `Did you mean --${near}? ${help}` : help })
+  return new UsageError(`Unknown option ${shown(typed)} for \`${command}\`.`, { hint: near ? `Did you mean --${near}? ${help}` : help })
+}
+
+const SHOWN_MAX = 60
+
+/** A word from the command line as a message quotes it: never pages of it (a pasted blob, a runaway variable). */
+export function shown(word: string): string {
+  return word.length > SHOWN_MAX ? `${word.slice(0, SHOWN_MAX - 1)}… (${word.length} characters)` : word
 }
 
 /** `--name=value` → ['name', 'value']; `-x` → ['x', undefined]. */
@@ -84,7 +92,7 @@ export const withoutDashes = (arg: string) => arg.slice(arg.startsWith('--') ? 2
 function booleanValue(arg: string, inlineValue: string | undefined, negated: boolean, command: string): boolean {
   if (inlineValue === undefined) return !negated
   if (redactText(inlineValue) !== inlineValue) throw secretOnCommandLine(command)
-  if (inlineValue !== 'true' && inlineValue !== 'false') throw new UsageError(`${flagOf(arg)} is a switch: give it alone, or as =true or =false.`)
+  if (inlineValue !== 'true' && inlineValue !== 'false') throw new UsageError(`${shown(flagOf(arg))} is a switch: give it alone, or as =true or =false.`)
   return (inlineValue === 'true') !== negated
 }
 

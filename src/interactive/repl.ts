@@ -66,7 +66,7 @@ export async function runInteractive(ctx: Context, deps: InteractiveDeps): Promi
   let conversation = newConversation()
   const prompt = `${paint('cyan', unicode ? '›' : '>')} `
   while (!ctx.signal.aborted) {
-    const read = await readLine({ keys: deps.keys, output: deps.output, prompt, history, dim: (t) => paint('dim', t) })
+    const read = await readLine({ keys: deps.keys, output: deps.output, prompt, history, dim: (t) => paint('dim', t), signal: ctx.signal })
     if (read.kind === 'exit') return
     const parsed = parseLine(read.text)
     if (parsed.kind === 'empty') continue

@@ -4,7 +4,7 @@
 // Every string given is made safe (lib/safe-text.ts) before it is painted: our own colours, links,
 // clipboard copy and QR code are escape sequences we add around text that can hold none.
 import type { Readable, Writable } from 'node:stream'
-import { CancelledError } from '../lib/errors'
+import { cancelledFrom, CancelledError } from '../lib/errors'
 import { safeBlock, safeLines, safeText } from '../lib/safe-text'
 import { packRows, visibleLength, wrapLine } from './fit'
 import { emitKeypresses } from './key-presses'
@@ -26,6 +26,8 @@ export interface ClackUiDeps {
   clipboard?: boolean
   /** Where `result` writes: stdout. Without it (tests), the output stream. */
   writeOut?: (text: string) => void
+  /** The process's stop signal (SIGTERM, SIGHUP): an open prompt ends with it. */
+  signal?: AbortSignal
 }
 
 export class ClackUi implements Ui {
@@ -78,32 +80,46 @@ export class ClackUi implements Ui {
         : code.browser.opened
           ? 'Your browser has been opened at:'
           : `Could not open a browser (${safeText(code.browser.reason)}). Open this address yourself:`
+    const room = this.columns() - 4
     const panel = [
       'Check that your browser shows this code:',
       '',
-      `    ${paint('bold', paint('cyan', safeText(spaceOut(code.userCode))))}${clipboard ? `  ${paint('dim', '(copied)')}` : ''}`,
+      ...this.codeLines(safeText(code.userCode), clipboard === true, room),
       '',
       browser,
-      // hyperlink() makes the text safe, and links only an address that needs no escaping.
-      paint('cyan', hyperlinks ? hyperlink(url) : safeText(url)),
+      // A long address is cut into rows that fit, each a link to the whole address; hyperlink()
+      // links only an address that needs no escaping.
+      ...chunks(safeText(url), room).map((part) => paint('cyan', hyperlinks ? hyperlink(url, part) : part)),
     ]
     const withQr = [...panel, '', 'or scan it with your phone:', ...qr]
     const expiry = ['', paint('dim', `The code expires in ${formatDuration(code.expiresInSec * 1000)}.`)]
     this.box('Log in to Pensar Console', qr.length > 0 && this.fits(withQr.length + expiry.length, qr[0]!.length) ? [...withQr, ...expiry] : [...panel, ...expiry])
   }
 
+  /** The code large and spaced where there is room; in a narrow terminal as typed, never split across rows. */
+  private codeLines(userCode: string, copied: boolean, room: number): string[] {
+    const { paint } = this.deps
+    const spaced = `    ${spaceOut(userCode)}`
+    const text = spaced.length <= room ? spaced : userCode
+    const note = copied ? paint('dim', '(copied)') : ''
+    const big = paint('bold', paint('cyan', text))
+    if (!copied) return [big]
+    return text.length + 2 + '(copied)'.length <= room ? [`${big}  ${note}`] : [big, note]
+  }
+
   emit(_event: JsonEvent) {}
 
   async select<T>(opts: { message: string; options: SelectOption<T>[]; initial?: T }): Promise<T> {
-    const clack = await import('@clack/prompts')
+    const clack = await loadClack(this.deps.unicode)
     const answer = await clack.select<T>({
       message: safeText(opts.message),
       options: opts.options.map((o) => ({ value: o.value, label: safeText(o.label), hint: o.hint === undefined ? undefined : safeText(o.hint) })) as Parameters<typeof clack.select<T>>[0]['options'],
       initialValue: opts.initial,
       input: this.deps.input,
       output: this.deps.output,
+      signal: this.deps.signal,
     })
-    if (clack.isCancel(answer)) throw new CancelledError()
+    if (clack.isCancel(answer)) throw this.deps.signal?.aborted ? cancelledFrom(this.deps.signal) : new CancelledError()
     return answer as T
   }
 
@@ -119,8 +135,14 @@ export class ClackUi implements Ui {
       const wasRaw = (input as { isRaw?: boolean }).isRaw ?? false
       input.setRawMode?.(true)
       input.resume()
+      const signal = this.deps.signal
+      const onAbort = () => {
+        finish()
+        reject(cancelledFrom(signal!))
+      }
       const finish = () => {
         input.off('keypress', onKey)
+        signal?.removeEventListener('abort', onAbort)
         input.setRawMode?.(wasRaw)
         input.pause()
       }
@@ -137,6 +159,8 @@ export class ClackUi implements Ui {
         resolve(choice.value)
       }
       input.on('keypress', onKey)
+      if (signal?.aborted) onAbort()
+      else signal?.addEventListener('abort', onAbort, { once: true })
     })
   }
 
@@ -180,16 +204,41 @@ export class ClackUi implements Ui {
   }
 
   /** `title` and `given` are safe already (and may carry our own colours). */
-  private box(title: string, given: readonly string[]) {
+  private box(fullTitle: string, given: readonly string[]) {
     const { output, paint, unicode } = this.deps
     const [tl, tr, bl, br, h, v] = unicode ? ['╭', '╮', '╰', '╯', '─', '│'] : ['+', '+', '+', '+', '-', '|']
     // A line wider than the terminal wraps inside the box: a terminal's own wrap breaks the frame.
     const lines = given.flatMap((l) => wrapLine(l, this.columns() - 4))
+    const title = fullTitle.length + 6 <= this.columns() ? fullTitle : `${fullTitle.slice(0, Math.max(1, this.columns() - 7))}…`
     const width = Math.max(title.length + 2, ...lines.map((l) => visibleLength(l))) + 2
     output.write(`${paint('gray', `${tl}${h} `)}${paint('bold', title)} ${paint('gray', `${h.repeat(Math.max(0, width - title.length - 3))}${tr}`)}\n`)
     for (const l of lines) output.write(`${paint('gray', v)} ${l}${' '.repeat(Math.max(0, width - visibleLength(l) - 1))}${paint('gray', v)}\n`)
     output.write(`${paint('gray', `${bl}${h.repeat(width)}${br}`)}\n`)
   }
+}
+
+/**
+ * clack picks its prompt symbols once, when it is loaded, from TERM alone (`linux` means ASCII),
+ * not the locale: with Unicode off (LANG=C…) it is loaded as for the Linux console.
+ */
+async function loadClack(unicode: boolean): Promise<typeof import('@clack/prompts')> {
+  if (unicode) return import('@clack/prompts')
+  const term = process.env.TERM
+  process.env.TERM = 'linux'
+  try {
+    return await import('@clack/prompts')
+  } finally {
+    if (term === undefined) delete process.env.TERM
+    else process.env.TERM = term
+  }
+}
+
+/** `text` in pieces of at most `size` characters (at least 8, or they stop being readable). */
+function chunks(text: string, size: number): string[] {
+  const width = Math.max(8, size)
+  const parts: string[] = []
+  for (let i = 0; i < text.length; i += width) parts.push(text.slice(i, i + width))
+  return parts
 }
 
 function keyName(key: string): string {

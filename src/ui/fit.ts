@@ -4,8 +4,8 @@
 /** SGR colours and OSC 8 hyperlinks take no room on screen. */
 const ESCAPES = /\x1b\[[0-9;]*m|\x1b\]8;[^\x07\x1b]*(?:\x07|\x1b\\)/g
 
-/** Narrower than this, wrapping only makes things worse. */
-const MIN_WIDTH = 20
+/** Narrower than this, wrapping only makes things worse (a 20-column terminal leaves 16 inside a box). */
+const MIN_WIDTH = 12
 
 export function visibleLength(text: string): number {
   return text.replace(ESCAPES, '').length
@@ -13,12 +13,17 @@ export function visibleLength(text: string): number {
 
 /**
  * Splits a line into rows no wider than `width`, breaking at spaces (a word longer than a row is
- * cut). Rows after the first are indented under the value of a `Label:   value` line. A line with
- * escape codes is left whole: cutting through one would garble it.
+ * cut). Rows after the first are indented under the value of a `Label:   value` line. A line in
+ * one style is wrapped in that style; a line with escape codes inside is left whole: cutting
+ * through one would garble it.
  */
 export function wrapLine(line: string, width: number): string[] {
   const max = Math.max(width, MIN_WIDTH)
-  if (line.length <= max || line.includes('\x1b')) return [line]
+  if (visibleLength(line) <= max) return [line]
+  // One style around the whole line (dim, bold cyan): each row gets it.
+  const styled = /^((?:\x1b\[[0-9;]*m)+)([^\x1b]*)((?:\x1b\[[0-9;]*m)+)$/.exec(line)
+  if (styled) return wrapLine(styled[2]!, width).map((row) => `${styled[1]}${row}${styled[3]}`)
+  if (line.includes('\x1b')) return [line]
   const indent = ' '.repeat(hangingIndent(line, max))
   const rows: string[] = []
   let prefix = ''

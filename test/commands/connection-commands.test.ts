@@ -9,6 +9,7 @@ import { runCommandLine } from '../../src/commands/command-line'
 import { usageCommand } from '../../src/commands/usage'
 import type { AskOptions } from '../../src/flows/ask/ask'
 import type { UsageOptions } from '../../src/flows/usage/usage'
+import type { UsageError } from '../../src/lib/errors'
 import { main } from '../../src/main'
 import { createTestContext } from '../helpers/context'
 import { captureIo } from '../helpers/process-io'
@@ -19,9 +20,11 @@ describe('ask command', () => {
     const seen: AskOptions[] = []
     const ask = askCommand(ctx, async (_ctx, opts) => seen.push(opts))
     await runCommandLine(ask, ['What is SSRF?', '--model', 'pensar-small'])
-    await runCommandLine(ask, ['--model=  ', '--', '-x means?'])
+    await runCommandLine(ask, ['--', '-x means?'])
     await runCommandLine(ask, [])
     expect(seen).toEqual([{ prompt: 'What is SSRF?', model: 'pensar-small' }, { prompt: '-x means?', model: undefined }, { prompt: undefined, model: undefined }])
+    // A blank value (an empty shell variable) is a usage error, as for every flag that takes one.
+    expect(((await runCommandLine(ask, ['--model=  ', 'q']).catch((e) => e)) as UsageError).exitCode).toBe(2)
     cleanup()
   })
 

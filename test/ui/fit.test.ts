@@ -26,10 +26,18 @@ describe('wrapLine', () => {
     expect(visibleLength('\x1b[1mbold\x1b[22m')).toBe(4)
   })
 
-  test('a silly width still terminates with rows of at least 20 characters', () => {
+  test('a silly width still terminates with rows of at least 12 characters', () => {
     const rows = wrapLine('Online:      token accepted, balance $0.42', 3)
     expect(rows.length).toBeGreaterThan(1)
-    for (const row of rows) expect(row.length).toBeLessThanOrEqual(20)
+    for (const row of rows) expect(row.length).toBeLessThanOrEqual(12)
+    expect(rows.some((row) => row.length > 3)).toBe(true)
+  })
+
+  test('a line in one style wraps in that style; one with escapes inside stays whole', () => {
+    const dim = (text: string) => `\x1b[2m${text}\x1b[22m`
+    expect(wrapLine(dim('The code expires in 10 minutes.'), 16)).toEqual([dim('The code expires'), dim('in 10 minutes.')])
+    const mixed = `a \x1b[1mbold\x1b[22m word and more words`
+    expect(wrapLine(mixed, 12)).toEqual([mixed])
   })
 })
 

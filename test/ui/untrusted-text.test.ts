@@ -50,7 +50,8 @@ const CALLS: Record<Exclude<keyof Ui, 'interactive'>, Call> = {
 function clackHarness(): Harness {
   const input = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(raw: boolean) { input.isRaw = raw } })
   let out = ''
-  const output = Object.assign(new PassThrough(), { columns: 100, rows: 60 })
+  // Wide enough that no line wraps: what is tested is what is shown, not where a row breaks.
+  const output = Object.assign(new PassThrough(), { columns: 1000, rows: 60 })
   output.on('data', (d) => (out += String(d)))
   // Colours, links and the clipboard all on: our own sequences around the text must still work.
   const ui = new ClackUi({ input, output, paint: createPaint(true), unicode: true, hyperlinks: true, clipboard: true })

@@ -5,12 +5,12 @@
 // events, the same billing warnings, and B for the billing page when a person watches.
 import { apiUrlFor, type Context } from '../../context'
 import { UsageError } from '../../lib/errors'
-import { withRefreshLock } from '../../lib/refresh-lock'
+import { withSessionLock } from '../session/session-lock'
 import { validateApiKey } from '../session/validate-api-key'
 import { announceWorkspace } from '../workspace/announce-workspace'
 import { fetchConsoleUrl } from '../workspace/console-url'
 import { announceLogin } from './announce'
-import { revokePreviousSession } from './persist-login'
+import { checkLoginCanBeSaved, revokePreviousSession } from './persist-login'
 import { checkApiKeyShape } from '../session/credentials'
 
 export interface KeyInput {
@@ -21,6 +21,7 @@ export interface KeyInput {
 
 export async function loginWithApiKey(ctx: Context, input: KeyInput): Promise<void> {
   const apiKey = await readKey(input)
+  checkLoginCanBeSaved(ctx)
   const apiUrl = apiUrlFor(ctx)
   const info = await validateApiKey(ctx, apiUrl, apiKey, { from: 'the API key read from stdin' })
   // The key's validation names no Console address; the billing page and `pensar open` need it.
@@ -29,7 +30,7 @@ export async function loginWithApiKey(ctx: Context, input: KeyInput): Promise<vo
   const shown = await withKeyboard(ctx)
   await announceWorkspace(shown, { workspace: info.workspace, billing: info.billing }, consoleUrl)
   // Under the lock, as every writer of credentials: a refresh in another process must not write its tokens over the key.
-  const previous = await withRefreshLock(ctx, () => {
+  const previous = await withSessionLock(ctx, () => {
     const replaced = ctx.store.readAuth()
     ctx.store.saveSession({
       config: { apiUrl, authType: 'api-key', user: info.user, workspace: info.workspace, lastWorkspaceId: info.workspace.id, consoleUrl, gatewayUrl: info.gatewayUrl },

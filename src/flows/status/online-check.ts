@@ -5,7 +5,7 @@ import type { Context } from '../../context'
 import { createAuthedClient } from '../session/authed-client'
 import { asObject, optNum } from '../../lib/console-api'
 import { PensarError } from '../../lib/errors'
-import { withRefreshLock } from '../../lib/refresh-lock'
+import { withSessionLock } from '../session/session-lock'
 import { validateApiKey } from '../session/validate-api-key'
 import type { StatusReport } from './report'
 
@@ -31,7 +31,7 @@ export async function resolveApiKeyWorkspace(ctx: Context, report: StatusReport,
   report.workspace = info.workspace
   report.user = info.user ?? report.user
   if (source !== 'file') return
-  await withRefreshLock(
+  await withSessionLock(
     ctx,
     () =>
       ctx.store.patchSession({

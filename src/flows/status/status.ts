@@ -5,6 +5,9 @@
 // reported (`online.ok: false`) but does not make a good session "not connected".
 import { apiUrlFor, type Context } from '../../context'
 import { AuthError, CancelledError, EXIT, PensarError, SilentError } from '../../lib/errors'
+import { looseModes, type LooseMode } from '../../lib/file-modes'
+import { octal } from '../../lib/home-files'
+import { looseHomeWarning } from '../../lib/store'
 import type { JsonEvent } from '../../ui/ui'
 import { readCredentials, SESSION_EXPIRED_MESSAGE, SessionExpiredError, type Credentials } from '../session/credentials'
 import { tokenExpiresAt } from '../session/token-expiry'
@@ -15,11 +18,14 @@ export type { StatusOptions, StatusOutcome, StatusReport } from './report'
 
 export async function status(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
   const outcome = await answerStatus(ctx, opts)
+  // Started before the answer is printed, so the filesystem works while the output is formatted.
+  const modes = outcome.report.credentialStore ? looseModes({ folder: ctx.env.home, files: [ctx.store.paths.auth] }) : undefined
   if (ctx.env.json) {
     ctx.ui.emit(outcome.report as unknown as JsonEvent)
     // The data is on stdout; the reason (e.g. the expiry notice) goes to stderr for people.
     if (outcome.problem) ctx.ui.error(outcome.problem.message, outcome.problem.hint)
   } else renderStatus(ctx, outcome)
+  if (modes) warnAboutLooseModes(ctx, await modes)
   // Answered; now a renewal the deadline stopped waiting for saves the rotated refresh token
   // (flows/session/refresh.ts). main() would wait for it too, before the process exits.
   await ctx.background.settled()
@@ -46,7 +52,7 @@ async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOu
   if (creds.kind === 'none') {
     return notConnected(report, creds.expired ? new SessionExpiredError() : new AuthError('Not logged in to Pensar Console.'))
   }
-  Object.assign(report, { loggedIn: true, authType: creds.kind, source: creds.source })
+  Object.assign(report, { loggedIn: true, authType: creds.kind, source: creds.source, apiUrl: creds.origins.apiUrl })
   if (creds.kind === 'api-key' && creds.source === 'env') Object.assign(report, { user: null, workspace: null })
   if (opts.offline) return { report }
   // Loaded only now, so `--offline` starts without the authed client, refresh and signing code.
@@ -59,10 +65,19 @@ async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOu
     if (creds.kind === 'api-key') report.expiresAt = null
     return { report }
   } catch (error) {
-    if (error instanceof AuthError) return notConnected(report, error)
+    // Not logged in, expired, rejected, or the stored files cannot be read (StoreError, exit 4).
+    if (error instanceof AuthError || (error instanceof PensarError && error.exitCode === EXIT.auth)) return notConnected(report, error)
     if (error instanceof CancelledError) throw error // Ctrl-C: exit 130, not "offline"
     report.online = { ok: false, balance: null, billingReady: null, inferenceEnabled: null }
     return { report, offlineReason: error instanceof Error ? error.message : String(error) }
+  }
+}
+
+/** Others can read the credentials (auth.json 0644, a shared folder): said at once, not only by doctor. */
+function warnAboutLooseModes(ctx: Context, modes: LooseMode[]): void {
+  for (const loose of modes) {
+    if (loose.kind === 'folder') ctx.ui.warn(looseHomeWarning(loose.path, loose.mode))
+    else ctx.ui.warn(`${loose.path} is open to other users (mode ${octal(loose.mode)}): pensar writes it 0600 at its next save; to fix it now, run \`chmod 600 ${loose.path}\`.`)
   }
 }
 

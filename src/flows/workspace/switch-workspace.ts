@@ -2,13 +2,13 @@
 // moves to another of the person's workspaces. No device login: the session's token (renewed
 // under the lock when due) lists and confirms the workspace. An API key belongs to one workspace
 // and cannot switch; a session that is over cannot either (exit 4).
-import { apiUrlFor, type Context } from '../../context'
+import type { Context } from '../../context'
 import type { SelectedWorkspace } from '../../lib/console-api'
 import { PensarError } from '../../lib/errors'
-import { withRefreshLock } from '../../lib/refresh-lock'
 import { formatMoney } from '../../ui/ui'
 import { notLoggedIn, readCredentials, type ApiKeyCredentials } from '../session/credentials'
-import { getValidAccessToken } from '../session/refresh'
+import { getValidCredentials } from '../session/refresh'
+import { withSessionLock } from '../session/session-lock'
 import { announceWorkspace } from './announce-workspace'
 import { chooseWorkspace, confirmWorkspace } from './select-workspace'
 
@@ -27,16 +27,16 @@ export async function switchWorkspace(ctx: Context, opts: SwitchOptions): Promis
   const creds = readCredentials(ctx)
   if (creds.kind === 'none') throw notLoggedIn(creds)
   if (creds.kind === 'api-key') throw cannotSwitch(ctx, creds)
-  const token = await getValidAccessToken(ctx)
+  // The session's own Console: its token goes nowhere else.
+  const { token, origins: { apiUrl } } = await getValidCredentials(ctx)
   const config = ctx.store.readConfig()
-  const apiUrl = apiUrlFor(ctx)
   const current = config?.workspace
   const chosen = await chooseWorkspace(ctx, apiUrl, token, { requested: opts.requested, lastWorkspaceId: current?.id, openBrowser: opts.openBrowser, consoleUrl: config?.consoleUrl, namedWith: opts.namedWith })
   const selected = await confirmWorkspace(ctx, apiUrl, token, chosen.id)
   await announceWorkspace(ctx, selected, config?.consoleUrl)
   // Patch only what changed, under the lock and in one step: another process may be rotating
   // the tokens, and the workspace must never be stored without its signing key.
-  await withRefreshLock(ctx, () =>
+  await withSessionLock(ctx, () =>
     ctx.store.patchSession({
       config: { workspace: selected.workspace, lastWorkspaceId: selected.workspace.id, gatewayUrl: selected.gatewayUrl ?? config?.gatewayUrl },
       auth: selected.signingKey ? { signingKey: selected.signingKey } : {},
