@@ -6,6 +6,7 @@ import { globalArgs } from './global-args'
 import { loginCommand, type LoginRunner } from './login'
 import { logoutCommand } from './logout'
 import { statusCommand } from './status'
+import { upgradeCommand } from './upgrade'
 
 export function rootCommand(ctx: Context, runLogin?: LoginRunner): CommandDef<any> {
   return defineCommand({
@@ -16,6 +17,7 @@ export function rootCommand(ctx: Context, runLogin?: LoginRunner): CommandDef<an
       status: statusCommand(ctx),
       logout: logoutCommand(ctx),
       doctor: doctorCommand(ctx),
+      upgrade: upgradeCommand(ctx),
       auth: loginCommand(ctx, runLogin, 'auth'),
     },
   })
