@@ -78,10 +78,7 @@ export async function serveRelease(releaseDir: string, versions: string[]): Prom
       const { mode, name, file } = found
       if (mode === 'stall' && !isListing(name)) return stallingResponse()
       if (mode === 'broken') return new Response(broken.get(name))
-      if (mode === 'tampered' && !isListing(name)) {
-        const middle = Math.floor(file.size / 2)
-        return new Response(new Blob([file.slice(0, middle), 'EVIL', file.slice(middle)]))
-      }
+      if (mode === 'tampered' && !isListing(name)) return tampered(file)
       return new Response(file)
     },
   })
@@ -149,6 +146,16 @@ function serveDroppingConnections(lookup: (path: string) => { name: string; file
 interface DropState {
   head: string
   pending?: Uint8Array
+}
+
+/**
+ * The file with four bytes inserted in the middle. Read into memory first: a Blob made of a
+ * Bun.file's slices is sent by Bun.serve as the inserted bytes alone.
+ */
+async function tampered(file: Blob): Promise<Response> {
+  const bytes = new Uint8Array(await file.arrayBuffer())
+  const middle = Math.floor(bytes.length / 2)
+  return new Response(new Blob([bytes.subarray(0, middle), 'EVIL', bytes.subarray(middle)]))
 }
 
 const BROKEN_BINARY = '#!/bin/sh\necho "cannot execute: required CPU instruction missing" >&2\nexit 1\n'
