@@ -9,7 +9,8 @@ import { basename, join } from 'node:path'
 import { promisify } from 'node:util'
 import { deflateRaw, gzip } from 'node:zlib'
 
-export type ArchiveKind = 'tar.gz' | 'tar.xz' | 'zip'
+export const ARCHIVE_KINDS = ['tar.gz', 'tar.xz', 'zip'] as const
+export type ArchiveKind = (typeof ARCHIVE_KINDS)[number]
 
 /** gzip -9: 52.6 MB for the 112 MB linux-x64 binary (level 6: 53.9 MB). */
 const GZIP_LEVEL = 9

@@ -2,6 +2,7 @@
 // dynamic loader) and the DT_NEEDED libraries. The release checks these against what a stock
 // system has, so a new dependency of Bun's runtime fails the build here instead of a user's
 // first start ("Error loading shared library libstdc++.so.6" on Alpine).
+import type { AllowedLinks } from './release-targets'
 
 export interface ElfLinks {
   interpreter?: string
@@ -55,4 +56,19 @@ export function elfLinks(file: Uint8Array): ElfLinks {
   if (!load) throw new Error('ELF string table outside every loaded segment')
   const strtab = strtabAddr - load.vaddr + load.offset
   return { interpreter: interp && cString(interp.offset), needed: neededOffsets.map((o) => cString(strtab + o)) }
+}
+
+/**
+ * What is wrong with a build's links, if anything: another loader than its libc's, or a library
+ * that is neither part of the C library nor one install.sh checks for. Bun's runtime gaining a
+ * dependency must fail the release here, not on a user's machine.
+ */
+export function linkProblems(links: ElfLinks, allowed: AllowedLinks): string[] {
+  const problems: string[] = []
+  if (links.interpreter !== allowed.interpreter) problems.push(`asks for the loader ${links.interpreter ?? '(none)'}, not ${allowed.interpreter}`)
+  const unexpected = links.needed.filter((lib) => !allowed.libc.includes(lib) && !allowed.checkedByInstaller.includes(lib))
+  if (unexpected.length) {
+    problems.push(`links against ${unexpected.join(', ')}, which install.sh does not check for (add it to the target's checkedByInstaller and install.sh's MUSL_LIBS)`)
+  }
+  return problems
 }

@@ -11,9 +11,9 @@ import { basename, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import pkg from '../package.json'
 import { DEFAULT_RELEASES_URL, isVersion, MANIFEST_FILE, releaseFolderUrl, SUMS_FILE, type ReleaseManifest } from '../src/flows/upgrade/release-files'
-import { writeArchives, type ArchiveKind } from './archive'
+import { ARCHIVE_KINDS, writeArchives, type ArchiveKind } from './archive'
 import { buildInfo, checkStarts, compile } from './compile'
-import { elfLinks } from './elf-links'
+import { elfLinks, linkProblems } from './elf-links'
 import { FORMULA_TARGETS, homebrewFormula } from './homebrew-formula'
 import { findTarget, hostTargetName, platformOfExecutable, RELEASE_TARGETS, type ReleaseTarget } from './release-targets'
 
@@ -22,20 +22,21 @@ export const FORMULA_FILE = 'pensar.rb'
 const FORMULA_DESCRIPTION = 'Connects the Apex CLI to a Pensar Console workspace'
 const HOMEPAGE = 'https://github.com/pensarai/pensar-cli'
 
-const USAGE = `Usage: bun run release [--only <targets>] [--outdir <dir>] [--version <version>] [--no-archives]
+const USAGE = `Usage: bun run release [--only <targets>] [--outdir <dir>] [--version <version>] [--archives <kinds>]
   --only         comma-separated targets to build (default: all). "host" means this machine's.
                  Targets: ${RELEASE_TARGETS.map((t) => t.name).join(', ')}
   --outdir       where the release goes (default: dist/release); its old contents are replaced
   --version      the version to stamp into the binaries (default: package.json's, ${pkg.version})
-  --no-archives  binaries, release.json and SHA256SUMS only (a quick build to try something)`
+  --archives     which archives to make: comma-separated tar.gz, tar.xz, zip (Windows only), or
+                 none (default: all; fewer for a quick build to try something)`
 
 export interface ReleaseOptions {
   targets: readonly ReleaseTarget[]
   outdir: string
   /** Default: package.json's. */
   version?: string
-  /** Default true: the .tar.gz/.tar.xz/.zip beside each binary, and the formula. */
-  archives?: boolean
+  /** Which archives to make beside each binary (default: all); the formula needs tar.gz. */
+  archives?: readonly ArchiveKind[]
   log?: (line: string) => void
 }
 
@@ -44,7 +45,7 @@ interface Asset {
   sha: string
 }
 
-export async function release({ targets, outdir, version = pkg.version, archives = true, log = console.log }: ReleaseOptions): Promise<void> {
+export async function release({ targets, outdir, version = pkg.version, archives = ARCHIVE_KINDS, log = console.log }: ReleaseOptions): Promise<void> {
   const staging = `${outdir}.partial-${process.pid}`
   rmSync(staging, { recursive: true, force: true })
   try {
@@ -65,7 +66,7 @@ export async function release({ targets, outdir, version = pkg.version, archives
       if (target.links) await checkLinks(outfile, target)
       const started = target.name === hostTargetName() ? `, runs: ${checkVersion(outfile, version)}` : ''
       const binary = await add(target.file)
-      const packed = archives ? await writeArchives(outfile, archiveKinds(target), staging, { entryName: entryName(target), date: new Date(shared.buildDate) }) : []
+      const packed = await writeArchives(outfile, archiveKinds(target, archives), staging, { entryName: entryName(target), date: new Date(shared.buildDate) })
       for (const file of packed) await add(file)
       const sizes = packed.map((file) => `, ${file.slice(target.file.replace(/\.exe$/, '').length + 1)} ${mb(resolve(staging, file))} MB`).join('')
       log(`built ${target.file} (${mb(outfile)} MB${sizes}; sha256 ${binary.sha.slice(0, 12)}…${started})`)
@@ -74,7 +75,7 @@ export async function release({ targets, outdir, version = pkg.version, archives
     await Bun.write(resolve(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`)
     await add(MANIFEST_FILE)
     const missing = FORMULA_TARGETS.filter((name) => !targets.some((t) => t.name === name))
-    if (archives && missing.length === 0) {
+    if (archives.includes('tar.gz') && missing.length === 0) {
       const byFile = new Map(assets.map((a) => [a.file, a.sha]))
       const formula = homebrewFormula({
         version,
@@ -86,7 +87,7 @@ export async function release({ targets, outdir, version = pkg.version, archives
       await Bun.write(resolve(staging, FORMULA_FILE), formula)
       await add(FORMULA_FILE)
     } else {
-      log(`${FORMULA_FILE} not written: ${archives ? `it needs ${missing.join(', ')} too` : 'no archives (--no-archives)'}`)
+      log(`${FORMULA_FILE} not written: ${archives.includes('tar.gz') ? `it needs ${missing.join(', ')} too` : 'it needs the .tar.gz archives'}`)
     }
     await Bun.write(resolve(staging, SUMS_FILE), formatSums(assets))
     rmSync(outdir, { recursive: true, force: true })
@@ -97,8 +98,9 @@ export async function release({ targets, outdir, version = pkg.version, archives
   }
 }
 
-function archiveKinds(target: ReleaseTarget): ArchiveKind[] {
-  return target.name.startsWith('windows-') ? ['zip'] : ['tar.gz', 'tar.xz']
+/** Windows gets a .zip (Explorer opens it), every other platform .tar.gz and .tar.xz. */
+function archiveKinds(target: ReleaseTarget, wanted: readonly ArchiveKind[]): ArchiveKind[] {
+  return wanted.filter((kind) => (kind === 'zip') === target.name.startsWith('windows-'))
 }
 
 const entryName = (target: ReleaseTarget) => (target.name.startsWith('windows-') ? 'pensar.exe' : 'pensar')
@@ -109,18 +111,10 @@ async function checkPlatform(file: string, target: ReleaseTarget): Promise<void>
   if (found !== target.name) throw new Error(`${file} should be a ${target.name} executable but its header says ${found ?? 'unknown'}`)
 }
 
-/**
- * A Linux build may need only its C library and what install.sh checks for: Bun's runtime gaining
- * a dependency (the musl build's libstdc++) must fail here, not on a user's machine.
- */
+/** A Linux build may link only what build/release-targets.ts allows it (see linkProblems). */
 async function checkLinks(file: string, target: ReleaseTarget): Promise<void> {
-  const allowed = target.links!
-  const links = elfLinks(new Uint8Array(await Bun.file(file).arrayBuffer()))
-  if (links.interpreter !== allowed.interpreter) throw new Error(`${basename(file)} asks for the loader ${links.interpreter ?? '(none)'}, not ${allowed.interpreter}`)
-  const unexpected = links.needed.filter((lib) => !allowed.libc.includes(lib) && !allowed.checkedByInstaller.includes(lib))
-  if (unexpected.length) {
-    throw new Error(`${basename(file)} links against ${unexpected.join(', ')}, which install.sh does not check for; add it to the target's checkedByInstaller and to install.sh`)
-  }
+  const problems = linkProblems(elfLinks(new Uint8Array(await Bun.file(file).arrayBuffer())), target.links!)
+  if (problems.length) throw new Error(`${basename(file)} ${problems.join('; ')}`)
 }
 
 function checkVersion(binary: string, version: string): string {
@@ -153,7 +147,7 @@ export function parseReleaseArgs(argv: string[]): ReleaseOptions | 'help' {
       only: { type: 'string', multiple: true },
       outdir: { type: 'string' },
       version: { type: 'string' },
-      'no-archives': { type: 'boolean' },
+      archives: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -164,7 +158,14 @@ export function parseReleaseArgs(argv: string[]): ReleaseOptions | 'help' {
   const targets = names.length === 0 ? RELEASE_TARGETS : [...new Set(names)].map(resolveTarget)
   const version = values.version?.replace(/^v/, '')
   if (version !== undefined && !isVersion(version)) throw new Error(`--version "${values.version}" is not a version, e.g. 0.2.0`)
-  return { targets, outdir: resolve(ROOT, values.outdir ?? 'dist/release'), version, archives: !values['no-archives'] }
+  return { targets, outdir: resolve(ROOT, values.outdir ?? 'dist/release'), version, archives: values.archives === undefined ? undefined : parseArchiveKinds(values.archives) }
+}
+
+function parseArchiveKinds(value: string): ArchiveKind[] {
+  if (value.trim() === 'none') return []
+  const kinds = [...new Set(value.split(',').map((v) => v.trim()).filter(Boolean))]
+  for (const kind of kinds) if (!(ARCHIVE_KINDS as readonly string[]).includes(kind)) throw new Error(`unknown archive "${kind}". Archives: ${ARCHIVE_KINDS.join(', ')}, or none`)
+  return kinds as ArchiveKind[]
 }
 
 function resolveTarget(name: string): ReleaseTarget {
