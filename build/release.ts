@@ -66,9 +66,10 @@ export async function release({ targets, outdir, version = pkg.version, archives
       if (target.links) await checkLinks(outfile, target)
       const started = target.name === hostTargetName() ? `, runs: ${checkVersion(outfile, version)}` : ''
       const binary = await add(target.file)
-      const packed = await writeArchives(outfile, archiveKinds(target, archives), staging, { entryName: entryName(target), date: new Date(shared.buildDate) })
+      const kinds = archiveKinds(target, archives)
+      const packed = await writeArchives(outfile, kinds, staging, { entryName: entryName(target), date: new Date(shared.buildDate) })
       for (const file of packed) await add(file)
-      const sizes = packed.map((file) => `, ${file.slice(target.file.replace(/\.exe$/, '').length + 1)} ${mb(resolve(staging, file))} MB`).join('')
+      const sizes = packed.map((file, i) => `, ${kinds[i]} ${mb(resolve(staging, file))} MB`).join('')
       log(`built ${target.file} (${mb(outfile)} MB${sizes}; sha256 ${binary.sha.slice(0, 12)}…${started})`)
     }
     const manifest: ReleaseManifest = { name: 'pensar', version, commit: shared.commit, buildDate: shared.buildDate }
