@@ -57,6 +57,15 @@ function serveRelease(version: string, archive: Uint8Array<ArrayBuffer>, file = 
   t.fetch.on('GET', `${folder(version)}/${file}`, new Response(archive, { headers: { 'content-length': String(archive.length) } }))
 }
 
+/** A pensar.exe 0.1.0 whose renames go through `rename`, and release 0.2.0 (its .zip) served as the latest. */
+async function windowsWithRelease(rename: UpgradeSystem['rename']): Promise<Setup> {
+  const installed = setup({ platform: 'win32', target: 'windows-x64', file: 'pensar.exe', system: { rename } })
+  const zip = await zipOneFile('pensar.exe', new TextEncoder().encode(fakeBinary('0.2.0', 'windows-x64')), new Date())
+  t.fetch.on('GET', LATEST, manifest('0.2.0'))
+  serveRelease('0.2.0', zip, 'pensar-windows-x64.zip')
+  return installed
+}
+
 async function failure(promise: Promise<unknown>): Promise<PensarError> {
   const error = await promise.then(
     () => undefined,
@@ -239,23 +248,13 @@ describe('pensar upgrade', () => {
   test('Windows: the .zip, and the running pensar.exe renamed aside, never overwritten', async () => {
     // Windows refuses to replace or delete a running executable, but lets it be renamed.
     const running = new Set<string>()
-    const { binary, dir, system } = setup({
-      platform: 'win32',
-      target: 'windows-x64',
-      file: 'pensar.exe',
-      system: {
-        rename: async (from, to) => {
-          if (running.has(to)) throw Object.assign(new Error(`EPERM: ${to} is running`), { code: 'EPERM' })
-          renameSync(from, to)
-          if (running.delete(from)) running.add(to)
-        },
-      },
+    const { binary, dir, system } = await windowsWithRelease(async (from, to) => {
+      if (running.has(to)) throw Object.assign(new Error(`EPERM: ${to} is running`), { code: 'EPERM' })
+      renameSync(from, to)
+      if (running.delete(from)) running.add(to)
     })
     running.add(binary)
     writeFileSync(`${binary}.old`, 'left by the upgrade before') // no longer running: deleted now
-    const zip = await zipOneFile('pensar.exe', new TextEncoder().encode(fakeBinary('0.2.0', 'windows-x64')), new Date())
-    t.fetch.on('GET', LATEST, manifest('0.2.0'))
-    serveRelease('0.2.0', zip, 'pensar-windows-x64.zip')
 
     const result = await upgrade(t.ctx, {}, system)
 
@@ -268,20 +267,10 @@ describe('pensar upgrade', () => {
   })
 
   test('Windows: when the new file cannot take the name, the old one is moved back', async () => {
-    const { binary, dir, system } = setup({
-      platform: 'win32',
-      target: 'windows-x64',
-      file: 'pensar.exe',
-      system: {
-        rename: async (from, to) => {
-          if (from.includes('.pensar-upgrade-')) throw Object.assign(new Error('EBUSY: resource busy'), { code: 'EBUSY' })
-          renameSync(from, to)
-        },
-      },
+    const { binary, dir, system } = await windowsWithRelease(async (from, to) => {
+      if (from.includes('.pensar-upgrade-')) throw Object.assign(new Error('EBUSY: resource busy'), { code: 'EBUSY' })
+      renameSync(from, to)
     })
-    const zip = await zipOneFile('pensar.exe', new TextEncoder().encode(fakeBinary('0.2.0', 'windows-x64')), new Date())
-    t.fetch.on('GET', LATEST, manifest('0.2.0'))
-    serveRelease('0.2.0', zip, 'pensar-windows-x64.zip')
     const error = await failure(upgrade(t.ctx, {}, system))
     expect(error.code).toBe('replace_failed')
     expect(error.message).toContain('The old one is unchanged.')
