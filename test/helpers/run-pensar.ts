@@ -25,13 +25,17 @@ export function killAllPensar() {
   running.clear()
 }
 
-export async function runPensar(args: string[], opts: { home: string; env?: Record<string, string | undefined> }): Promise<PensarRun> {
-  const binary = await pensarBinary()
+/**
+ * `command` runs another build instead of dist/pensar, with what starts it: e.g.
+ * `['qemu-aarch64-static', 'dist/…/pensar-linux-arm64']` for the arm64 build under emulation.
+ */
+export async function runPensar(args: string[], opts: { home: string; env?: Record<string, string | undefined>; command?: string[] }): Promise<PensarRun> {
+  const command = opts.command ?? [await pensarBinary()]
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries({ PATH: process.env.PATH, HOME: opts.home, PENSAR_HOME: `${opts.home}/.pensar`, NO_COLOR: '1', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', BROWSER: 'true', ...opts.env })) {
     if (v !== undefined) env[k] = v
   }
-  const proc = Bun.spawn([binary, ...args], { env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' })
+  const proc = Bun.spawn([...command, ...args], { env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' })
   running.add(proc)
   let out = ''
   let err = ''
