@@ -1,10 +1,12 @@
 // `bun run bench [--runs N] [--check] [--only …]`: builds pensar and the floor with the same
-// flags, measures start-up, memory, size, refresh contention and login latency against the floor, and writes bench/RESULTS.md. Scratch
-// goes to bench/.work/ (git-ignored). `--check` exits 1 when a target fails; `--only
-// startup,contention,login` runs a subset (RESULTS.md then holds only that subset).
+// flags, measures start-up, memory, size, refresh contention and login latency against the floor,
+// and the size of each release archive beside its binary, and writes bench/RESULTS.md. Scratch goes
+// to bench/.work/ (git-ignored). `--check` exits 1 when a target fails; `--only
+// startup,contention,login,archives` runs a subset (RESULTS.md then holds only that subset).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { measureArchiveSizes } from './archive-sizes'
 import { buildBinaries, type Binaries } from './build-binaries'
 import { measureContention } from './contention'
 import { startLocalConsole, type LocalConsole } from './local-console'
@@ -13,7 +15,7 @@ import { loginWithBinary } from './login-with-binary'
 import { describeMachine } from './machine'
 import { renderResults, type BenchReport } from './results-markdown'
 import { measureStartup, startupCases } from './startup'
-import { contentionChecks, loginCheck, notMeasured, sizeCheck, startupChecks } from './targets'
+import { contentionChecks, downloadCheck, loginCheck, notMeasured, sizeCheck, startupChecks } from './targets'
 
 const BENCH_DIR = import.meta.dir
 const WORK_DIR = join(BENCH_DIR, '.work', 'run')
@@ -28,7 +30,7 @@ const { values: flags } = parseArgs({
     'login-runs': { type: 'string', default: '20' },
     processes: { type: 'string', default: '20' },
     check: { type: 'boolean', default: false },
-    /** Comma-separated subset while working on one thing: startup, contention, login. */
+    /** Comma-separated subset while working on one thing: startup, contention, login, archives. */
     only: { type: 'string' },
   },
 })
@@ -59,6 +61,10 @@ if (existsSync(resolve(BENCH_DIR, '../console/main.ts'))) {
 try {
   const loggedIn = console_ ? await loggedInHome(console_) : undefined
   const secondHome = console_ && loggedIn && wanted('contention') ? await loggedInHome(console_) : undefined
+  if (wanted('archives')) await section('release archives', async () => {
+    report.archives = await measureArchiveSizes(WORK_DIR)
+    report.checks.push(downloadCheck(report.archives))
+  })
   if (wanted('startup')) await section('start-up and peak RSS', async () => {
     const loggedOut = mkdtempSync(join(WORK_DIR, 'home-logged-out-'))
     report.startup = measureStartup(startupCases(bin, { loggedIn, loggedOut }), Number(flags.runs))

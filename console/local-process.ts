@@ -63,7 +63,8 @@ export interface ConsoleControl {
   createUser(email: string, opts?: { password?: string; workspaces?: WorkspaceSpec[] }): Promise<{ user: { id: string; email: string }; workspaces: WorkspaceInfo[] }>
   createWorkspace(email: string, spec: WorkspaceSpec): Promise<{ workspace: WorkspaceInfo }>
   addMember(slug: string, email: string): Promise<{ ok: true }>
-  setBilling(slug: string, billing: { balance?: number; hasPaymentMethod?: boolean }): Promise<{ workspace: WorkspaceInfo }>
+  /** `inferenceEnabled`: the Usage page's Apex Inference switch. */
+  setBilling(slug: string, billing: { balance?: number; hasPaymentMethod?: boolean; inferenceEnabled?: boolean }): Promise<{ workspace: WorkspaceInfo & { inferenceEnabled: boolean } }>
   createApiKey(workspaceSlug: string, email: string, name?: string): Promise<{ apiKey: string; id: string }>
   revokeSessions(email: string): Promise<{ revoked: number }>
 }

@@ -4,6 +4,8 @@ import { authenticate, authorizeDevice } from './api/device-flow.ts'
 import { revoke } from './api/revoke.ts'
 import { cliConfig, jwks, listWorkspaces, openidConfiguration, selectWorkspace, validateApiKey } from './api/cli-api.ts'
 import { messages, validateGateway } from './api/gateway.ts'
+import { listModels } from './api/models.ts'
+import { cliUsage } from './api/usage.ts'
 import { legacyDeviceCode, legacyDeviceToken } from './api/legacy.ts'
 import { controlRoutes } from './api/control.ts'
 import { pageRoutes } from './pages/routes.ts'
@@ -22,6 +24,8 @@ export function buildRoutes(app: App): Route[] {
     { method: 'POST', pattern: '/api/cli/select-workspace', handler: selectWorkspace },
     { method: 'GET', pattern: '/gateway/validate', handler: validateGateway },
     { method: 'POST', pattern: '/gateway/v1/messages', handler: messages },
+    { method: 'GET', pattern: '/gateway/v1/models', handler: listModels },
+    { method: 'GET', pattern: '/api/cli/usage', handler: cliUsage },
     { method: 'GET', pattern: '/auth/validate', handler: validateApiKey },
     { method: 'POST', pattern: '/auth/device/code', handler: legacyDeviceCode },
     { method: 'POST', pattern: '/auth/device/token', handler: legacyDeviceToken },

@@ -1,6 +1,7 @@
 // The one bag of effects every command and flow receives (gh's Factory). Nothing under
 // src/flows or src/commands touches process, os, global fetch or @clack/prompts directly:
 // tests build a Context from fakes (test/helpers/context.ts).
+import { checkApiUrlValue, requireApiUrl } from './lib/api-url'
 import { createBackground, type Background } from './lib/background'
 import { createSystemBrowser, type Browser } from './lib/browser'
 import { systemClock, type Clock } from './lib/clock'
@@ -8,7 +9,7 @@ import { createHttp, type FetchFn, type Http } from './lib/http'
 import { silentLog, type Log } from './lib/log'
 import { resolvePath } from './lib/resolve-path'
 import { createStore, type Store } from './lib/store'
-import { ClackUi } from './ui/clack'
+import { ClackUi, type ClackUiDeps } from './ui/clack'
 import { JsonUi, PlainUi } from './ui/plain'
 import { createPaint, supportsUnicode } from './ui/style'
 import { clipboardWanted } from './ui/terminal-codes'
@@ -33,8 +34,18 @@ export interface Env {
   vars: Record<string, string | undefined>
 }
 
+/** stdout: what a command answers (a model's answer, a token, a table). With --json only `ui.emit` writes here. */
+export interface Output {
+  write(text: string): void
+  /** A terminal: text a server chose must be made safe before it is written. */
+  readonly isTerminal: boolean
+  /** The terminal's width; 80 when it is not one. */
+  readonly columns: number
+}
+
 export interface Context {
   ui: Ui
+  out: Output
   http: Http
   store: Store
   clock: Clock
@@ -47,6 +58,13 @@ export interface Context {
   background: Background
   /** Piped input (`login --with-api-key` reads the key here). Absent in most tests. */
   stdin?: StdinSource
+  /**
+   * When stdin carries piped input (`login --with-api-key < key.txt`) but a person watches the
+   * terminal: a Ui that draws on stderr and reads key presses from the terminal itself
+   * (/dev/tty), so B still opens the billing page. Undefined without one (CI, `--json`, a pipe
+   * on stdout or stderr, Windows). Opened on first call only.
+   */
+  keyboardUi?(): Promise<Ui | undefined>
 }
 
 export interface StdinSource {
@@ -90,13 +108,15 @@ export function writerTo(io: Io, fd: 1 | 2): (text: string) => void {
   return (text) => void (fd === 1 ? io.stdout : io.stderr)!.write(text)
 }
 
+/** Throws a UsageError (exit 2) for a PENSAR_API_URL that is not an API address (lib/api-url.ts). */
 export function resolveEnv(globals: GlobalOptions, io: Pick<ProcessIo, 'vars' | 'stdin' | 'stdout' | 'direct'>): Env {
   const vars = io.vars
-  const explicitUrl = globals.apiUrl ?? (vars.PENSAR_API_URL || undefined)
+  const explicitUrl = globals.apiUrl ?? (vars.PENSAR_API_URL?.trim() ? requireApiUrl(vars.PENSAR_API_URL, 'PENSAR_API_URL') : undefined)
   const truthy = (v: string | undefined) => v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false'
+  const userHome = () => vars.HOME || (require('node:os') as typeof import('node:os')).homedir()
   return {
-    home: vars.PENSAR_HOME ? resolvePath(vars.PENSAR_HOME) : resolvePath(vars.HOME || (require('node:os') as typeof import('node:os')).homedir(), '.pensar'),
-    apiUrl: (explicitUrl ?? DEFAULT_API_URL).replace(/\/+$/, ''),
+    home: vars.PENSAR_HOME ? resolvePath(expandTilde(vars.PENSAR_HOME, userHome)) : resolvePath(userHome(), '.pensar'),
+    apiUrl: explicitUrl ?? DEFAULT_API_URL,
     apiUrlExplicit: explicitUrl !== undefined,
     isTTY: isTerminal(io, 0) && isTerminal(io, 1),
     json: globals.json,
@@ -116,46 +136,100 @@ export async function createContext(globals: GlobalOptions, io: ProcessIo): Prom
   return {
     env,
     ui,
+    out: stdoutOf(io),
     log,
     clock: systemClock,
     signal: io.signal,
     background: createBackground(),
     stdin: { isTTY: isTerminal(io, 0), readAll: () => readAllText(io.stdin) },
+    keyboardUi: async () => (keyboardWanted(env, io) ? terminalKeyboardUi(env, io) : undefined),
     browser: createSystemBrowser({ env: io.vars }),
     http: createHttp({ fetch: io.fetch ?? fetch, clock: systemClock, log, signal: io.signal }),
     store: createStore({ home: env.home, now: () => systemClock.now(), warn: (m) => ui.warn(m) }),
   }
 }
 
+function stdoutOf(io: ProcessIo): Output {
+  return {
+    write: writerTo(io, 1),
+    get isTerminal() {
+      return isTerminal(io, 1)
+    },
+    // Read only when asked: building Node's stdout stream costs milliseconds.
+    get columns() {
+      return (isTerminal(io, 1) && io.stdout.columns) || 80
+    },
+  }
+}
+
 function createUi(env: Env, io: ProcessIo): Ui {
   const writeErr = writerTo(io, 2)
   if (env.json) return new JsonUi(writeErr, writerTo(io, 1))
-  // A command's answer goes to stdout through the file descriptor (process-io.ts): no Node stream
-  // is built for it, so `status --offline` starts as fast as before.
-  const writeOut = writerTo(io, 1)
-  if (!env.isTTY || env.isCI) return new PlainUi(writeErr, writeOut)
+  // A command's answer (`report`, `result`) goes to stdout through the file descriptor
+  // (process-io.ts): no Node stream is built for it, so `status --offline` starts as fast as before.
+  if (!env.isTTY || env.isCI) return new PlainUi(writeErr, writerTo(io, 1))
+  // Getter: the real stream is built when the Ui first prompts, not at start-up.
+  return clackUi(env, io, {
+    get input() {
+      return io.stdin
+    },
+  })
+}
+
+function clackUi(env: Env, io: ProcessIo, keys: { readonly input: ClackUiDeps['input'] }): Ui {
   // The escape codes go where the panel goes, stderr: only when that is the terminal too.
   const terminal = isTerminal(io, 2)
   return new ClackUi({
-    // Getters: the real streams are built when the Ui first draws or prompts, not at start-up.
     get input() {
-      return io.stdin
+      return keys.input
     },
     get output() {
       return io.stderr
     },
-    answer: { write: (text: string) => (writeOut(text), true) },
     paint: createPaint(!env.noColor),
     unicode: supportsUnicode(io.vars),
     hyperlinks: terminal && !env.noColor,
     clipboard: terminal && clipboardWanted(io.vars),
+    writeOut: writerTo(io, 1),
+    signal: io.signal,
   })
 }
 
-/** The API a stored session belongs to: an explicit --api-url / PENSAR_API_URL wins, then config.json. */
+function keyboardWanted(env: Env, io: ProcessIo): boolean {
+  return !env.json && !env.isCI && !isTerminal(io, 0) && isTerminal(io, 1) && isTerminal(io, 2) && process.platform !== 'win32'
+}
+
+/** A ClackUi whose key presses come from /dev/tty; undefined when it cannot be opened (no controlling terminal). */
+function terminalKeyboardUi(env: Env, io: ProcessIo): Ui | undefined {
+  try {
+    const { openSync } = require('node:fs') as typeof import('node:fs')
+    const { ReadStream } = require('node:tty') as typeof import('node:tty')
+    const input = new ReadStream(openSync('/dev/tty', 'r'))
+    return clackUi(env, io, { input })
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * `~` or `~/…` as the shell would have expanded it: a PENSAR_HOME quoted in a shell, a .env file or
+ * a CI setting arrives unexpanded, and would otherwise become a folder named `~` in the current one.
+ */
+function expandTilde(path: string, userHome: () => string): string {
+  if (path === '~') return userHome()
+  return path.startsWith('~/') ? `${userHome().replace(/\/+$/, '')}/${path.slice(2)}` : path
+}
+
+/**
+ * The API a login goes to: an explicit --api-url / PENSAR_API_URL wins, then config.json's (the
+ * Console logged in to last), then the default. Stored credentials go only to their own session's
+ * address (flows/session/credentials.ts).
+ */
 export function apiUrlFor(ctx: Pick<Context, 'env' | 'store'>): string {
   if (ctx.env.apiUrlExplicit) return ctx.env.apiUrl
-  return ctx.store.readConfig()?.apiUrl ?? ctx.env.apiUrl
+  const stored = ctx.store.readConfig()?.apiUrl
+  const checked = stored === undefined ? undefined : checkApiUrlValue(stored)
+  return checked?.ok ? checked.url : ctx.env.apiUrl
 }
 
 async function readAllText(stream: NodeJS.ReadStream): Promise<string> {

@@ -6,7 +6,12 @@ export const VERSION_FLAGS = new Set(['--version', '-v', '-V'])
 /** The version output: one line, or one JSON object with --json. */
 export function versionText(json: boolean): string {
   const { version, commit, buildDate, target } = BUILD
-  return json ? `${JSON.stringify({ version, commit, buildDate, target })}\n` : `pensar ${version} (${commit}, built ${buildDate}, ${target})\n`
+  return json ? `${JSON.stringify(versionInfo())}\n` : `pensar ${version} (${commit}, built ${buildDate}, ${target})\n`
+}
+
+export function versionInfo(): { version: string; commit: string; buildDate: string; target: string } {
+  const { version, commit, buildDate, target } = BUILD
+  return { version, commit, buildDate, target }
 }
 
 /**

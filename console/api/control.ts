@@ -12,6 +12,7 @@ import { createUser, createUserUnlessTaken, emailProblem, findUserByEmail, hashP
 import { addMember, createWorkspace, findWorkspaceById, findWorkspaceBySlug, isValidSlug, setBilling, toCents, workspaceSummary, type NewWorkspace, type Workspace } from '../store/workspaces.ts'
 import { nameProblem } from '../lib/text-rules.ts'
 import { NO_STORE } from './tokens.ts'
+import { isCategoryEnabled, setCategoryEnabled } from '../store/usage.ts'
 import { resetStats } from '../stats.ts'
 import type { RequestContext, Route } from '../router.ts'
 import { createUserWithWorkspace } from './new-user.ts'
@@ -98,8 +99,10 @@ function setWorkspaceBilling(app: App, body: Body, params: Record<string, string
   const workspace = requireWorkspaceBySlug(app, params.slug!)
   const balance = optionalNumber(body, 'balance')
   const hasPaymentMethod = optionalBoolean(body, 'hasPaymentMethod')
+  const inferenceEnabled = optionalBoolean(body, 'inferenceEnabled')
   setBilling(app.db, workspace.id, { balanceCents: balance === undefined ? undefined : toCents(balance), hasPaymentMethod })
-  return { workspace: workspaceSummary(findWorkspaceById(app.db, workspace.id)!) }
+  if (inferenceEnabled !== undefined) setCategoryEnabled(app.db, workspace.id, inferenceEnabled)
+  return { workspace: { ...workspaceSummary(findWorkspaceById(app.db, workspace.id)!), inferenceEnabled: isCategoryEnabled(app.db, workspace.id) } }
 }
 
 function createKeyFor(app: App, body: Body) {

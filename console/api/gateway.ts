@@ -1,16 +1,19 @@
 // The inference gateway: validation, and signed requests (HMAC over timestamp, nonce, model and
-// body hash; a nonce works once) whose cost is deducted from the workspace.
+// body hash; a nonce works once) whose cost is deducted from the workspace once per request,
+// answered whole or streamed (gateway-stream.ts).
 import { createHmac } from 'node:crypto'
 import type { App } from '../app.ts'
-import { ApiError, badRequest, json, parseJsonObject, readLimitedText } from '../lib/http.ts'
+import { ApiError, badRequest, json, parseJsonObject, readLimitedText, type Body } from '../lib/http.ts'
 import { newId, safeEqual, sha256Hex } from '../lib/ids.ts'
-import { dollars, isBillingReady, setBilling, workspaceRef, findWorkspaceById, type Workspace } from '../store/workspaces.ts'
+import { billingOf, dollars, isBillingReady, setBilling, workspaceRef, findWorkspaceById, type Workspace } from '../store/workspaces.ts'
+import { isCategoryEnabled, recordUsage } from '../store/usage.ts'
 import type { RequestContext } from '../router.ts'
 import { authenticateCaller, type Caller } from './auth.ts'
 import { requireWorkspace } from './cli-api.ts'
+import { answerJson, countWords, deterministicReply, streamAnswer, type ChatMessage } from './gateway-stream.ts'
+import { COST_CENTS_PER_REQUEST, findModel, MODELS } from './models.ts'
 
 const MAX_CLOCK_SKEW_SECONDS = 300
-const COST_CENTS = 1
 // Auto-reload: when a charge takes the balance under $5, buy $20 with the payment method on file.
 const AUTO_RELOAD_BELOW_CENTS = 500
 const AUTO_RELOAD_AMOUNT_CENTS = 2000
@@ -22,25 +25,36 @@ export async function validateGateway({ app, req }: RequestContext): Promise<Res
     workspace: workspaceRef(workspace),
     credits: { balance: dollars(workspace.balanceCents) },
     billing: { ready: isBillingReady(workspace), hasPaymentMethod: workspace.hasPaymentMethod },
+    inference: { enabled: isCategoryEnabled(app.db, workspace.id) },
   })
 }
 
+// The checks run in this order: who (401), which workspace (400/403/404), the signature (401),
+// the model (400), the Apex Inference category (403), then the charge (402).
 export async function messages({ app, req }: RequestContext): Promise<Response> {
   const caller = await authenticateCaller(app, req)
   const workspace = workspaceOfRequest(app, req, caller)
   const raw = await readLimitedText(req)
-  const model = modelOf(raw)
+  const body = parseJsonObject(raw)
+  const model = modelOf(body)
   verifySignature(app, req, workspace, model, raw)
-  charge(app, workspace, caller, model)
-  return json({
-    id: newId('msg_'),
-    model,
-    content: [{ type: 'text', text: 'Hello from the local Pensar Console gateway.' }],
-    usage: { cost: dollars(COST_CENTS) },
-  })
+  const conversation = messagesOf(body)
+  if (!findModel(model)) throw new ApiError(400, 'unknown_model', `Unknown model ${model}. Models: ${MODELS.map((m) => m.id).join(', ')} (GET /gateway/v1/models).`)
+  if (!isCategoryEnabled(app.db, workspace.id)) {
+    const usageUrl = `${app.url}/${workspace.slug}/settings/usage`
+    throw new ApiError(403, 'inference_disabled', `The Apex Inference category is switched off for ${workspace.slug}. Turn it on at ${usageUrl}`, {}, { usageUrl })
+  }
+  const balanceCents = charge(app, workspace, caller, model)
+  const text = deterministicReply(model, conversation)
+  const answer = {
+    id: newId('msg_'), model, text, costCents: COST_CENTS_PER_REQUEST, balanceCents,
+    inputTokens: conversation.reduce((n, m) => n + countWords(m.content), 0), outputTokens: countWords(text),
+  }
+  return body.stream === true ? streamAnswer(answer) : json(answerJson(answer))
 }
 
-function workspaceOfRequest(app: App, req: Request, caller: Caller): Workspace {
+/** The workspace a CLI request is about: `X-Workspace-Id`, or the API key's own. */
+export function workspaceOfRequest(app: App, req: Request, caller: Caller): Workspace {
   const id = req.headers.get('x-workspace-id')
   if (!id) {
     if (caller.kind === 'api-key') return findWorkspaceById(app.db, caller.apiKey.workspaceId)!
@@ -49,10 +63,17 @@ function workspaceOfRequest(app: App, req: Request, caller: Caller): Workspace {
   return requireWorkspace(app, caller, id)
 }
 
-function modelOf(raw: string): string {
-  const model = parseJsonObject(raw).model
+function modelOf(body: Body): string {
+  const model = body.model
   if (typeof model !== 'string' || model === '') throw badRequest('model is required.')
   return model
+}
+
+function messagesOf(body: Body): ChatMessage[] {
+  const list = body.messages
+  const valid = Array.isArray(list) && list.length > 0 && list.every((m) => m && typeof m === 'object' && (m.role === 'user' || m.role === 'assistant') && typeof m.content === 'string')
+  if (!valid) throw badRequest('messages must be a non-empty array of { role: "user" | "assistant", content: string }.')
+  return list as ChatMessage[]
 }
 
 function verifySignature(app: App, req: Request, workspace: Workspace, model: string, raw: string) {
@@ -79,18 +100,19 @@ function rememberNonce(app: App, nonce: string, nowSeconds: number) {
 }
 
 // Checks the balance as it is now, not as it was before the body arrived: requests sent together
-// can't overdraw the workspace.
-function charge(app: App, workspace: Workspace, caller: Caller, model: string) {
-  app.db.transaction(() => {
+// can't overdraw the workspace. Returns the balance left, in cents.
+function charge(app: App, workspace: Workspace, caller: Caller, model: string): number {
+  return app.db.transaction(() => {
     const current = findWorkspaceById(app.db, workspace.id)!
     if (!isBillingReady(current)) {
-      throw new ApiError(402, 'insufficient_credits', `Workspace ${workspace.slug} needs a payment method and credits: ${app.url}/${workspace.slug}/settings/billing`)
+      const billingUrl = `${app.url}/${workspace.slug}/settings/billing`
+      throw new ApiError(402, 'insufficient_credits', `Workspace ${workspace.slug} needs a payment method and credits: ${billingUrl}`, {}, { billing: billingOf(current), billingUrl })
     }
-    let balance = current.balanceCents - COST_CENTS
+    let balance = current.balanceCents - COST_CENTS_PER_REQUEST
     if (current.autoReload && current.hasPaymentMethod && balance < AUTO_RELOAD_BELOW_CENTS) balance += AUTO_RELOAD_AMOUNT_CENTS
     setBilling(app.db, workspace.id, { balanceCents: balance })
-    app.db.query('INSERT INTO usage (id, workspace_id, user_id, api_key_id, model, cost_cents, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-      newId('use_'), workspace.id, caller.user.id, caller.kind === 'api-key' ? caller.apiKey.id : null, model, COST_CENTS, app.now())
+    recordUsage(app.db, { workspaceId: workspace.id, userId: caller.user.id, apiKeyId: caller.kind === 'api-key' ? caller.apiKey.id : null, model, costCents: COST_CENTS_PER_REQUEST, at: app.now() })
+    return balance
   })()
 }
 

@@ -1,10 +1,18 @@
 // Refresh-token rotation with reuse detection (OAuth 2.0 Security BCP §4.14): each refresh token
-// works once; presenting a spent one means it was copied, so the whole session is revoked.
+// works once; presenting a spent one means it was copied, so the whole session is revoked. One
+// exception, as production identity providers make it (Okta's grace period, Auth0's reuse
+// interval): a client whose answer was lost (a killed process, a dropped connection) may present
+// the token it just rotated again within REUSE_GRACE_MS, as long as the refresh token that answer
+// carried has not been used, and gets that same refresh token (with a fresh access token) instead
+// of a revocation. The chain stays one token long, so reuse detection keeps its meaning.
 import type { App } from '../app.ts'
 import { requireString, type Body } from '../lib/http.ts'
-import { findRefreshToken, findSession, isLive, markRotated, revokeSession } from '../store/sessions.ts'
+import { findRefreshToken, findSession, isLive, markRotated, revokeSession, sealSuccessor, successorWithinGrace, withdrawRefreshToken, type Session } from '../store/sessions.ts'
+import type { User } from '../store/users.ts'
 import { findUserById } from '../store/users.ts'
 import { grantError, tokenResponse } from './tokens.ts'
+
+export const REUSE_GRACE_MS = 30_000
 
 export async function refreshGrant(app: App, body: Body, clientId: string) {
   const token = requireString(body, 'refresh_token')
@@ -15,13 +23,24 @@ export async function refreshGrant(app: App, body: Body, clientId: string) {
   if (!isLive(session, now) || session.clientId !== clientId) {
     throw grantError('invalid_grant', 'The session of this refresh token has ended. Log in again.')
   }
-  if (record.rotatedAt !== null || !markRotated(app.db, token, now)) {
-    app.stats.reuseDetections += 1
-    revokeSession(app.db, session.id, 'refresh token reuse', now)
-    throw grantError('invalid_grant', 'This refresh token was already used; the session is revoked. Log in again.')
-  }
   const user = findUserById(app.db, session.userId)
   if (!user) throw grantError('invalid_grant', 'The user no longer exists.')
-  app.stats.refreshes += 1
-  return tokenResponse(app, session, user)
+  if (record.rotatedAt === null && markRotated(app.db, token, now)) {
+    app.stats.refreshes += 1
+    const answer = await tokenResponse(app, session, user)
+    sealSuccessor(app.db, token, answer.refresh_token, now)
+    return answer
+  }
+  const successor = successorWithinGrace(app.db, token, now, REUSE_GRACE_MS)
+  if (successor) return answerAgain(app, session, user, successor)
+  app.stats.reuseDetections += 1
+  revokeSession(app.db, session.id, 'refresh token reuse', now)
+  throw grantError('invalid_grant', 'This refresh token was already used; the session is revoked. Log in again.')
+}
+
+/** The lost answer again: the same refresh token, and a fresh access token of the same session. */
+async function answerAgain(app: App, session: Session, user: User, refreshToken: string) {
+  const answer = await tokenResponse(app, session, user)
+  withdrawRefreshToken(app.db, answer.refresh_token)
+  return { ...answer, refresh_token: refreshToken }
 }

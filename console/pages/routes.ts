@@ -1,7 +1,8 @@
 import type { Route } from '../router.ts'
 import { showHome, showLogin, showNewWorkspace, showSignup, submitLogin, submitLogout, submitNewWorkspace, submitSignup } from './account-pages.ts'
 import { showConfirm, showDeviceForm, showDone, submitConfirm, submitDeviceForm } from './device-pages.ts'
-import { addPaymentMethod, buyCredits, showApiKeys, showBilling, showUsage, submitApiKey, submitRevokeApiKey, toggleAutoReload } from './workspace-pages.ts'
+import { addPaymentMethod, buyCredits, showApiKeys, showBilling, submitApiKey, submitRevokeApiKey, toggleAutoReload } from './workspace-pages.ts'
+import { showUsage, toggleApexInference } from './usage-page.ts'
 
 export function pageRoutes(): Route[] {
   return [
@@ -23,6 +24,7 @@ export function pageRoutes(): Route[] {
     { method: 'POST', pattern: '/:slug/settings/billing/credits', handler: buyCredits },
     { method: 'POST', pattern: '/:slug/settings/billing/auto-reload', handler: toggleAutoReload },
     { method: 'GET', pattern: '/:slug/settings/usage', handler: showUsage },
+    { method: 'POST', pattern: '/:slug/settings/usage/apex-inference', handler: toggleApexInference },
     { method: 'GET', pattern: '/:slug/settings/api-keys', handler: showApiKeys },
     { method: 'POST', pattern: '/:slug/settings/api-keys', handler: submitApiKey },
     { method: 'POST', pattern: '/:slug/settings/api-keys/:id/revoke', handler: submitRevokeApiKey },

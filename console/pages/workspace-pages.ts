@@ -1,4 +1,5 @@
-// Per-workspace settings: billing (test payment method, credits, auto-reload), usage, API keys.
+// Per-workspace settings: billing (test payment method, credits, auto-reload) and API keys; the
+// Usage page is in usage-page.ts.
 import { apiKeysOfWorkspace, createApiKey, findApiKeyById, revokeApiKey } from '../store/api-keys.ts'
 import { dollars, findWorkspaceBySlug, isMember, setBilling, toCents, type Workspace } from '../store/workspaces.ts'
 import type { RequestContext } from '../router.ts'
@@ -15,10 +16,10 @@ const NOTICES: Record<string, string> = {
   revoked: 'API key revoked.',
 }
 
-type Member = SignedIn & { workspace: Workspace }
+export type Member = SignedIn & { workspace: Workspace }
 
 /** Resolves the signed-in member and workspace, or the response to send instead (sign-in, 403, 404). */
-async function member(ctx: RequestContext, posted: boolean): Promise<Member | Response> {
+export async function member(ctx: RequestContext, posted: boolean): Promise<Member | Response> {
   const signedIn = await signedInRequest(ctx, { posted })
   if (signedIn instanceof Response) return signedIn
   const { pr, user } = signedIn
@@ -62,26 +63,6 @@ export async function toggleAutoReload(ctx: RequestContext): Promise<Response> {
   return redirect(`/${m.workspace.slug}/settings/billing?done=${on ? 'auto-on' : 'auto-off'}`)
 }
 
-export async function showUsage(ctx: RequestContext): Promise<Response> {
-  const m = await member(ctx, false)
-  if (m instanceof Response) return m
-  const db = m.pr.app.db
-  type Row = { label: string; requests: number; cents: number }
-  const byUser = db.query<Row, [string]>(
-    `SELECT COALESCE(users.email, 'unknown') AS label, COUNT(*) AS requests, SUM(cost_cents) AS cents FROM usage
-     LEFT JOIN users ON users.id = usage.user_id WHERE workspace_id = ? GROUP BY usage.user_id ORDER BY cents DESC, label`).all(m.workspace.id)
-  const byKey = db.query<Row, [string]>(
-    `SELECT COALESCE(api_keys.name || ' (' || api_keys.prefix || '…)', 'Signed-in CLI sessions') AS label, COUNT(*) AS requests,
-     SUM(cost_cents) AS cents FROM usage LEFT JOIN api_keys ON api_keys.id = usage.api_key_id
-     WHERE usage.workspace_id = ? GROUP BY usage.api_key_id ORDER BY cents DESC, label`).all(m.workspace.id)
-  const table = (title: string, rows: Row[]) => html`<h2>${title}</h2>${rows.length
-    ? html`<table><tr><th>${title === 'Spend per user' ? 'User' : 'API key'}</th><th>Requests</th><th>Spend</th></tr>
-      ${rows.map((r) => html`<tr><td>${r.label}</td><td>${r.requests}</td><td>$${dollars(r.cents).toFixed(2)}</td></tr>`)}</table>`
-    : html`<p>No usage yet.</p>`}`
-  const body = html`${nav(m)}<div class="card"><h1>Usage</h1>${table('Spend per user', byUser)}${table('Spend per API key', byKey)}</div>`
-  return render(m.pr, `Usage · ${m.workspace.name}`, body)
-}
-
 export async function showApiKeys(ctx: RequestContext): Promise<Response> {
   const m = await member(ctx, false)
   if (m instanceof Response) return m
@@ -107,7 +88,7 @@ export async function submitRevokeApiKey(ctx: RequestContext): Promise<Response>
   return redirect(`/${m.workspace.slug}/settings/api-keys?done=revoked`)
 }
 
-function nav({ workspace }: Member): Html {
+export function nav({ workspace }: Member): Html {
   const base = `/${workspace.slug}/settings`
   return html`<nav><strong>${workspace.name}</strong> · <a href="${base}/billing">Billing</a><a href="${base}/usage">Usage</a><a href="${base}/api-keys">API keys</a></nav>`
 }

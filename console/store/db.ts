@@ -35,6 +35,9 @@ CREATE TABLE IF NOT EXISTS browser_sessions (
 CREATE TABLE IF NOT EXISTS usage (
   id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, user_id TEXT, api_key_id TEXT, model TEXT NOT NULL,
   cost_cents INTEGER NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS usage_by_time ON usage (workspace_id, created_at);
+CREATE TABLE IF NOT EXISTS usage_categories (
+  workspace_id TEXT NOT NULL, category TEXT NOT NULL, enabled INTEGER NOT NULL, PRIMARY KEY (workspace_id, category));
 CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, seen_at INTEGER NOT NULL);
 `
 

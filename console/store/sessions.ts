@@ -1,5 +1,6 @@
 // Login sessions of devices (one per device-flow login) and their rotating refresh tokens.
 import type { Database } from 'bun:sqlite'
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
 import { newId, randomToken, sha256Hex } from '../lib/ids.ts'
 
 export const SESSION_LIFETIME_MS = 30 * 24 * 3600 * 1000
@@ -74,4 +75,53 @@ export function findRefreshToken(db: Database, token: string): RefreshTokenRecor
 /** Marks a refresh token used; false when it was already used (a concurrent rotation won). */
 export function markRotated(db: Database, token: string, now: number): boolean {
   return db.query('UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ? AND rotated_at IS NULL').run(now, sha256Hex(token)).changes === 1
+}
+
+// The reuse grace (docs/console-api.md §2, refresh grant). When a refresh token T is rotated, its
+// successor S is kept sealed under a key only T's holder has (a hash of T that, unlike the stored
+// one, is never written), so the same client can be answered with the same S if it presents T
+// again within the grace: the answer it lost. A copy of the database alone reveals no live token.
+const SUCCESSORS = `CREATE TABLE IF NOT EXISTS refresh_successors (
+  token_hash TEXT PRIMARY KEY, successor_hash TEXT NOT NULL, sealed TEXT NOT NULL, rotated_at INTEGER NOT NULL)`
+const ready = new WeakSet<Database>()
+
+function successors(db: Database): Database {
+  if (!ready.has(db)) {
+    db.exec(SUCCESSORS)
+    ready.add(db)
+  }
+  return db
+}
+
+const sealingKey = (token: string) => createHash('sha256').update(`pensar refresh successor\n${token}`).digest()
+
+/** Keeps `successor` for a repeat of `token` within the grace; forgets what `token` itself was the successor of. */
+export function sealSuccessor(db: Database, token: string, successor: string, now: number): void {
+  const iv = randomBytes(12)
+  const cipher = createCipheriv('aes-256-gcm', sealingKey(token), iv)
+  const sealed = Buffer.concat([iv, cipher.update(successor, 'utf8'), cipher.final(), cipher.getAuthTag()]).toString('base64url')
+  successors(db).query('DELETE FROM refresh_successors WHERE successor_hash = ?').run(sha256Hex(token))
+  db.query('INSERT OR REPLACE INTO refresh_successors (token_hash, successor_hash, sealed, rotated_at) VALUES (?, ?, ?, ?)').run(sha256Hex(token), sha256Hex(successor), sealed, now)
+}
+
+/**
+ * The refresh token that replaced `token`, when `token` was rotated at most `graceMs` ago and that
+ * successor has not been used yet: the answer carrying it was lost. Null otherwise (then it is reuse).
+ */
+export function successorWithinGrace(db: Database, token: string, now: number, graceMs: number): string | null {
+  const row = successors(db)
+    .query<{ successor_hash: string; sealed: string; rotated_at: number }, [string]>('SELECT successor_hash, sealed, rotated_at FROM refresh_successors WHERE token_hash = ?')
+    .get(sha256Hex(token))
+  if (!row || now - row.rotated_at > graceMs) return null
+  const successor = db.query<{ rotated_at: number | null }, [string]>('SELECT rotated_at FROM refresh_tokens WHERE token_hash = ?').get(row.successor_hash)
+  if (!successor || successor.rotated_at !== null) return null
+  const bytes = Buffer.from(row.sealed, 'base64url')
+  const decipher = createDecipheriv('aes-256-gcm', sealingKey(token), bytes.subarray(0, 12))
+  decipher.setAuthTag(bytes.subarray(bytes.length - 16))
+  return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8')
+}
+
+/** Takes back a refresh token issued by mistake (never given to anyone). */
+export function withdrawRefreshToken(db: Database, token: string): void {
+  db.query('DELETE FROM refresh_tokens WHERE token_hash = ?').run(sha256Hex(token))
 }

@@ -2,9 +2,11 @@
 // commands and renders their help; the dispatch is ours (see runResolved).
 import type { ArgsDef, CommandContext, CommandDef } from 'citty'
 import { UsageError } from '../lib/errors'
+import { redactText } from '../lib/redact'
 import { closestName } from './closest-name'
+import { resolveValue as value } from './command-tree'
 import { globalArgs } from './global-args'
-import { flagKey, parseCommandArgs, withoutDashes } from './parse-args'
+import { flagKey, parseCommandArgs, secretOnCommandLine, shown, withoutDashes, type ParsedArgs } from './parse-args'
 
 export interface ResolvedCommand {
   cmd: CommandDef
@@ -39,15 +41,47 @@ export async function runResolved(resolved: ResolvedCommand): Promise<void> {
   const subs = await value(resolved.cmd.subCommands)
   const help = `Run \`${command} --help\` to see the ${subs ? 'commands' : 'options'}.`
   // Global flags are read by main for every command, whether or not it declares them.
-  const args = parseCommandArgs(resolved.rest, { ...globalArgs, ...(await value(resolved.cmd.args)) }, command)
+  const defs: ArgsDef = { ...globalArgs, ...(await value(resolved.cmd.args)) }
+  const args = parseCommandArgs(resolved.rest, defs, command)
   const [word] = args._
-  if (word !== undefined && subs) {
-    const near = closestName(word, Object.keys(subs))
-    throw new UsageError(`Unknown command ${word} for \`${command}\`.`, { hint: near ? `Did you mean \`${command} ${near}\`? ${help}` : help })
-  }
-  if (word !== undefined) throw new UsageError(`\`${command}\` takes no argument ${JSON.stringify(word)}.`, { hint: help })
+  if (word !== undefined) throw strayWordError(resolved, word, subs && Object.keys(subs), quoteHint(command, defs, args))
   if (!resolved.cmd.run) throw new UsageError(`\`${command}\` needs a command.`, { hint: help })
   await resolved.cmd.run({ rawArgs: resolved.rest, args: args as CommandContext['args'], cmd: resolved.cmd })
+}
+
+/**
+ * A word the command does not take: an unknown subcommand (with a "did you mean"), a stray
+ * argument, or a secret, which is never repeated back and never accepted on a command line
+ * (shell history and `ps` would keep it).
+ */
+export function strayWordError(resolved: ResolvedCommand, word: string, subcommands?: string[], argumentHint = ''): UsageError {
+  const command = resolved.names.join(' ')
+  const help = `Run \`${command} --help\` to see the ${subcommands ? 'commands' : 'options'}.`
+  if (redactText(word) !== word) return secretOnCommandLine(command)
+  // `pensar -- status`: `--` ends the options, so what follows is a word, not a command.
+  if (subcommands?.includes(word) && resolved.rest.includes('--')) {
+    return new UsageError(`\`${word}\` comes after \`--\`, which ends the options, so it is not read as a command.`, { hint: `Put the command first: \`${command} ${word}\`.` })
+  }
+  if (subcommands) {
+    const near = word.length <= 40 ? closestName(word, subcommands) : undefined
+    return new UsageError(`Unknown command ${shown(word)} for \`${command}\`.`, { hint: near ? `Did you mean \`${command} ${near}\`? ${help}` : help })
+  }
+  return new UsageError(`\`${command}\` takes no argument ${JSON.stringify(shown(word))}.`, { hint: `${argumentHint}${help}` })
+}
+
+/** The first word of `rest` that names no subcommand of `resolved` (for `--help` and `pensar help`). */
+export async function unknownCommandIn(resolved: ResolvedCommand): Promise<UsageError | undefined> {
+  const subs = await value(resolved.cmd.subCommands)
+  if (!subs) return undefined
+  const index = firstPositional(resolved.rest, { ...globalArgs, ...(await value(resolved.cmd.args)) })
+  return index < 0 ? undefined : strayWordError(resolved, resolved.rest[index]!, Object.keys(subs))
+}
+
+/** Words past a command's one argument were most likely meant as one (`pensar ask what is SSRF`). */
+function quoteHint(command: string, defs: ArgsDef, args: ParsedArgs): string {
+  const name = Object.keys(defs).find((key) => defs[key]!.type === 'positional')
+  if (!name || typeof args[name] !== 'string') return ''
+  return `Quote ${name.toUpperCase()} when it has spaces: \`${command} "${[args[name], ...args._].join(' ')}"\`. `
 }
 
 /** resolveCommand, then runResolved: what `pensar <argv>` does once main has ruled out help. */
@@ -83,8 +117,4 @@ async function findSub(subs: Record<string, unknown>, name: string): Promise<Com
 function metaName(cmd: CommandDef): string {
   const meta = cmd.meta as { name?: string } | undefined
   return meta?.name ?? 'pensar'
-}
-
-async function value<T>(v: T | (() => T) | (() => Promise<T>) | Promise<T>): Promise<T> {
-  return typeof v === 'function' ? await (v as () => T | Promise<T>)() : await v
 }

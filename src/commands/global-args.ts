@@ -3,6 +3,7 @@
 // knows them.
 import type { ArgsDef } from 'citty'
 import type { GlobalOptions } from '../context'
+import { requireApiUrl } from '../lib/api-url'
 import { UsageError } from '../lib/errors'
 
 export const globalArgs = {
@@ -41,16 +42,10 @@ export function withoutGlobalFlags(argv: string[]): string[] {
   return words
 }
 
+/** The API address given on the command line or in PENSAR_API_URL (lib/api-url.ts), or a usage error (exit 2). */
 export function checkApiUrl(value: string | undefined, source = '--api-url'): string {
-  if (!value || value.startsWith('-')) throw new UsageError(`${source} needs a value, e.g. ${source} https://api.console.pensar.dev`)
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw new UsageError(`${source} is not a valid URL: ${JSON.stringify(value)}`, { hint: 'Give the full address, e.g. https://api.console.pensar.dev' })
+  if (value === undefined || value.trim() === '' || (source === '--api-url' && value.startsWith('-'))) {
+    throw new UsageError(`${source} needs a value, e.g. ${source}${source === '--api-url' ? ' ' : '='}https://api.console.pensar.dev`)
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UsageError(`${source} must be an http(s) address, not ${url.protocol}`, { hint: 'Give the full address, e.g. https://api.console.pensar.dev' })
-  }
-  return value.replace(/\/+$/, '')
+  return requireApiUrl(value, source)
 }

@@ -1,5 +1,6 @@
 // `pensar login` (and its legacy name `pensar auth`): parses flags, hands over to the login flow.
-// `login status`, `login logout` and `login doctor` are the same commands as `pensar status` etc.
+// `login status`, `login logout` and `login doctor` are the same commands as `pensar status` etc.;
+// `login token` lends the session to other tools.
 import { defineCommand, type CommandDef } from 'citty'
 import type { Context } from '../context'
 import type { LoginOptions } from '../flows/login/options'
@@ -8,6 +9,7 @@ import { doctorCommand } from './doctor'
 import { globalArgs } from './global-args'
 import { logoutCommand } from './logout'
 import { statusCommand } from './status'
+import { tokenCommand } from './token'
 
 export type LoginRunner = (ctx: Context, opts: LoginOptions) => Promise<unknown>
 
@@ -17,6 +19,15 @@ const loginArgs = {
   'with-api-key': { type: 'boolean', description: 'Log in with an API key read from stdin (e.g. `pensar login --with-api-key < key.txt`)' },
   ...globalArgs,
 } as const
+
+const LOGIN_EXAMPLES = [
+  'pensar login                                   # a code, your browser, then choose a workspace',
+  'pensar login --workspace acme                  # connect to acme without the list',
+  'pensar login --no-browser                      # over SSH: print the address (and a QR code) instead',
+  'pensar login --with-api-key < key.txt          # CI: an API key from stdin (never on the command line)',
+  'pensar login --json --workspace acme           # a script: JSON events on stdout',
+  'pensar login --api-url http://127.0.0.1:4100   # another Console (here a local one)',
+]
 
 // The real flow is imported on first use, so `--version` and `status` never load it.
 const runLogin: LoginRunner = async (ctx, opts) => (await import('../flows/login/login')).login(ctx, opts)
@@ -33,9 +44,10 @@ export function loginCommand(ctx: Context, run: LoginRunner = runLogin, name = '
     meta: {
       name,
       description: name === 'login' ? 'Connect this computer to a Pensar Console workspace' : 'Legacy name of `pensar login` (every subcommand works)',
+      examples: LOGIN_EXAMPLES,
     },
     args: loginArgs,
-    subCommands: { status: statusCommand(ctx), logout: logoutCommand(ctx), doctor: doctorCommand(ctx) },
+    subCommands: { status: statusCommand(ctx), logout: logoutCommand(ctx), doctor: doctorCommand(ctx), token: tokenCommand(ctx) },
     async run({ args }) {
       if (args['with-api-key']) return runApiKeyLogin(ctx, args.workspace)
       await run(ctx, { workspace: args.workspace?.trim() || undefined, openBrowser: args.browser !== false })

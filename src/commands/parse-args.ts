@@ -5,7 +5,9 @@
 // the compiled binary (bench/FINDINGS.md).
 import type { ArgDef, ArgsDef } from 'citty'
 import { UsageError } from '../lib/errors'
+import { redactText } from '../lib/redact'
 import { closestName } from './closest-name'
+import { choicesOf } from './command-tree'
 
 export type ParsedArgs = { _: string[] } & Record<string, string | boolean | string[] | undefined>
 
@@ -32,14 +34,15 @@ export function parseCommandArgs(argv: string[], defs: ArgsDef, command: string)
     const key = flagKey(defs, flag) ?? (negated && defs[negated]!.type === 'boolean' ? negated : undefined)
     if (!key) throw unknownOption(arg, command, defs)
     const def = defs[key]!
-    if (def.type === 'boolean') set(key, booleanValue(arg, inlineValue, key === negated))
+    if (def.type === 'boolean') set(key, booleanValue(arg, inlineValue, key === negated, command))
     else {
       const value = inlineValue ?? argv[++i]
-      if (value === undefined || (inlineValue === undefined && value.startsWith('-') && value !== '-')) {
-        throw new UsageError(`${flagOf(arg)} needs a value, e.g. ${flagOf(arg)}=<${def.valueHint ?? 'value'}>.`, { hint: `Run \`${command} --help\` to see the options.` })
+      // `--workspace=` (an empty shell variable) would otherwise mean "not given" and fail only after the browser approval.
+      if (value === undefined || value.trim() === '' || (inlineValue === undefined && value.startsWith('-') && value !== '-')) {
+        throw new UsageError(`${shown(flagOf(arg))} needs a value, e.g. ${shown(flagOf(arg))}=<${def.valueHint ?? 'value'}>.`, { hint: `Run \`${command} --help\` to see the options.` })
       }
       if (def.type === 'enum' && def.options && !def.options.includes(value)) {
-        throw new UsageError(`${flagOf(arg)} must be one of ${def.options.join(', ')}, not ${JSON.stringify(value)}.`)
+        throw new UsageError(`${shown(flagOf(arg))} must be one of ${def.options.join(', ')}, not ${JSON.stringify(shown(value))}.`)
       }
       set(key, value)
     }
@@ -62,9 +65,16 @@ export function flagKey(defs: ArgsDef, name: string): string | undefined {
 function unknownOption(arg: string, command: string, defs: ArgsDef): UsageError {
   const typed = flagOf(arg)
   const known = Object.keys(defs).flatMap((key) => (defs[key]!.type === 'positional' ? [] : namesOf(key, defs[key]!)))
-  const near = closestName(withoutDashes(typed), known.filter((name) => name.length > 1))
+  const near = typed.length <= SHOWN_MAX ? closestName(withoutDashes(typed), known.filter((name) => name.length > 1)) : undefined
   const help = `Run \`${command} --help\` to see the options.`
-  return new UsageError(`Unknown option ${typed} for \`${command}\`.`, { hint: near ? `Did you mean --${near}? ${help}` : help })
+  return new UsageError(`Unknown option ${shown(typed)} for \`${command}\`.`, { hint: near ? `Did you mean --${near}? ${help}` : help })
+}
+
+const SHOWN_MAX = 60
+
+/** A word from the command line as a message quotes it: never pages of it (a pasted blob, a runaway variable). */
+export function shown(word: string): string {
+  return word.length > SHOWN_MAX ? `${word.slice(0, SHOWN_MAX - 1)}… (${word.length} characters)` : word
 }
 
 /** `--name=value` → ['name', 'value']; `-x` → ['x', undefined]. */
@@ -79,9 +89,10 @@ const flagOf = (arg: string) => arg.split('=')[0]!
 
 export const withoutDashes = (arg: string) => arg.slice(arg.startsWith('--') ? 2 : arg.startsWith('-') ? 1 : 0)
 
-function booleanValue(arg: string, inlineValue: string | undefined, negated: boolean): boolean {
+function booleanValue(arg: string, inlineValue: string | undefined, negated: boolean, command: string): boolean {
   if (inlineValue === undefined) return !negated
-  if (inlineValue !== 'true' && inlineValue !== 'false') throw new UsageError(`${flagOf(arg)} is a switch: give it alone, or as =true or =false.`)
+  if (redactText(inlineValue) !== inlineValue) throw secretOnCommandLine(command)
+  if (inlineValue !== 'true' && inlineValue !== 'false') throw new UsageError(`${shown(flagOf(arg))} is a switch: give it alone, or as =true or =false.`)
   return (inlineValue === 'true') !== negated
 }
 
@@ -92,6 +103,11 @@ function assignPositionals(parsed: ParsedArgs, defs: ArgsDef, command: string): 
     if (def.type !== 'positional') continue
     const word = parsed._.shift() ?? def.default
     if (word === undefined && def.required !== false) throw new UsageError(`\`${command}\` needs ${key.toUpperCase()}.`, { hint: `Run \`${command} --help\` to see the arguments.` })
+    const choices = choicesOf(def)
+    if (word !== undefined && choices && !choices.includes(word)) {
+      const near = closestName(word, choices)
+      throw new UsageError(`\`${command}\` takes ${choices.join(', ')}, not ${JSON.stringify(word)}.`, { hint: near ? `Did you mean \`${command} ${near}\`?` : `Run \`${command} --help\` to see the arguments.` })
+    }
     parsed[key] = word
   }
 }
@@ -109,4 +125,12 @@ function namesOf(key: string, def: ArgDef): string[] {
 function camel(name: string): string {
   if (!name.includes('-')) return name
   return name.split('-').map((part, i) => (i === 0 || !part ? part : part[0]!.toUpperCase() + part.slice(1))).join('')
+}
+
+/** A key or token given as an argument (`--with-api-key psk_…`): refused, never repeated back. */
+export function secretOnCommandLine(command: string): UsageError {
+  return new UsageError(`\`${command}\` does not take a key or token on the command line: \`pensar login --with-api-key\` reads the key from stdin.`, {
+    code: 'secret_on_command_line',
+    hint: 'Pipe it in, e.g. `pensar login --with-api-key < key.txt`. A key typed on a command line stays in your shell history: clear it there, or revoke the key in Pensar Console (Settings > API keys).',
+  })
 }

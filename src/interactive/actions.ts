@@ -1,18 +1,34 @@
-// What the slash commands run: the very flows of `pensar login`, `pensar status`, `pensar logout`
-// and `pensar doctor` (one implementation, two front ends), loaded on first use.
+// What the slash commands and questions run: the very flows of `pensar login`, `pensar status`,
+// `pensar usage`, `pensar logout`, `pensar doctor` and `pensar ask` (one implementation, two front
+// ends), loaded on first use.
 import type { Context } from '../context'
 import { AuthError } from '../lib/errors'
-import type { InteractiveActions } from './repl'
+import type { InteractiveActions, Question } from './repl'
 import { checkSessionAtStartup } from './session-check'
 
 export const flowActions: InteractiveActions = {
   checkSession: (ctx) => checkSessionAtStartup(ctx),
   login: loginOrManage,
   status: async (ctx) => (await import('../flows/status/status')).status(ctx, { offline: false }),
+  usage: async (ctx) => (await import('../flows/usage/usage')).usage(ctx, {}),
   logout: async (ctx) => (await import('../flows/session/logout')).logout(ctx),
   // A failed check ends `pensar doctor` with exit 1 (a SilentError); at the prompt the report
   // has said it all, and runStep takes the error quietly.
   doctor: async (ctx) => (await import('../flows/doctor/doctor')).doctor(ctx),
+  ask: askTheModel,
+}
+
+/** A question: its answer streams onto the prompt's terminal; Esc or Ctrl-C mid-answer keeps what came. */
+async function askTheModel(ctx: Context, question: Question): Promise<unknown> {
+  const { ask, AnswerStoppedError } = await import('../flows/ask/ask')
+  const output = { write: (text: string) => void question.output.write(text), isTerminal: true, columns: (question.output as { columns?: number }).columns ?? 80 }
+  try {
+    return await ask(ctx, { prompt: question.text }, question.conversation, output)
+  } catch (error) {
+    if (!(error instanceof AnswerStoppedError)) throw error
+    ctx.ui.info('Answer stopped.')
+    return undefined
+  }
 }
 
 /** Connected: the /login screen (S / B / D / Esc). Not connected, or the session just ended: the device login. */

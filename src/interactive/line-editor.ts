@@ -59,6 +59,8 @@ export interface ReadLineOptions {
   prompt: string
   history: string[]
   dim: (text: string) => string
+  /** Ends the read as an exit when it aborts (SIGTERM, SIGHUP). */
+  signal?: AbortSignal
 }
 
 export type ReadLineResult = { kind: 'line'; text: string } | { kind: 'exit' }
@@ -80,16 +82,23 @@ export function readLine(opts: ReadLineOptions): Promise<ReadLineResult> {
   }
   const finish = (shown: string) => output.write(`\r\x1b[J${prompt}${shown}\n`)
   return new Promise((resolve) => {
+    if (opts.signal?.aborted) return resolve({ kind: 'exit' })
     draw()
+    const end = (result: ReadLineResult) => {
+      stop()
+      opts.signal?.removeEventListener('abort', onAbort)
+      finish(result.kind === 'line' ? result.text : '')
+      resolve(result)
+    }
+    const onAbort = () => end({ kind: 'exit' })
     const stop = opts.keys.listen((key) => {
       const next = applyKey(state, key)
       state = next.state
       if (next.action === 'clear') output.write('\x1b[2J\x1b[H')
       if (next.action === 'edit' || next.action === 'clear') return draw()
-      stop()
-      finish(next.action === 'exit' ? '' : state.text)
-      resolve(next.action === 'exit' ? { kind: 'exit' } : { kind: 'line', text: state.text })
+      end(next.action === 'exit' ? { kind: 'exit' } : { kind: 'line', text: state.text })
     })
+    opts.signal?.addEventListener('abort', onAbort, { once: true })
   })
 }
 

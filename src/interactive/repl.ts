@@ -1,9 +1,11 @@
-// The interactive prompt (`pensar` on a terminal): check the session once, then read slash
-// commands until /exit, Ctrl-C or Ctrl-D. Each command runs as a step that Esc / Ctrl-C cancels
-// back to the prompt (step.ts); the commands themselves are the same flows `pensar login`,
-// `pensar status`, `pensar logout` and `pensar doctor` run.
+// The interactive prompt (`pensar` on a terminal): check the session once, then read lines until
+// /exit, Ctrl-C or Ctrl-D. A line that is not a /command is a question for the managed model, in
+// one conversation until /new. Each command and each question runs as a step that Esc / Ctrl-C
+// cancels back to the prompt (step.ts); the commands themselves are the same flows `pensar login`,
+// `pensar status`, `pensar usage`, `pensar logout`, `pensar doctor` and `pensar ask` run.
 import type { Writable } from 'node:stream'
 import type { Context } from '../context'
+import { newConversation, type Conversation } from '../flows/ask/conversation'
 import { createPaint, type Paint } from '../ui/style'
 import type { KeyInput } from './key-input'
 import { readLine } from './line-editor'
@@ -15,14 +17,37 @@ import { showToast } from './toast'
 export const EXPIRED_NOTICE = 'Your Pensar Console session has expired — run /login'
 
 /** How the stored session looked at startup, after a silent refresh where one was due. */
-export type SessionHealth = { state: 'ok' | 'none' | 'expired' } | { state: 'unchecked'; reason: string }
+export type SessionHealth = { state: 'ok'; connection: Connection } | { state: 'none' | 'expired' } | { state: 'unchecked'; reason: string }
+
+/** What the startup line says about a good session. */
+export interface Connection {
+  user?: string
+  /** Connected with an API key: stored (`file`) or PENSAR_API_KEY (`env`). */
+  apiKey?: 'env' | 'file'
+  /** The Console's host (and port). */
+  console: string
+  /** The workspace's name. */
+  workspace?: string
+}
+
+export const NOT_CONNECTED_NOTICE = 'Not logged in to Pensar Console. Type /login to log in.'
+
+/** A line typed at the prompt that is not a /command. */
+export interface Question {
+  text: string
+  conversation: Conversation
+  /** The prompt's terminal: the answer is drawn where the prompt and the Ui are. */
+  output: Writable
+}
 
 export interface InteractiveActions {
   checkSession(ctx: Context): Promise<SessionHealth>
   login: Step
   status: Step
+  usage: Step
   logout: Step
   doctor: Step
+  ask(ctx: Context, question: Question): Promise<unknown>
 }
 
 export interface InteractiveDeps {
@@ -40,9 +65,10 @@ export async function runInteractive(ctx: Context, deps: InteractiveDeps): Promi
   deps.output.write(`${paint('bold', 'Apex')} ${paint('dim', `· ${fitLegend(['Pensar Console', '/help lists the commands'], columns - 7)}`)}\n`)
   await announceSessionHealth(ctx, deps, paint, unicode)
   const history: string[] = []
+  let conversation = newConversation()
   const prompt = `${paint('cyan', unicode ? '›' : '>')} `
   while (!ctx.signal.aborted) {
-    const read = await readLine({ keys: deps.keys, output: deps.output, prompt, history, dim: (t) => paint('dim', t) })
+    const read = await readLine({ keys: deps.keys, output: deps.output, prompt, history, dim: (t) => paint('dim', t), signal: ctx.signal })
     if (read.kind === 'exit') return
     const parsed = parseLine(read.text)
     if (parsed.kind === 'empty') continue
@@ -51,13 +77,21 @@ export async function runInteractive(ctx: Context, deps: InteractiveDeps): Promi
       ctx.ui.warn(unknownCommand(parsed.word))
       continue
     }
+    if (parsed.kind === 'question') {
+      const question = { text: parsed.text, conversation, output: deps.output }
+      await runStep(ctx, deps.keys, (stepCtx) => deps.actions.ask(stepCtx, question))
+      continue
+    }
     if (parsed.command.name === 'exit') return
     if (parsed.command.name === 'help') ctx.ui.note('Commands', helpLines())
-    else await runStep(ctx, deps.keys, deps.actions[parsed.command.name satisfies Exclude<SlashCommandName, 'exit' | 'help'>])
+    else if (parsed.command.name === 'new') {
+      conversation = newConversation(conversation)
+      ctx.ui.info('New conversation: the model no longer sees the earlier questions.')
+    } else await runStep(ctx, deps.keys, deps.actions[parsed.command.name satisfies Exclude<SlashCommandName, 'exit' | 'help' | 'new'>])
   }
 }
 
-/** Silence when all is well; a toast when the session truly expired. */
+/** One line: who is logged in where, or that nobody is; a toast when the session truly expired. */
 async function announceSessionHealth(ctx: Context, deps: InteractiveDeps, paint: Paint, unicode: boolean) {
   let result: SessionHealth | undefined
   // The check may refresh over the network: Esc / Ctrl-C skips it like any other step.
@@ -65,6 +99,18 @@ async function announceSessionHealth(ctx: Context, deps: InteractiveDeps, paint:
     result = await deps.actions.checkSession(stepCtx)
   })
   if (!result) return
+  if (result.state === 'ok') ctx.ui.info(connectedLine(result.connection))
+  if (result.state === 'none') ctx.ui.info(NOT_CONNECTED_NOTICE)
   if (result.state === 'expired') showToast(deps.output, paint, EXPIRED_NOTICE, 'yellow', unicode)
   if (result.state === 'unchecked') ctx.ui.warn(`Your login is kept, but Pensar Console did not confirm it: ${result.reason}. Commands will try again.`)
+}
+
+/**
+ * `Logged in as demo@pensar.local to console.pensar.dev (workspace Acme).`, or with an API key.
+ * "Logged in", not "Connected": a token that is still good is not checked with the Console at
+ * start (docs/message-style.md, "Words").
+ */
+export function connectedLine(c: Connection): string {
+  const who = c.apiKey === 'env' ? ' with PENSAR_API_KEY' : c.apiKey ? `${c.user ? ` as ${c.user}` : ''} with an API key` : c.user ? ` as ${c.user}` : ''
+  return `Logged in${who} to ${c.console}${c.workspace ? ` (workspace ${c.workspace})` : ''}.`
 }

@@ -1,7 +1,7 @@
-// The slash commands the interactive prompt knows, how a typed line maps to one, and what Tab
-// completes and the hint line says while typing.
+// The slash commands the interactive prompt knows, how a typed line maps to one (any other line is
+// a question for the model), and what Tab completes and the hint line says while typing.
 
-export type SlashCommandName = 'login' | 'status' | 'logout' | 'doctor' | 'help' | 'exit'
+export type SlashCommandName = 'login' | 'status' | 'usage' | 'new' | 'logout' | 'doctor' | 'help' | 'exit'
 
 export interface SlashCommand {
   name: SlashCommandName
@@ -15,6 +15,8 @@ export interface SlashCommand {
 export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { name: 'login', word: '/login', summary: 'Connect to Pensar Console, or manage the connection', aliases: ['/auth'] },
   { name: 'status', word: '/status', summary: 'Show the connection: user, workspace, balance', aliases: [] },
+  { name: 'usage', word: '/usage', summary: 'Show the spend per user and per API key (last 30 days)', aliases: [] },
+  { name: 'new', word: '/new', summary: 'Start a new conversation with the model', aliases: [] },
   { name: 'logout', word: '/logout', summary: 'Disconnect and remove the stored tokens', aliases: [] },
   { name: 'doctor', word: '/doctor', summary: 'Check why a login would fail here', aliases: [] },
   { name: 'help', word: '/help', summary: 'List the commands', aliases: ['/?'] },
@@ -25,10 +27,12 @@ export type ParsedLine =
   | { kind: 'empty' }
   | { kind: 'command'; command: SlashCommand; args: string[] }
   | { kind: 'unknown'; word: string }
+  | { kind: 'question'; text: string }
 
 export function parseLine(line: string): ParsedLine {
   const [word, ...args] = line.trim().split(/\s+/).filter(Boolean)
   if (!word) return { kind: 'empty' }
+  if (!word.startsWith('/')) return { kind: 'question', text: line.trim() }
   const command = findCommand(word)
   return command ? { kind: 'command', command, args } : { kind: 'unknown', word }
 }
@@ -57,8 +61,8 @@ export function completeLine(text: string): string {
   return prefix.length > text.trimStart().length ? prefix : text
 }
 
-/** A key legend, in the one format of every legend (docs/message-style.md, "Keys"). */
-export const IDLE_HINT = '/ commands · Tab complete · Ctrl-C leave'
+/** A key legend, in the one format of every legend (docs/message-style.md, "Keys"), after what the line is for. */
+export const IDLE_HINT = 'Ask a question, or type / for commands · Tab complete · Ctrl-C leave'
 export const UNKNOWN_HINT = 'Unknown command — /help lists them'
 
 /** What the prompt says to a line that is no command. */
@@ -70,7 +74,7 @@ export function unknownCommand(word: string): string {
 export function hintFor(text: string): string {
   const typed = text.trim()
   if (typed === '') return IDLE_HINT
-  if (!typed.startsWith('/')) return 'Commands start with / — /help lists them'
+  if (!typed.startsWith('/')) return 'Enter ask the model · Esc clear the line · / commands'
   const exact = parseLine(typed)
   if (exact.kind === 'command') return `${exact.command.word} — ${exact.command.summary}`
   const words = matchingWords(typed)

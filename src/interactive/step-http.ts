@@ -12,6 +12,7 @@ export function withSignal(http: Http, signal: AbortSignal): Http & { dispose():
     get: (url, opts) => http.get(url, { ...opts, signal: opts?.signal ?? signal }),
     postJson: (url, body, opts) => http.postJson(url, body, { ...opts, signal: opts?.signal ?? signal }),
     postForm: (url, form, opts) => http.postForm(url, form, { ...opts, signal: opts?.signal ?? signal }),
+    postStream: (url, body, opts) => http.postStream(url, body, { ...opts, signal: opts?.signal ?? signal }),
     onServerDate(listener) {
       const unsubscribe = http.onServerDate(listener)
       unsubscribers.add(unsubscribe)

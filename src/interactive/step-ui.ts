@@ -52,6 +52,7 @@ export function stepUi(ui: Ui, guard: KeyboardHandover, debug = false): Ui {
     note: (title, given) => ui.note(title, given.map(line)),
     report: (report) => ui.report({ ...report, lines: report.lines.map(line), ...(report.verdict ? { verdict: { ...report.verdict, text: words(report.verdict.text) } } : {}) }),
     showCode: (code) => ui.showCode(code),
+    result: (text) => ui.result(text),
     emit: (event) => ui.emit(event),
     // A wait is where one wants out: say how.
     spinner: (m) => {

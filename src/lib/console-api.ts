@@ -1,6 +1,7 @@
 // Shapes the Console answers with (docs/console-api.md) and checks that turn a malformed answer
 // into a clear error instead of `undefined` deep inside a flow.
 import { PensarError } from './errors'
+import { assertSafeUrl } from './safe-url'
 import type { UserRef, WorkspaceRef } from './store'
 
 export interface WorkspaceSummary extends WorkspaceRef {
@@ -40,6 +41,15 @@ export function optStr(obj: Json, key: string): string | undefined {
   return typeof v === 'string' && v ? v : undefined
 }
 
+/**
+ * An address the CLI will open, show as a link or send credentials to (`gatewayUrl`, `consoleUrl`,
+ * `billingUrl`): https, or http on this computer; anything else stops with an error naming the field.
+ */
+export function optSafeUrl(obj: Json, key: string): string | undefined {
+  const v = optStr(obj, key)
+  return v === undefined ? undefined : assertSafeUrl(v, key)
+}
+
 export function optNum(obj: Json, key: string): number | undefined {
   const v = obj[key]
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined
@@ -64,7 +74,7 @@ export function parseWorkspaceList(value: unknown): { workspaces: WorkspaceSumma
     const ws = asObject(w, what)
     return { ...parseWorkspaceRef(ws, what), balance: optNum(ws, 'balance') ?? 0, hasPaymentMethod: ws.hasPaymentMethod === true }
   })
-  return { workspaces, consoleUrl: optStr(o, 'consoleUrl') }
+  return { workspaces, consoleUrl: optSafeUrl(o, 'consoleUrl') }
 }
 
 export function parseSelectedWorkspace(value: unknown): SelectedWorkspace {
@@ -77,9 +87,9 @@ export function parseSelectedWorkspace(value: unknown): SelectedWorkspace {
   return {
     workspace: parseWorkspaceRef(o.workspace, what),
     billing: { balance, hasPaymentMethod, ready: typeof b.ready === 'boolean' ? b.ready : hasPaymentMethod && balance > 0 },
-    billingUrl: optStr(o, 'billingUrl'),
+    billingUrl: optSafeUrl(o, 'billingUrl'),
     signingKey: optStr(o, 'signingKey'),
-    gatewayUrl: optStr(o, 'gatewayUrl'),
+    gatewayUrl: optSafeUrl(o, 'gatewayUrl'),
   }
 }
 

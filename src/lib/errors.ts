@@ -1,6 +1,9 @@
 // Typed errors. Flows throw these; only src/main.ts turns them into an exit code and a message.
 
-export const EXIT = { ok: 0, error: 1, usage: 2, auth: 4, cancelled: 130 } as const
+// 5: the workspace cannot pay for inference (billing not set up, no credits, Apex Inference off).
+// 129 and 143 are the shell's codes for SIGHUP and SIGTERM (128 + the signal number), as 130 is
+// SIGINT's: a script or CI runner that stopped pensar reads the usual code.
+export const EXIT = { ok: 0, error: 1, usage: 2, auth: 4, billing: 5, hangup: 129, cancelled: 130, terminated: 143 } as const
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
 
 export interface PensarErrorOptions {
@@ -41,10 +44,18 @@ export class AuthError extends PensarError {
   }
 }
 
-/** The person pressed Ctrl-C or Esc (exit 130, the shell's convention for SIGINT). */
+/**
+ * The person pressed Ctrl-C or Esc (exit 130, the shell's convention for SIGINT), or the process
+ * was told to stop (SIGTERM 143, SIGHUP 129: main.ts sets the exit code).
+ */
 export class CancelledError extends PensarError {
   constructor(message = 'Cancelled.', opts: PensarErrorOptions = {}) {
-    super(message, { code: 'cancelled', ...opts, exitCode: EXIT.cancelled })
+    super(message, { code: 'cancelled', ...opts, exitCode: opts.exitCode ?? EXIT.cancelled })
+  }
+
+  /** The same cancellation (its exit code and `--json` code) in other words, e.g. "Login cancelled." */
+  reworded(message: string): CancelledError {
+    return this.exitCode === EXIT.cancelled ? new CancelledError(message) : this
   }
 }
 

@@ -1,7 +1,8 @@
 // The one HTTP client: ofetch over an injected fetch. JSON and form posts, OAuth errors read from
 // the body (RFC 6749 §5.2), a fresh timeout signal per attempt (ofetch's own timeout+retry reuses
 // an aborted signal), our own retry loop for idempotent GETs, a redacted --debug request log, and
-// every response's `Date` header handed to listeners (server clock skew).
+// every response's `Date` header handed to listeners (server clock skew). A streamed answer
+// (`postStream`, Server-Sent Events) goes through the same fetch, log, errors and listeners.
 import type { $Fetch } from 'ofetch'
 import type { Clock } from './clock'
 import { cancelledFrom, clause, PensarError } from './errors'
@@ -22,11 +23,33 @@ export interface RequestOptions {
   signal?: AbortSignal
 }
 
+export interface StreamOptions extends RequestOptions {
+  /** The longest silence allowed between two chunks of the answer. Default 60 s. */
+  idleTimeoutMs?: number
+}
+
+export interface StreamingResponse {
+  status: number
+  headers: Headers
+  /**
+   * The body as it arrives. Iterating throws an HttpError when the connection breaks or falls
+   * silent for `idleTimeoutMs`, and the signal's CancelledError on Ctrl-C; stopping early (`break`)
+   * closes the connection.
+   */
+  chunks: AsyncIterable<Uint8Array>
+}
+
 export interface Http {
   get<T>(url: string, opts?: RequestOptions): Promise<T>
   postJson<T>(url: string, body: unknown, opts?: RequestOptions): Promise<T>
   /** `application/x-www-form-urlencoded`, as OAuth endpoints expect. Not retried unless `retries` says so. */
   postForm<T>(url: string, form: Record<string, string>, opts?: RequestOptions): Promise<T>
+  /**
+   * POSTs a JSON body (a string is sent as it is: signed bytes) and resolves once a 2xx answer's
+   * headers arrive (`timeoutMs` bounds that wait), with its body to read as it streams. A non-2xx
+   * answer throws the HttpError the other methods throw. Never retried: the server may have acted.
+   */
+  postStream(url: string, body: unknown, opts?: StreamOptions): Promise<StreamingResponse>
   /** Called with (server time, local time) in ms for every response that has a `Date` header. */
   onServerDate(listener: ServerDateListener): () => void
 }
@@ -49,6 +72,8 @@ export class HttpError extends PensarError {
     /** From `Retry-After`, in ms. */
     readonly retryAfterMs?: number,
     cause?: unknown,
+    /** The error answer's JSON body, for fields beyond `error` (a 402's `billingUrl`). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message, { code: oauthError ?? (kind === 'status' ? `http_${status}` : kind), hint: hintFor(kind, status, cause, retryAfterMs), cause })
   }
@@ -63,6 +88,7 @@ export class HttpError extends PensarError {
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000
 
 /** The longest `Retry-After` a retry waits out without a word; a longer one ends the request. */
 export const SILENT_WAIT_MAX_MS = 5_000
@@ -105,15 +131,7 @@ export function createHttp(deps: { fetch: FetchFn; clock: Clock; log: Log; signa
       response = await (await loadFetch()).raw(url, { method, headers, body: payload, signal, retry: 0, ignoreResponseError: true, responseType: 'text' })
       text = (response as { _data?: string })._data ?? ''
     } catch (error) {
-      if (userSignal?.aborted) throw cancelledFrom(userSignal)
-      const timedOut = timeout.aborted
-      deps.log.debug(`← ${method} ${redactUrl(url)} failed: ${timedOut ? 'timed out' : describeCause(error)}`)
-      const certificate = timedOut ? undefined : certificateProblem(error)
-      if (certificate) throw new HttpError(certificateMessage(originOf(url), certificate), 'certificate', method, url, undefined, undefined, undefined, undefined, error)
-      throw new HttpError(
-        timedOut ? `${displayUrl(url)} did not answer within ${formatSeconds(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS)}.` : `Could not reach ${displayUrl(url)} (${describeCause(error)}).`,
-        timedOut ? 'timeout' : 'network', method, url, undefined, undefined, undefined, undefined, error,
-      )
+      throw failedRequest(method, url, error, userSignal, timeout.aborted, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS)
     }
     noteServerDate(response)
     deps.log.debug(`← ${response.status} ${method} ${redactUrl(url)} (${deps.clock.now() - started} ms) ${redactText(text)}`)
@@ -127,6 +145,83 @@ export function createHttp(deps: { fetch: FetchFn; clock: Clock; log: Log; signa
     throw errorFromResponse(method, url, response, parsed)
   }
 
+  /** Ctrl-C, else a timeout or a network failure, as the error to throw. */
+  function failedRequest(method: string, url: string, error: unknown, userSignal: AbortSignal | undefined, timedOut: boolean, timeoutMs: number): PensarError {
+    if (userSignal?.aborted) return cancelledFrom(userSignal)
+    deps.log.debug(`← ${method} ${redactUrl(url)} failed: ${timedOut ? 'timed out' : describeCause(error)}`)
+    const certificate = timedOut ? undefined : certificateProblem(error)
+    if (certificate) return new HttpError(certificateMessage(originOf(url), certificate), 'certificate', method, url, undefined, undefined, undefined, undefined, error)
+    return new HttpError(
+      timedOut ? `${displayUrl(url)} did not answer within ${formatSeconds(timeoutMs)}.` : `Could not reach ${displayUrl(url)} (${describeCause(error)}).`,
+      timedOut ? 'timeout' : 'network', method, url, undefined, undefined, undefined, undefined, error,
+    )
+  }
+
+  async function postStream(url: string, body: unknown, opts: StreamOptions = {}): Promise<StreamingResponse> {
+    const userSignal = signalOf(opts)
+    if (userSignal?.aborted) throw cancelledFrom(userSignal)
+    // One controller ends the connection whatever the reason: no headers in time, a silent
+    // stream, Ctrl-C, or the reader stopping early. The timeout covers the wait for headers only.
+    const connection = new AbortController()
+    const unlink = linkAbort(userSignal, connection)
+    let timedOut = false
+    const headersTimer = setTimeout(() => ((timedOut = true), connection.abort()), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+    const headers: Record<string, string> = { accept: 'text/event-stream', 'content-type': 'application/json', ...opts.headers }
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`
+    logRequest('POST', url, body, false)
+    const started = deps.clock.now()
+    let response: Response
+    try {
+      response = await abortable(deps.fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body), signal: connection.signal }), connection.signal)
+    } catch (error) {
+      unlink()
+      throw failedRequest('POST', url, error, userSignal, timedOut, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+    } finally {
+      clearTimeout(headersTimer)
+    }
+    noteServerDate(response)
+    deps.log.debug(`← ${response.status} POST ${redactUrl(url)} (${deps.clock.now() - started} ms, ${response.headers.get('content-type') ?? 'no content type'})`)
+    if (!response.ok || !response.body) {
+      unlink()
+      const text = await response.text().catch(() => '')
+      deps.log.debug(`← ${redactText(text)}`)
+      if (response.ok) throw new HttpError(`${displayUrl(url)} answered without a body.`, 'malformed', 'POST', url, response.status)
+      throw errorFromResponse('POST', url, response, parseJson(text))
+    }
+    const idleMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
+    return { status: response.status, headers: response.headers, chunks: streamChunks(url, response.body, connection, idleMs, userSignal, unlink) }
+  }
+
+  async function* streamChunks(url: string, body: ReadableStream<Uint8Array>, connection: AbortController, idleMs: number, userSignal: AbortSignal | undefined, unlink: () => void) {
+    const reader = body.getReader()
+    let received = 0
+    let finished = false
+    try {
+      for (;;) {
+        const next = await readWithin(reader, connection.signal, idleMs).catch((error: unknown) => {
+          if (userSignal?.aborted) throw cancelledFrom(userSignal)
+          const silent = error === IDLE
+          deps.log.debug(`← stream of ${redactUrl(url)} ${silent ? `fell silent for ${idleMs} ms` : `broke: ${describeCause(error)}`} after ${received} bytes`)
+          throw new HttpError(
+            silent ? `${displayUrl(url)} stopped sending for ${Math.round(idleMs / 1000)} s.` : `The connection to ${displayUrl(url)} broke mid-answer (${describeCause(error)}).`,
+            silent ? 'timeout' : 'network', 'POST', url, undefined, undefined, undefined, undefined, error,
+          )
+        })
+        if (next.done) break
+        received += next.value.byteLength
+        yield next.value
+      }
+      finished = true
+      deps.log.debug(`← stream of ${redactUrl(url)} ended (${received} bytes)`)
+    } finally {
+      unlink()
+      if (!finished) {
+        connection.abort()
+        reader.cancel().catch(() => {})
+      }
+    }
+  }
+
   function noteServerDate(response: Response) {
     const date = response.headers.get('date')
     const serverMs = date ? Date.parse(date) : Number.NaN
@@ -137,7 +232,9 @@ export function createHttp(deps: { fetch: FetchFn; clock: Clock; log: Log; signa
 
   function logRequest(method: string, url: string, body: unknown, form: boolean) {
     if (!deps.log.enabled) return
-    const shown = body === undefined ? '' : form ? redactForm(new URLSearchParams(body as Record<string, string>).toString()) : JSON.stringify(redactValue(body))
+    // A body already serialized (signed bytes) is shown as the JSON it holds, redacted the same way.
+    const value = typeof body === 'string' ? (parseJson(body) ?? body) : body
+    const shown = body === undefined ? '' : form ? redactForm(new URLSearchParams(body as Record<string, string>).toString()) : JSON.stringify(redactValue(value))
     deps.log.debug(`→ ${method} ${redactUrl(url)} ${shown}`.trimEnd())
   }
 
@@ -152,6 +249,7 @@ export function createHttp(deps: { fetch: FetchFn; clock: Clock; log: Log; signa
     get: (url, opts) => request('GET', url, undefined, false, opts),
     postJson: (url, body, opts) => request('POST', url, body, false, opts),
     postForm: (url, form, opts) => request('POST', url, form, true, opts),
+    postStream,
     onServerDate(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
@@ -166,7 +264,49 @@ function errorFromResponse(method: string, url: string, response: Response, pars
   // The server's description is quoted once, its own full stop dropped (docs/message-style.md).
   const detail = [oauthError, description && clause(description)].filter(Boolean).join(': ')
   const message = `${displayUrl(url)} answered ${response.status}${detail ? ` (${detail})` : ''}.`
-  return new HttpError(message, 'status', method, url, response.status, oauthError, description, retryAfterMs(response))
+  return new HttpError(message, 'status', method, url, response.status, oauthError, description, retryAfterMs(response), undefined, body)
+}
+
+const IDLE = Symbol('idle')
+type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>
+
+/** The next chunk, unless the connection is aborted first or nothing arrives for `idleMs` (rejects with IDLE). */
+function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, signal: AbortSignal, idleMs: number): Promise<ReadResult> {
+  return new Promise((resolve, reject) => {
+    const stop = (reason: unknown) => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', onAbort)
+      reject(reason)
+    }
+    const onAbort = () => stop(signal.reason)
+    const timer = setTimeout(() => stop(IDLE), idleMs)
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    reader.read().then((next) => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', onAbort)
+      resolve(next)
+    }, stop)
+  })
+}
+
+/** Settles like `work`, or rejects once `signal` aborts (a fetch that ignores its signal still stops us waiting). */
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
+
+/** Aborts `target` when `source` does, until the returned function unlinks them. */
+function linkAbort(source: AbortSignal | undefined, target: AbortController): () => void {
+  if (!source) return () => {}
+  const forward = () => target.abort(source.reason)
+  if (source.aborted) forward()
+  else source.addEventListener('abort', forward, { once: true })
+  return () => source.removeEventListener('abort', forward)
 }
 
 /** `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3), in ms; capped at a day. */
@@ -218,8 +358,9 @@ const NETWORK_CAUSES: Record<string, string> = {
 
 const RUNTIME_ADVICE = /\s*(?:For more information, pass `verbose: true`[^.]*\.?|Is the computer able to access the url\?|Unable to connect\.)/g
 
+/** `3 s`, `2.5 s`; under a second in ms (`20 ms`), never a misleading `0 s`. */
 function formatSeconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`
 }
 
 function displayUrl(url: string): string {

@@ -9,27 +9,61 @@
 // own writes never do that, they replace a file by renaming a complete one over it.
 import { errorCode } from './errors'
 
-/** The file's text; undefined when it does not exist. */
-export function readTextFile(path: string): string | undefined {
+export interface FileText {
+  text: string
+  /** False when the bytes were not UTF-8: the text then holds U+FFFD where they were. */
+  utf8: boolean
+}
+
+export interface ReadOptions {
+  /** Larger files are refused (code `EFBIG`) before any of them is decoded. */
+  maxBytes?: number
+}
+
+/** The file's text; undefined when it does not exist. Not a regular file: code `EISDIR` or `ENOTFILE`. */
+export function readTextFile(path: string, opts: ReadOptions = {}): FileText | undefined {
   let mapped: Uint8Array
   try {
     mapped = Bun.mmap(path, { shared: false })
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined
-    return readWithNodeFs(path)
+    return readWithNodeFs(path, opts)
   }
   try {
-    return new TextDecoder().decode(mapped)
+    checkSize(path, mapped.byteLength, opts)
+    return decode(mapped)
   } finally {
     ;(mapped.buffer as ArrayBuffer).transfer(0)
   }
 }
 
-function readWithNodeFs(path: string): string | undefined {
+function readWithNodeFs(path: string, opts: ReadOptions): FileText | undefined {
+  const fs = require('node:fs') as typeof import('node:fs')
   try {
-    return (require('node:fs') as typeof import('node:fs')).readFileSync(path, 'utf8')
+    // A FIFO or a device in the file's place would block a read, or never end.
+    const info = fs.statSync(path)
+    if (info.isDirectory()) throw fileError('EISDIR', `illegal operation on a directory, read '${path}'`)
+    if (!info.isFile()) throw fileError('ENOTFILE', `not a regular file, read '${path}'`)
+    checkSize(path, info.size, opts)
+    return decode(fs.readFileSync(path))
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined
     throw error
   }
+}
+
+function checkSize(path: string, bytes: number, opts: ReadOptions): void {
+  if (opts.maxBytes !== undefined && bytes > opts.maxBytes) throw fileError('EFBIG', `file is ${bytes} bytes, more than ${opts.maxBytes}, read '${path}'`)
+}
+
+function decode(bytes: Uint8Array): FileText {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), utf8: true }
+  } catch {
+    return { text: new TextDecoder().decode(bytes), utf8: false }
+  }
+}
+
+function fileError(code: string, message: string): Error {
+  return Object.assign(new Error(`${code}: ${message}`), { code })
 }

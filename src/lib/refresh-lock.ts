@@ -1,13 +1,20 @@
 // A cross-process lock around the refresh grant. Refresh tokens rotate and the Console treats a
 // rotated token presented again as theft (it revokes the whole session), so two processes must
-// never refresh with the same token. The lock is a file created exclusively (`wx`) holding the
-// holder's pid, host and time; it is stale after 30 s or when its holder's pid is gone (kill -9).
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs'
+// never refresh with the same token. The lock is a file created exclusively (O_EXCL, never through
+// a symbolic link, 0600) holding the holder's pid, host and time; it is stale after 30 s or when
+// its holder's pid is gone (kill -9). Anything at its name that is not a regular file (a planted
+// link) is no lock: it is moved aside at once, never followed.
+import { closeSync, fsyncSync, linkSync, readdirSync, renameSync, unlinkSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { systemClock, type Clock } from './clock'
 import { cancelledFrom, errorCode, PensarError } from './errors'
+import { onHardExit } from './exit-hooks'
+import { StoreError } from './file-errors'
+import { createNewFile, ensureFolder, isProcessAlive, lstatOf, readRegularFile, removeQuietly } from './home-files'
 import { writeAllSync } from './write-all'
+
+export { isProcessAlive } from './home-files'
 
 export const LOCK_FILE_NAME = 'auth-refresh.lock'
 export const LOCK_STALE_AFTER_MS = 30_000
@@ -61,11 +68,15 @@ export async function acquireRefreshLock(opts: RefreshLockOptions): Promise<Refr
   const sleep = opts.sleep ?? ((ms: number) => systemClock.sleep(ms, opts.signal))
   const deadline = now() + (opts.timeoutMs ?? LOCK_STALE_AFTER_MS + 10_000)
   const self: LockHolder = { pid: opts.pid ?? process.pid, host: hostname(), createdAt: 0, id: randomHex(8) }
-  ensureFolder(opts.path)
+  try {
+    ensureFolder(dirname(opts.path))
+  } catch (error) {
+    throw unwritable(opts.path, error)
+  }
   for (;;) {
     if (opts.signal?.aborted) throw cancelledFrom(opts.signal)
     self.createdAt = now()
-    if (tryCreate(opts.path, self)) return { release: () => releaseLock(opts.path, self.id) }
+    if (tryCreate(opts.path, self)) return held(opts.path, self.id)
     const seen = readLock(opts.path)
     if (seen && isStale(seen, opts, now())) breakStaleLock(opts.path, seen.raw)
     else if (now() > deadline) {
@@ -76,11 +87,15 @@ export async function acquireRefreshLock(opts: RefreshLockOptions): Promise<Refr
   }
 }
 
-function ensureFolder(path: string): void {
-  try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
-  } catch (error) {
-    throw unwritable(path, error)
+/** Ours: released on release(), and even on an exit that cannot wait (exit-hooks.ts). */
+function held(path: string, id: string): RefreshLock {
+  sweepAsides(path)
+  const forget = onHardExit(() => releaseLock(path, id))
+  return {
+    release: () => {
+      releaseLock(path, id)
+      forget()
+    },
   }
 }
 
@@ -88,7 +103,7 @@ function ensureFolder(path: string): void {
 function tryCreate(path: string, self: LockHolder): boolean {
   let fd: number
   try {
-    fd = openSync(path, 'wx', 0o600)
+    fd = createNewFile(path)
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false
     throw unwritable(path, error)
@@ -107,28 +122,31 @@ function tryCreate(path: string, self: LockHolder): boolean {
 
 interface SeenLock {
   holder: Partial<LockHolder>
-  raw: string
+  /** null: not a regular file (a link, a device), so no lock at all. */
+  raw: string | null
   mtimeMs: number
 }
 
+const MAX_LOCK_BYTES = 4096
+
 function readLock(path: string): SeenLock | null {
+  const info = lstatOf(path)
+  if (!info) return null // released between our create attempt and this read
+  if (info.isDirectory) throw unwritable(path, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }))
+  const raw = info.isFile ? readRegularFile(path, MAX_LOCK_BYTES) : null
+  if (info.isFile && raw === null) return null
+  let holder: Partial<LockHolder> = {}
   try {
-    const mtimeMs = statSync(path).mtimeMs
-    const raw = readFileSync(path, 'utf8')
-    let holder: Partial<LockHolder> = {}
-    try {
-      const parsed: unknown = JSON.parse(raw)
-      if (parsed && typeof parsed === 'object') holder = parsed as Partial<LockHolder>
-    } catch {
-      // Being written right now, or garbage: judged by its age alone.
-    }
-    return { holder, raw, mtimeMs }
+    const parsed: unknown = JSON.parse(raw ?? '')
+    if (parsed && typeof parsed === 'object') holder = parsed as Partial<LockHolder>
   } catch {
-    return null // released between our create attempt and this read
+    // Being written right now, or garbage: judged by its age alone.
   }
+  return { holder, raw, mtimeMs: info.mtimeMs }
 }
 
 function isStale(seen: SeenLock, opts: RefreshLockOptions, now: number): boolean {
+  if (seen.raw === null) return true
   const createdAt = typeof seen.holder.createdAt === 'number' ? seen.holder.createdAt : seen.mtimeMs
   // A creation time in the future (a clock set back) is judged by the file's mtime instead.
   const age = now - (createdAt > now ? seen.mtimeMs : createdAt)
@@ -142,7 +160,7 @@ function isStale(seen: SeenLock, opts: RefreshLockOptions, now: number): boolean
  * Removes a stale lock without removing a fresh one that replaced it in the meantime: move it
  * aside (atomic), and if what we moved is not the stale lock we judged, put it back.
  */
-function breakStaleLock(path: string, staleRaw: string): void {
+function breakStaleLock(path: string, staleRaw: string | null): void {
   const aside = `${path}.stale-${process.pid}-${randomHex(4)}`
   try {
     renameSync(path, aside)
@@ -150,7 +168,7 @@ function breakStaleLock(path: string, staleRaw: string): void {
     return // someone else broke it first
   }
   try {
-    if (readFileSync(aside, 'utf8') !== staleRaw) linkSync(aside, path)
+    if (readRegularFile(aside, MAX_LOCK_BYTES) !== staleRaw) linkSync(aside, path)
   } catch {
     // A newer lock already exists; the one we moved belongs to a holder that will see it gone.
   } finally {
@@ -160,25 +178,35 @@ function breakStaleLock(path: string, staleRaw: string): void {
 
 function releaseLock(path: string, id: string): void {
   try {
-    const holder = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>
+    const holder = JSON.parse(readRegularFile(path, MAX_LOCK_BYTES) ?? '') as Partial<LockHolder>
     if (holder.id === id) unlinkSync(path)
   } catch {
     // Gone already (broken as stale): nothing to release.
   }
 }
 
-export function isProcessAlive(pid: number): boolean {
+/** `<lock>.stale-<pid>-<random>`: what breakStaleLock leaves when killed between its rename and unlink. */
+function sweepAsides(path: string): void {
+  const prefix = `${basename(path)}.stale-`
+  let names: string[]
   try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return errorCode(error) === 'EPERM' // exists, owned by someone else
+    names = readdirSync(dirname(path))
+  } catch {
+    return
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue
+    const pid = Number(name.slice(prefix.length).split('-')[0])
+    if (pid !== process.pid && !isProcessAlive(pid)) removeQuietly(join(dirname(path), name))
   }
 }
 
 function unwritable(path: string, error: unknown): PensarError {
-  return new PensarError(`Cannot write the refresh lock in ${dirname(path)} (${errorCode(error) ?? String(error)}).`, {
-    hint: 'Make PENSAR_HOME writable (or point PENSAR_HOME at a writable folder); the session is kept as it is.',
+  const problem = error instanceof StoreError ? error : new StoreError(path, dirname(path), 'write', error)
+  return new PensarError(`Cannot write the refresh lock: ${problem.message}`, {
+    code: 'store_failed',
+    hint: `${problem.hint} Nothing was changed.`,
+    cause: error,
   })
 }
 

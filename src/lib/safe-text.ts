@@ -25,6 +25,24 @@ export function safeLines(lines: string | readonly string[]): string[] {
 }
 
 /**
+ * Text of many lines as it streams in (a model's answer): line breaks and tabs are kept, every other
+ * character shown as `safeText` shows it. It works piece by piece, so an escape sequence split
+ * across two chunks of a stream is just as harmless. `\r\n` is a line break; a lone `\r` is shown.
+ */
+export function safeMultiline(text: string): string {
+  return text
+    .replace(/\r\n/g, '\n')
+    .split(/([\n\t])/)
+    .map((part) => (part === '\n' || part === '\t' ? part : safeText(part)))
+    .join('')
+}
+
+/** Lines made safe, each ending in a newline: what `Ui.result` writes. */
+export function safeBlock(lines: string | readonly string[]): string {
+  return safeLines(lines).map((line) => `${line}\n`).join('')
+}
+
+/**
  * One JSON line with every character `safeText` would show written as a `\u` escape: the same
  * value once parsed (JSON escapes are exact), but nothing in it can drive a terminal that stdout
  * happens to be. JSON.stringify already escapes C0 controls; C1, bidi and invisible characters

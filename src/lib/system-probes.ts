@@ -19,7 +19,7 @@ export interface SystemProbes {
   hostname(): string
   /** null when nothing is there; other errors (EACCES) are thrown. */
   stat(path: string): PathInfo | null
-  /** The text of a file; null when it does not exist; other errors (EACCES) are thrown. */
+  /** The text of a file; null when it (or its folder) does not exist; other errors (EACCES) are thrown. */
   readText(path: string): string | null
   writable(path: string): boolean
   /** The nearest folder that exists at or above `path` (what a mkdir -p would create under). */
@@ -46,7 +46,8 @@ export function createSystemProbes(vars: Record<string, string | undefined>, ove
       try {
         return readFileSync(path, 'utf8')
       } catch (error) {
-        if (errorCode(error) === 'ENOENT') return null
+        // ENOTDIR: PENSAR_HOME is a file, which the home check reports; nothing is stored in it.
+        if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return null
         throw error
       }
     },

@@ -7,8 +7,8 @@
 // Every string given is made safe (lib/safe-text.ts) before it is painted: our own colours, links,
 // clipboard copy and QR code are escape sequences we add around text that can hold none.
 import type { Readable, Writable } from 'node:stream'
-import { CancelledError } from '../lib/errors'
-import { safeLines, safeText } from '../lib/safe-text'
+import { cancelledFrom, CancelledError } from '../lib/errors'
+import { safeBlock, safeLines, safeText } from '../lib/safe-text'
 import { cutToWidth, packRows, visibleLength, wrapLine } from './fit'
 import { emitKeypresses } from './key-presses'
 import { qrCodeLines } from './qr-code'
@@ -17,7 +17,7 @@ import { copyToClipboard, hyperlink } from './terminal-codes'
 import { formatDuration, linesOf, spaceOut, textOf, type CodeDisplay, type JsonEvent, type KeyChoice, type Line, type Message, type Report, type SelectOption, type Spinner, type Tone, type Ui } from './ui'
 
 type TtyIn = Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown }
-type Out = Pick<Writable, 'write'>
+type Out = (text: string) => void
 
 /** A row of a box: safe text (it may carry our own colours), and its tone. */
 interface BoxRow {
@@ -30,14 +30,16 @@ const TONE_COLOUR = { ok: 'green', warn: 'yellow', fail: 'red' } as const
 export interface ClackUiDeps {
   input: TtyIn
   output: Writable
-  /** Where a command's answer goes (stdout); `output` when not given. */
-  answer?: Pick<Writable, 'write'>
   paint: Paint
   unicode: boolean
   /** OSC 8: show the verification address as a link (a terminal with colour on). */
   hyperlinks?: boolean
   /** OSC 52: copy the user code to the clipboard (off with PENSAR_NO_CLIPBOARD=1). */
   clipboard?: boolean
+  /** Where a command's answer (`report`, `result`) goes: stdout. Without it (tests), the output stream. */
+  writeOut?: (text: string) => void
+  /** The process's stop signal (SIGTERM, SIGHUP): an open prompt ends with it. */
+  signal?: AbortSignal
 }
 
 export class ClackUi implements Ui {
@@ -49,9 +51,9 @@ export class ClackUi implements Ui {
   }
 
   /** `lines` are safe already: the first after the symbol, the rest under the bar, each wrapped to fit. */
-  private line(symbol: string, lines: readonly string[], out: Out = this.deps.output) {
+  private line(symbol: string, lines: readonly string[], out: Out = this.err) {
     const [first = '', ...rest] = lines.flatMap((l) => wrapLine(l, this.columns() - 3))
-    out.write(`${symbol}  ${first}\n${rest.map((l) => `${this.bar}  ${l}\n`).join('')}`)
+    out(`${symbol}  ${first}\n${rest.map((l) => `${this.bar}  ${l}\n`).join('')}`)
   }
 
   private symbol(tone: Tone): string {
@@ -76,12 +78,20 @@ export class ClackUi implements Ui {
     this.box(safeText(title), rowsOf(lines))
   }
   report({ title, lines, verdict }: Report) {
-    const out = this.deps.answer ?? this.deps.output
+    const out = this.out
     this.box(safeText(title), rowsOf(lines), out)
     if (!verdict) return
     const text = safeText(verdict.text)
     this.line(this.symbol(verdict.tone), [verdict.tone === 'ok' ? text : this.deps.paint(TONE_COLOUR[verdict.tone], text)], out)
   }
+  result(lines: Message) {
+    this.out(safeBlock(lines))
+  }
+
+  /** stderr: the panel, the chatter. */
+  private readonly err: Out = (text) => void this.deps.output.write(text)
+  /** stdout: a command's answer. */
+  private readonly out: Out = (text) => (this.deps.writeOut ?? this.err)(text)
 
   async showCode(code: CodeDisplay) {
     const { paint, output, hyperlinks } = this.deps
@@ -98,14 +108,16 @@ export class ClackUi implements Ui {
         : code.browser.opened
           ? 'Your browser has been opened at:'
           : `Could not open a browser (${safeText(code.browser.reason)}). Open this address yourself:`
+    const room = this.columns() - 4
     const panel = [
       'Check that your browser shows this code:',
       '',
-      `    ${paint('bold', paint('cyan', safeText(spaceOut(code.userCode))))}${clipboard ? `  ${paint('dim', '(copied)')}` : ''}`,
+      ...this.codeLines(safeText(code.userCode), clipboard === true, room),
       '',
       browser,
-      // hyperlink() makes the text safe, and links only an address that needs no escaping.
-      paint('cyan', hyperlinks ? hyperlink(url) : safeText(url)),
+      // A long address is cut into rows that fit, each a link to the whole address; hyperlink()
+      // links only an address that needs no escaping.
+      ...chunks(safeText(url), room).map((part) => paint('cyan', hyperlinks ? hyperlink(url, part) : part)),
     ]
     const withQr = [...panel, '', 'or scan it with your phone:', ...qr]
     const expiry = ['', paint('dim', `The code expires in ${formatDuration(code.expiresInSec * 1000)}.`)]
@@ -113,10 +125,21 @@ export class ClackUi implements Ui {
     this.box('Log in to Pensar Console', shown.map((text) => ({ text })))
   }
 
+  /** The code large and spaced where there is room; in a narrow terminal as typed, never split across rows. */
+  private codeLines(userCode: string, copied: boolean, room: number): string[] {
+    const { paint } = this.deps
+    const spaced = `    ${spaceOut(userCode)}`
+    const text = spaced.length <= room ? spaced : userCode
+    const note = copied ? paint('dim', '(copied)') : ''
+    const big = paint('bold', paint('cyan', text))
+    if (!copied) return [big]
+    return text.length + 2 + '(copied)'.length <= room ? [`${big}  ${note}`] : [big, note]
+  }
+
   emit(_event: JsonEvent) {}
 
   async select<T>(opts: { message: string; options: SelectOption<T>[]; initial?: T }): Promise<T> {
-    const clack = await import('@clack/prompts')
+    const clack = await loadClack(this.deps.unicode)
     const { paint } = this.deps
     // Our legend instead of clack's "↑/↓ to navigate • Enter: confirm": one legend format everywhere.
     const legend = SELECT_KEYS.map(([key, label]) => `${paint('bold', key)} ${label}`).join(paint('dim', ' · '))
@@ -127,8 +150,9 @@ export class ClackUi implements Ui {
       initialValue: opts.initial,
       input: this.deps.input,
       output: this.deps.output,
+      signal: this.deps.signal,
     })
-    if (clack.isCancel(answer)) throw new CancelledError()
+    if (clack.isCancel(answer)) throw this.deps.signal?.aborted ? cancelledFrom(this.deps.signal) : new CancelledError()
     return answer as T
   }
 
@@ -144,8 +168,14 @@ export class ClackUi implements Ui {
       const wasRaw = (input as { isRaw?: boolean }).isRaw ?? false
       input.setRawMode?.(true)
       input.resume()
+      const signal = this.deps.signal
+      const onAbort = () => {
+        finish()
+        reject(cancelledFrom(signal!))
+      }
       const finish = () => {
         input.off('keypress', onKey)
+        signal?.removeEventListener('abort', onAbort)
         input.setRawMode?.(wasRaw)
         input.pause()
       }
@@ -162,6 +192,8 @@ export class ClackUi implements Ui {
         resolve(choice.value)
       }
       input.on('keypress', onKey)
+      if (signal?.aborted) onAbort()
+      else signal?.addEventListener('abort', onAbort, { once: true })
     })
   }
 
@@ -202,7 +234,7 @@ export class ClackUi implements Ui {
   }
 
   /** `title` and the rows are safe already (and may carry our own colours); a row's tone paints it. */
-  private box(fullTitle: string, given: readonly BoxRow[], out: Out = this.deps.output) {
+  private box(fullTitle: string, given: readonly BoxRow[], out: Out = this.err) {
     const { paint, unicode } = this.deps
     const [tl, tr, bl, br, h, v] = unicode ? ['╭', '╮', '╰', '╯', '─', '│'] : ['+', '+', '+', '+', '-', '|']
     const title = cutToWidth(fullTitle, this.columns() - 6)
@@ -211,7 +243,7 @@ export class ClackUi implements Ui {
     const width = Math.max(title.length + 2, ...lines.map((l) => visibleLength(l))) + 2
     let text = `${paint('gray', `${tl}${h} `)}${paint('bold', title)} ${paint('gray', `${h.repeat(Math.max(0, width - title.length - 3))}${tr}`)}\n`
     for (const l of lines) text += `${paint('gray', v)} ${l}${' '.repeat(Math.max(0, width - visibleLength(l) - 1))}${paint('gray', v)}\n`
-    out.write(`${text}${paint('gray', `${bl}${h.repeat(width)}${br}`)}\n`)
+    out(`${text}${paint('gray', `${bl}${h.repeat(width)}${br}`)}\n`)
   }
 
   /** A warning or failure row in its colour; a fine one only marks its `✓` green. */
@@ -229,6 +261,30 @@ function rowsOf(lines: readonly Line[]): BoxRow[] {
 
 /** The keys of a list to choose from (clack's select), in the legend format of every key prompt. */
 const SELECT_KEYS = [['↑↓', 'choose'], ['Enter', 'confirm'], ['Esc', 'cancel']] as const
+
+/**
+ * clack picks its prompt symbols once, when it is loaded, from TERM alone (`linux` means ASCII),
+ * not the locale: with Unicode off (LANG=C…) it is loaded as for the Linux console.
+ */
+async function loadClack(unicode: boolean): Promise<typeof import('@clack/prompts')> {
+  if (unicode) return import('@clack/prompts')
+  const term = process.env.TERM
+  process.env.TERM = 'linux'
+  try {
+    return await import('@clack/prompts')
+  } finally {
+    if (term === undefined) delete process.env.TERM
+    else process.env.TERM = term
+  }
+}
+
+/** `text` in pieces of at most `size` characters (at least 8, or they stop being readable). */
+function chunks(text: string, size: number): string[] {
+  const width = Math.max(8, size)
+  const parts: string[] = []
+  for (let i = 0; i < text.length; i += width) parts.push(text.slice(i, i + width))
+  return parts
+}
 
 function keyName(key: string): string {
   return key === 'enter' ? 'Enter' : key === 'escape' ? 'Esc' : safeText(key.toUpperCase())

@@ -5,8 +5,8 @@
 /** SGR colours and OSC 8 hyperlinks take no room on screen. */
 const ESCAPES = /\x1b\[[0-9;]*m|\x1b\]8;[^\x07\x1b]*(?:\x07|\x1b\\)/g
 
-/** Narrower than this, wrapping only makes things worse. */
-const MIN_WIDTH = 20
+/** Narrower than this, wrapping only makes things worse (a 20-column terminal leaves 16 inside a box). */
+const MIN_WIDTH = 12
 
 export function visibleLength(text: string): number {
   return text.replace(ESCAPES, '').length
@@ -17,7 +17,8 @@ export function visibleLength(text: string): number {
  * whole row, such as an address, is cut). Rows after the first hang under the text: under the
  * value of a `Label:   value` line, after a leading mark (`✓ `, `! `), or at the line's own indent.
  * Colours and links (our own escape codes) are carried over: each row closes what is open at its
- * end and opens it again at the start of the next, so no row paints past its frame.
+ * end and opens it again at the start of the next, so no row paints past its frame, and a line
+ * in one style (dim, bold cyan) gives rows each in that style.
  */
 export function wrapLine(line: string, width: number): string[] {
   const max = Math.max(width, MIN_WIDTH)
@@ -170,8 +171,10 @@ class OpenCodes {
     return [...this.sgr.values()].join('') + this.link
   }
 
+  /** Each open attribute's own reset (not a full reset): a row ends as a line in one style would. */
   close(): string {
-    return (this.sgr.size ? '\x1b[0m' : '') + (this.link ? '\x1b]8;;\x1b\\' : '')
+    const resets = [...this.sgr.keys()].map((name) => `\x1b[${SGR_GROUPS.find((g) => g.name === name)!.resets}m`)
+    return resets.reverse().join('') + (this.link ? '\x1b]8;;\x1b\\' : '')
   }
 }
 

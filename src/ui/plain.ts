@@ -3,7 +3,7 @@
 // fail with a UsageError naming the flag.
 // Every string given is passed through safeText first (ui.ts, lib/safe-text.ts): stderr may still be a terminal.
 import { UsageError } from '../lib/errors'
-import { safeJson, safeLines, safeText } from '../lib/safe-text'
+import { safeBlock, safeJson, safeLines, safeText } from '../lib/safe-text'
 import { formatDuration, linesOf, textOf, type CodeDisplay, type JsonEvent, type KeyChoice, type Line, type Message, type Report, type SelectOption, type Spinner, type Ui } from './ui'
 
 export type Write = (text: string) => void
@@ -11,11 +11,15 @@ export type Write = (text: string) => void
 export class PlainUi implements Ui {
   readonly interactive: boolean = false
 
-  /** `writeOut`: where the answer goes (stdout). */
+  /** `writeOut`: where a command's answer goes (stdout). */
   constructor(
     protected readonly writeErr: Write,
-    private readonly writeOut: Write = writeErr,
+    protected readonly writeOut: Write = writeErr,
   ) {}
+
+  result(lines: Message) {
+    this.writeOut(safeBlock(lines))
+  }
 
   info(message: Message) {
     this.lines(message)
@@ -33,7 +37,7 @@ export class PlainUi implements Ui {
     this.writeErr(block(title, lines))
   }
   report(report: Report) {
-    this.writeOut(block(report.title, report.lines) + (report.verdict ? `${safeText(report.verdict.text)}\n` : ''))
+    this.writeOut(reportText(report))
   }
   showCode(code: CodeDisplay) {
     const url = safeText(code.verificationUriComplete ?? code.verificationUri)
@@ -72,16 +76,21 @@ function block(title: string, lines: readonly Line[]): string {
   return `${safeText(title)}\n${lines.map((l) => `  ${safeText(textOf(l))}\n`).join('')}`
 }
 
-/** `--json`: one event object per line on stdout and nothing else there; chatter (a report too) on stderr. */
+function reportText({ title, lines, verdict }: Report): string {
+  return block(title, lines) + (verdict ? `${safeText(verdict.text)}\n` : '')
+}
+
+/** `--json`: one event object per line on stdout and nothing else there; chatter (a report and a result too) on stderr. */
 export class JsonUi extends PlainUi {
-  constructor(
-    writeErr: Write,
-    private readonly writeJson: Write,
-  ) {
-    super(writeErr, writeErr)
+  override result(lines: Message) {
+    this.writeErr(safeBlock(lines))
+  }
+  override report(report: Report) {
+    this.writeErr(reportText(report))
   }
   override emit(event: JsonEvent) {
     // The raw values, exactly; what could drive a terminal is \u-escaped (safeJson).
-    this.writeJson(`${safeJson(event)}\n`)
+    this.writeOut(`${safeJson(event)}\n`)
   }
 }
+

@@ -93,6 +93,13 @@ export interface Ui {
   report(report: Report): void
   /** The user code and the address; on a terminal that has room, a QR code when no browser opened here. */
   showCode(code: CodeDisplay): void | Promise<void>
+  /**
+   * The command's result for a person (a list, an address, a script), one string per line:
+   * written to stdout, so `pensar workspace list | grep acme` works, each line made safe like any
+   * other text (a `\n` inside a line is shown). With `--json` a flow emits instead (JsonUi sends
+   * this to stderr, keeping stdout for JSON lines).
+   */
+  result(lines: Message): void
   /** `--json` only: writes one event line to stdout. Other UIs ignore it. */
   emit(event: JsonEvent): void
   /** Throws CancelledError on Ctrl-C / Esc; UsageError when not interactive. */
@@ -109,6 +116,11 @@ export function formatWorkspace(workspace: { name: string; slug: string }): stri
 
 export function formatMoney(dollars: number): string {
   return `$${dollars.toFixed(2)}`
+}
+
+/** An inference cost: under a cent it keeps two significant digits ($0.0034), else dollars and cents. */
+export function formatCost(dollars: number): string {
+  return dollars > 0 && dollars < 0.01 ? `$${Number(dollars.toPrecision(2))}` : formatMoney(dollars)
 }
 
 /** `9m 59s`, `45s`. */

@@ -62,11 +62,18 @@ describe('main', () => {
     expect(await main(['logn', '--json'], typo)).toBe(2)
     expect(JSON.parse(typo.out())).toMatchObject({ code: 'usage', hint: 'Did you mean `pensar login`? Run `pensar --help` to see the commands.' })
   })
+  test('`pensar -- status`: the word after -- is not a command, and the message says why', async () => {
+    const io = captureIo({ vars: { PENSAR_HOME: freshHome() } })
+    expect(await main(['--', 'status'], io)).toBe(2)
+    expect(io.err()).toContain('`status` comes after `--`, which ends the options, so it is not read as a command.')
+    expect(io.err()).toContain('Put the command first: `pensar status`.')
+  })
+
 
   test('a bad --api-url exits 2 with what to do', async () => {
     const io = captureIo()
     expect(await main(['login', '--api-url', 'ftp://x'], io)).toBe(2)
-    expect(io.err()).toContain('--api-url must be an http(s) address')
+    expect(io.err()).toContain('Invalid API URL in --api-url ("ftp://x"): ftp: is not http: or https:')
   })
 
   test.each([
@@ -91,6 +98,32 @@ describe('main', () => {
     await main(['go', '--debug'], debug, failing(secret))
     expect(debug.err()).toContain('at ')
     expect(debug.err()).not.toContain('rt_secret')
+  })
+
+  test('an unexpected error asks for --debug only when it is off', async () => {
+    const io = captureIo()
+    expect(await main(['go'], io, failing(new Error('raw')))).toBe(1)
+    expect(io.err()).toContain('Run again with --debug for details')
+    const debug = captureIo()
+    expect(await main(['go', '--debug'], debug, failing(new Error('raw')))).toBe(1)
+    expect(debug.err()).not.toContain('Run again with --debug')
+    expect(debug.err()).toContain('The details are below')
+  })
+
+  test('a signal\'s cancellation keeps its exit code and --json code (SIGTERM 143, SIGHUP 129)', async () => {
+    const io = captureIo()
+    const stopped = new CancelledError('Stopped by SIGTERM.', { exitCode: 143, code: 'terminated' })
+    expect(await main(['go', '--json'], io, failing(stopped))).toBe(143)
+    expect(JSON.parse(io.out())).toMatchObject({ event: 'error', code: 'terminated' })
+    expect(stopped.reworded('Login cancelled.')).toBe(stopped)
+    expect(new CancelledError().reworded('Login cancelled.').message).toBe('Login cancelled.')
+  })
+
+  test('a PENSAR_API_URL that is not an API address is a usage error (exit 2), its password never shown', async () => {
+    const io = captureIo({ vars: { PENSAR_API_URL: 'https://me:hunter2@api.example.test', PENSAR_HOME: freshHome() } })
+    expect(await main(['status'], io)).toBe(2)
+    expect(io.err()).toContain('Invalid API URL in PENSAR_API_URL ("https://***@api.example.test")')
+    expect(io.err()).not.toContain('hunter2')
   })
 
   test('--json errors are one event line on stdout', async () => {

@@ -65,6 +65,10 @@ describe('parseCommandArgs', () => {
     [['--workspace', '--no-browser'], '--workspace needs a value, e.g. --workspace=<id|slug>.'],
     [['--browser=no'], '--browser is a switch: give it alone, or as =true or =false.'],
     [['--format', 'xml'], '--format must be one of text, json, not "xml".'],
+    [['--workspace='], '--workspace needs a value, e.g. --workspace=<id|slug>.'],
+    [['--workspace', ''], '--workspace needs a value, e.g. --workspace=<id|slug>.'],
+    [['--workspace', '  '], '--workspace needs a value, e.g. --workspace=<id|slug>.'],
+    [[`--${'x'.repeat(100)}`], `Unknown option --${'x'.repeat(57)}… (102 characters) for \`pensar login\`.`],
   ])('%p is a usage error: %p', (argv, message) => {
     const error = usageError(argv)
     expect(error.message).toBe(message)

@@ -35,3 +35,12 @@ export function csrfOf(pageHtml: string): string {
   if (!match) throw new Error('no csrf field on the page')
   return match[1]!
 }
+
+/** A browser signed in to the Console with a password. */
+export async function signedInBrowser(base: string, email: string, password: string): Promise<FetchBrowser> {
+  const browser = new FetchBrowser(base)
+  const login = await browser.get('/login')
+  const signedIn = await browser.post('/login', { csrf: csrfOf(login.text), email, password })
+  if (signedIn.status !== 303) throw new Error(`sign-in as ${email} answered ${signedIn.status}`)
+  return browser
+}

@@ -86,6 +86,7 @@ describe('gateway and API keys', () => {
       workspace: { id: idOf('low-balance'), name: 'Low Balance', slug: 'low-balance' },
       credits: { balance: 0.42 },
       billing: { ready: true, hasPaymentMethod: true },
+      inference: { enabled: true },
     })
     expect((await getJson(`${pc.url}/gateway/validate`, bearer(token))).body.error).toBe('invalid_request')
   })

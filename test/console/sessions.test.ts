@@ -25,19 +25,21 @@ describe('refresh tokens', () => {
     expect(third.status).toBe(200)
   })
 
-  test('reusing a rotated refresh token revokes the whole session', async () => {
+  test('reusing a rotated refresh token whose successor was used revokes the whole session', async () => {
     await pc.control.resetStats()
     const first = await login()
     const rotated = await refresh(pc.url, first.refresh_token)
+    const newest = await refresh(pc.url, rotated.body.refresh_token)
+    // Within the reuse grace, but the answer to `first` was plainly received: its successor was used.
     const reuse = await refresh(pc.url, first.refresh_token)
     expect(reuse.status).toBe(400)
     expect(reuse.body.error).toBe('invalid_grant')
-    // Everything descended from that login is dead: the newest refresh token and both access tokens.
-    expect((await refresh(pc.url, rotated.body.refresh_token)).body.error).toBe('invalid_grant')
-    expect(await workspacesStatus(rotated.body.access_token)).toBe(401)
+    // Everything descended from that login is dead: the newest refresh token and every access token.
+    expect((await refresh(pc.url, newest.body.refresh_token)).body.error).toBe('invalid_grant')
+    expect(await workspacesStatus(newest.body.access_token)).toBe(401)
     expect(await workspacesStatus(first.access_token)).toBe(401)
     const stats = await pc.control.stats()
-    expect(stats).toMatchObject({ deviceGrants: 1, refreshes: 1, reuseDetections: 1 })
+    expect(stats).toMatchObject({ deviceGrants: 1, refreshes: 2, reuseDetections: 1 })
   })
 
   test('unknown refresh tokens and wrong clients get invalid_grant / invalid_client', async () => {

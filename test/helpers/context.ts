@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Context, Env } from '../../src/context'
+import type { Context, Env, Output } from '../../src/context'
 import { createBackground } from '../../src/lib/background'
 import { createHttp } from '../../src/lib/http'
 import { silentLog, type Log } from '../../src/lib/log'
@@ -14,8 +14,21 @@ import { UiRecorder } from './ui-recorder'
 
 export const TEST_API = 'https://api.test.pensar'
 
+/** What a command wrote to stdout. */
+export class OutputRecorder implements Output {
+  text = ''
+  constructor(
+    readonly isTerminal = false,
+    readonly columns = 80,
+  ) {}
+  write(text: string) {
+    this.text += text
+  }
+}
+
 export interface TestContext {
   ctx: Context
+  out: OutputRecorder
   fetch: FakeFetch
   clock: FakeClock
   ui: UiRecorder
@@ -31,6 +44,8 @@ export interface TestContextOptions {
   env?: Partial<Env>
   browser?: FakeBrowser
   log?: Log
+  /** stdout is a terminal of this many columns. */
+  stdoutTerminal?: { columns: number }
 }
 
 export function createTestContext(opts: TestContextOptions = {}): TestContext {
@@ -41,6 +56,7 @@ export function createTestContext(opts: TestContextOptions = {}): TestContext {
   const ui = new UiRecorder(opts.interactive ?? false)
   const browser = opts.browser ?? new FakeBrowser()
   const abort = new AbortController()
+  const out = new OutputRecorder(opts.stdoutTerminal !== undefined, opts.stdoutTerminal?.columns ?? 80)
   const log = opts.log ?? silentLog
   const env: Env = {
     home,
@@ -57,6 +73,7 @@ export function createTestContext(opts: TestContextOptions = {}): TestContext {
   const ctx: Context = {
     env,
     ui,
+    out,
     log,
     clock,
     browser,
@@ -65,5 +82,5 @@ export function createTestContext(opts: TestContextOptions = {}): TestContext {
     http: createHttp({ fetch: fetch.fetch, clock, log, signal: abort.signal }),
     store: createStore({ home, now: () => clock.now(), warn: (m) => ui.warn(m) }),
   }
-  return { ctx, fetch, clock, ui, browser, home, abort, cleanup: () => rmSync(root, { recursive: true, force: true }) }
+  return { ctx, out, fetch, clock, ui, browser, home, abort, cleanup: () => rmSync(root, { recursive: true, force: true }) }
 }

@@ -7,7 +7,7 @@ export interface PensarRun {
   proc: Subprocess<'ignore', 'pipe', 'pipe'>
   stdout(): string
   stderr(): string
-  /** Parsed `--json` event lines seen so far. */
+  /** Parsed `--json` event lines seen so far (a partly written last line is left out). */
   events(): Record<string, unknown>[]
   /** Resolves with the first event named `name`; rejects on exit or after the deadline. */
   waitForEvent(name: string, timeoutMs?: number): Promise<Record<string, unknown>>
@@ -25,13 +25,17 @@ export function killAllPensar() {
   running.clear()
 }
 
-export async function runPensar(args: string[], opts: { home: string; env?: Record<string, string | undefined> }): Promise<PensarRun> {
-  const binary = await pensarBinary()
+/**
+ * `command` runs another build instead of dist/pensar, with what starts it: e.g.
+ * `['qemu-aarch64-static', 'dist/…/pensar-linux-arm64']` for the arm64 build under emulation.
+ */
+export async function runPensar(args: string[], opts: { home: string; env?: Record<string, string | undefined>; command?: string[] }): Promise<PensarRun> {
+  const command = opts.command ?? [await pensarBinary()]
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries({ PATH: process.env.PATH, HOME: opts.home, PENSAR_HOME: `${opts.home}/.pensar`, NO_COLOR: '1', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', BROWSER: 'true', ...opts.env })) {
     if (v !== undefined) env[k] = v
   }
-  const proc = Bun.spawn([binary, ...args], { env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' })
+  const proc = Bun.spawn([...command, ...args], { env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' })
   running.add(proc)
   let out = ''
   let err = ''
@@ -57,8 +61,15 @@ export async function runPensar(args: string[], opts: { home: string; env?: Reco
   let exitedFlag = false
   void exited.then(() => (exitedFlag = true))
 
-  // Without --json, stdout holds the command's report (docs/message-style.md, "Streams"), not events.
-  const events = () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)
+  // Lines that are not JSON (a command's answer without --json: a report, an answer, a token;
+  // docs/message-style.md, "Streams") are not events.
+  const events = () => out.split('\n').filter((l) => l.startsWith('{')).flatMap((l) => {
+    try {
+      return [JSON.parse(l) as Record<string, unknown>]
+    } catch {
+      return []
+    }
+  })
   function waitFor<T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
     return new Promise((resolve, reject) => {
       const check = () => {
@@ -93,7 +104,15 @@ export async function runPensar(args: string[], opts: { home: string; env?: Reco
         exited,
         new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`pensar did not exit in time.\nstdout:\n${out}\nstderr:\n${err}`)), timeoutMs))),
       ]).finally(() => clearTimeout(timer))
-      return { code, stdout: out, stderr: err, events: events() }
+      // Parsed when read: a command whose stdout is not JSON lines (a list, a script) still ends cleanly.
+      return {
+        code,
+        stdout: out,
+        stderr: err,
+        get events() {
+          return events()
+        },
+      }
     },
     kill: () => proc.kill('SIGKILL'),
   }

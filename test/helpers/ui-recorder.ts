@@ -25,6 +25,8 @@ export interface RecordedPrompt {
 export class UiRecorder implements Ui {
   readonly lines: RecordedLine[] = []
   readonly events: JsonEvent[] = []
+  /** What `result` wrote (stdout), in order. */
+  readonly results: string[] = []
   readonly codes: CodeDisplay[] = []
   readonly prompts: RecordedPrompt[] = []
   /** What `report` was given (the answer on stdout), tones included. */
@@ -64,6 +66,9 @@ export class UiRecorder implements Ui {
   }
   emit(event: JsonEvent) {
     this.events.push(event)
+  }
+  result(lines: Message) {
+    this.results.push(linesOf(lines).join('\n'))
   }
 
   async select<T>(opts: { message: string; options: SelectOption<T>[]; initial?: T }): Promise<T> {

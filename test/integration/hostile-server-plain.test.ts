@@ -63,7 +63,7 @@ describe('a hostile Console, no terminal', () => {
     const result = await pensar(freshHome(), ['login'])
     expect(result.code).toBe(2)
     expectShownNotObeyed(result)
-    expect(result.stderr).toContain('choose one with --workspace <slug>: acme\\x1b[2J')
+    expect(result.stderr).toContain("choose one with `pensar login --workspace <slug>`: acme\\x1b[2J")
   }, TIMEOUT)
 
   test('--json: the raw values exactly, nothing on stdout a terminal would obey; a non-Latin name untouched on stderr', async () => {

@@ -1,9 +1,10 @@
-// A token renewal that `pensar status` stops waiting for, because its 3 s budget ran out or the
-// person pressed Ctrl-C, never costs the session: the compiled binary saves the rotated refresh
-// token (the Console has already spent the old one) before it exits, and the next command is
-// online without a reuse detection.
+// A token renewal that `pensar status` stops waiting for, because its 3 s budget ran out, the
+// person pressed Ctrl-C, or the process was told to stop (SIGTERM from `timeout` or `docker stop`,
+// SIGHUP from a closed terminal), never costs the session: the compiled binary saves the rotated
+// refresh token (the Console has already spent the old one) before it exits, leaves no lock or
+// disk reserve, and the next command is online without a reuse detection.
 import { expect, test } from 'bun:test'
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { binarySuite } from '../helpers/binary-suite'
 import { controlCall, loggedInHome } from '../helpers/logged-in-home'
@@ -28,7 +29,7 @@ async function slowRenewal(delayMs: number) {
 
 /** The rotated refresh token was kept: the next status is online without renewing, and the Console never saw a spent refresh token again. */
 async function expectSessionIntact({ control, h }: Awaited<ReturnType<typeof slowRenewal>>) {
-  expect(existsSync(join(h.pensarHome, 'auth-refresh.lock'))).toBe(false)
+  expect(readdirSync(h.pensarHome).sort()).toEqual(['auth.json', 'config.json'])
   const next = await (await runPensar(['status', '--json'], { home: h.home })).done(30_000)
   expect(next.code).toBe(0)
   expect(JSON.parse(next.stdout)).toMatchObject({ loggedIn: true, online: { ok: true } })
@@ -63,4 +64,50 @@ test('Ctrl-C while the Console answers the renewal: exit 130 once the rotated to
   expect(result.stderr).toContain('Cancelled')
   expect(h.auth().refreshToken).not.toBe(before.refreshToken)
   await expectSessionIntact(setup)
+}, TIMEOUT)
+
+test.each([
+  ['SIGTERM', 143, 'Stopped by SIGTERM.'],
+  ['SIGHUP', 129, 'Stopped by SIGHUP'],
+] as const)('%s while the Console answers the renewal: exit %d once the rotated token is saved, nothing left behind', async (signal, code, message) => {
+  const setup = await slowRenewal(1_500)
+  const { control, h, before } = setup
+  const run = await runPensar(['status', '--json'], { home: h.home })
+  await waitUntil(async () => (await control('GET', '/_console/stats')).requests[TOKEN_ROUTE] === 1, 'the renewal to reach the Console')
+  run.proc.kill(signal)
+  const result = await run.done(30_000)
+  expect(result.code).toBe(code)
+  expect(result.stderr).toContain(message)
+  expect(result.events.at(-1)).toMatchObject({ event: 'error', code: signal === 'SIGTERM' ? 'terminated' : 'hangup' })
+  expect(h.auth().refreshToken).not.toBe(before.refreshToken)
+  await expectSessionIntact(setup)
+}, TIMEOUT)
+
+test('a second SIGTERM exits at once, and still leaves no lock or reserve behind', async () => {
+  const { control, h } = await slowRenewal(20_000)
+  const run = await runPensar(['status'], { home: h.home })
+  await waitUntil(async () => (await control('GET', '/_console/stats')).requests[TOKEN_ROUTE] === 1, 'the renewal to reach the Console')
+  expect(existsSync(join(h.pensarHome, 'auth.json.reserve'))).toBe(true)
+  run.proc.kill('SIGTERM')
+  await run.waitForStderr('Stopped by SIGTERM.')
+  run.proc.kill('SIGTERM')
+  // Long before the Console's 20 s answer.
+  const result = await run.done(10_000)
+  expect(result.code).toBe(143)
+  expect(readdirSync(h.pensarHome).sort()).toEqual(['auth.json', 'config.json'])
+}, TIMEOUT)
+
+test('what SIGKILL leaves (the lock, the reserve) is swept by the next command that takes the lock', async () => {
+  const { control, h } = await slowRenewal(1_500)
+  const run = await runPensar(['status'], { home: h.home })
+  await waitUntil(async () => (await control('GET', '/_console/stats')).requests[TOKEN_ROUTE] === 1, 'the renewal to reach the Console')
+  run.proc.kill('SIGKILL')
+  await run.done(10_000)
+  expect(readdirSync(h.pensarHome).sort()).toEqual(['auth-refresh.lock', 'auth.json', 'auth.json.reserve', 'config.json'])
+  // The access token is still one the Console rejects, so this status renews under the lock.
+  const next = await (await runPensar(['status', '--json'], { home: h.home })).done(30_000)
+  expect(readdirSync(h.pensarHome).sort()).toEqual(['auth.json', 'config.json'])
+  // The killed process never saved its renewal; the Console's reuse grace (docs/console-api.md)
+  // forgives the refresh token presented again so soon.
+  expect(next.code).toBe(0)
 }, TIMEOUT)

@@ -26,7 +26,7 @@ async function contextFor(h: LoggedInHome, offsetMs = 0): Promise<Context> {
 }
 
 const stats = (url: string) => controlCall(url, 'GET', '/_console/stats')
-const message = { model: 'apex-small', messages: [{ role: 'user', content: 'hello' }] }
+const message = { model: 'pensar-small', messages: [{ role: 'user', content: 'hello' }] }
 
 describe('gateway signature, verified by the Console', () => {
   test('a signed request is accepted and billed; a tampered or replayed one is refused', async () => {
@@ -46,7 +46,7 @@ describe('gateway signature, verified by the Console', () => {
     await createAuthedClient(spyCtx).postSigned('/gateway/v1/messages', message)
     const headers: Record<string, string> = {}
     sent[0]!.headers.forEach((value, key) => (headers[key] = value))
-    const tampered = await fetch(`${c.url}/gateway/v1/messages`, { method: 'POST', headers: { ...headers, authorization: `Bearer ${token}` }, body: JSON.stringify({ ...message, model: 'apex-large' }) })
+    const tampered = await fetch(`${c.url}/gateway/v1/messages`, { method: 'POST', headers: { ...headers, authorization: `Bearer ${token}` }, body: JSON.stringify({ ...message, model: 'pensar-large' }) })
     expect(tampered.status).toBe(401)
     expect(((await tampered.json()) as { error: string }).error).toBe('invalid_signature')
     const replayed = await fetch(`${c.url}/gateway/v1/messages`, { method: 'POST', headers: { ...headers, authorization: `Bearer ${token}` }, body: JSON.stringify(message) })

@@ -58,17 +58,27 @@ describe('applyKey', () => {
 })
 
 describe('readLine on a (fake) terminal', () => {
-  function setup() {
+  function setup(signal?: AbortSignal) {
     const input = new FakeTtyInput()
     const output = new FakeTtyOutput()
     const keys = createKeyInput(input)
-    const line = readLine({ keys, output, prompt: '> ', history: [], dim: (t) => t })
+    const line = readLine({ keys, output, prompt: '> ', history: [], dim: (t) => t, signal })
     return { input, output, line }
   }
 
+  test('a process stop (SIGTERM, SIGHUP) ends the read as an exit and gives the terminal back', async () => {
+    const stop = new AbortController()
+    const { input, output, line } = setup(stop.signal)
+    await eventually(() => output.text, 'or type / for commands')
+    input.write('/sta')
+    stop.abort()
+    expect(await line).toEqual({ kind: 'exit' })
+    expect(input.rawModes).toEqual([true, false])
+  })
+
   test('draws the prompt and the hint, follows typing, and returns the line on Enter', async () => {
     const { input, output, line } = setup()
-    await eventually(() => output.text, '/ commands · Tab complete')
+    await eventually(() => output.text, 'Ask a question, or type / for commands · Tab complete')
     input.write('/sta')
     await eventually(() => output.text, '/status — Show the connection')
     input.write(KEY.tab)

@@ -15,7 +15,7 @@ import { killAllPensar, runPensar } from '../helpers/run-pensar'
 
 const EMAIL = 'demo@pensar.local'
 /** The hint line under an empty prompt. */
-const PROMPT_HINT = '/ commands · Tab complete · Ctrl-C leave'
+const PROMPT_HINT = 'Ask a question, or type / for commands · Tab complete · Ctrl-C leave'
 const TIMEOUT = 60_000
 
 type TestConsole = Awaited<ReturnType<typeof startTestConsole>>
@@ -107,7 +107,7 @@ describe('the interactive prompt in a terminal', () => {
     term.press('Enter')
     await term.waitFor('Open the billing page now?')
     term.press('Enter')
-    await term.waitFor('Switched to Low Balance (low-balance), balance $0.42.')
+    await term.waitFor('Switched to workspace Low Balance (low-balance), balance $0.42.')
     await term.waitFor(PROMPT_HINT)
     expect(readJson(join(pensarHome(home), 'config.json')).workspace.slug).toBe('low-balance')
 

@@ -3,7 +3,13 @@ import type { Context } from '../../src/context'
 import { flowActions } from '../../src/interactive/actions'
 import { createKeyInput } from '../../src/interactive/key-input'
 import { EXPIRED_NOTICE, runInteractive, type InteractiveActions, type SessionHealth } from '../../src/interactive/repl'
+import type { Conversation } from '../../src/flows/ask/conversation'
 import { PensarError } from '../../src/lib/errors'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { MESSAGES_PATH, sseEvent, stubModels } from '../helpers/gateway-stubs'
+import { accessTokenExpiringIn, seedWorkosSession } from '../helpers/session-fixtures'
+import { controlledStream } from '../helpers/stream-response'
 import { createTestContext, type TestContext } from '../helpers/context'
 import { networkError } from '../helpers/fake-fetch'
 import { eventually, FakeTtyInput, FakeTtyOutput, KEY } from './support/fake-tty'
@@ -21,7 +27,9 @@ interface Harness {
 }
 
 /** Starts the prompt and waits until it is drawn (keys typed earlier would go to the startup check). */
-async function start(actions: Partial<InteractiveActions> = {}, health: SessionHealth = { state: 'ok' }): Promise<Harness> {
+const ACME: SessionHealth = { state: 'ok', connection: { user: 'demo@pensar.local', console: '127.0.0.1:4100', workspace: 'Acme' } }
+
+async function start(actions: Partial<InteractiveActions> = {}, health: SessionHealth = ACME): Promise<Harness> {
   t = createTestContext({ interactive: true })
   const input = new FakeTtyInput()
   const output = new FakeTtyOutput()
@@ -30,7 +38,7 @@ async function start(actions: Partial<InteractiveActions> = {}, health: SessionH
   const done = runInteractive(t.ctx, {
     keys: createKeyInput(input),
     output,
-    actions: { checkSession: async () => health, login: record('login'), status: record('status'), logout: record('logout'), doctor: record('doctor'), ...actions },
+    actions: { checkSession: async () => health, login: record('login'), status: record('status'), usage: record('usage'), logout: record('logout'), doctor: record('doctor'), ask: async (_ctx, q) => void calls.push(`ask: ${q.text}`), ...actions },
   })
   const h = { input, output, done, calls, screen: () => `${output.text}\n${t.ui.text}` }
   await atPrompt(h, 1)
@@ -273,13 +281,18 @@ describe('the startup session check', () => {
     await h.done
   })
 
-  test.each([[{ state: 'ok' }], [{ state: 'none' }]] as const)('nothing is said when the session is %p', async (health) => {
+  test.each([
+    [ACME, 'Logged in as demo@pensar.local to 127.0.0.1:4100 (workspace Acme).'],
+    [{ state: 'ok', connection: { user: 'ci@pensar.local', apiKey: 'file', console: 'api.console.pensar.dev', workspace: 'Acme' } }, 'Logged in as ci@pensar.local with an API key to api.console.pensar.dev (workspace Acme).'],
+    [{ state: 'ok', connection: { apiKey: 'env', console: 'api.console.pensar.dev' } }, 'Logged in with PENSAR_API_KEY to api.console.pensar.dev.'],
+    [{ state: 'none' }, 'Not logged in to Pensar Console. Type /login to log in.'],
+  ] as [SessionHealth, string][])('one line says who is logged in, or that nobody is: %p', async (health, line) => {
     const h = await start({}, health)
     await atPrompt(h, 1)
     h.input.write(KEY.ctrlC)
     await h.done
     expect(h.output.text).not.toContain('expired')
-    expect(t.ui.lines).toEqual([])
+    expect(t.ui.lines).toEqual([{ kind: 'info', text: line }])
   })
 
   test('an unreachable Console is a warning, not an expiry', async () => {
@@ -288,5 +301,56 @@ describe('the startup session check', () => {
     h.input.write(KEY.ctrlC)
     await h.done
     expect(h.output.text).not.toContain('expired')
+  })
+})
+
+describe('questions for the model', () => {
+  test('a line without a slash is a question, in one conversation until /new (which keeps the once-per-process warning); /usage runs its flow', async () => {
+    const seen: { text: string; conversation: Conversation }[] = []
+    const h = await start({
+      ask: async (_ctx, question) => {
+        seen.push({ text: question.text, conversation: question.conversation })
+        question.conversation.lowBalanceWarned = true
+      },
+    })
+    h.input.write(`what is SSRF?${KEY.enter}`)
+    await atPrompt(h, 2)
+    h.input.write(`and XSS?${KEY.enter}`)
+    await atPrompt(h, 3)
+    h.input.write(`/new${KEY.enter}`)
+    await eventually(h.screen, 'New conversation')
+    h.input.write(`fresh start${KEY.enter}`)
+    await atPrompt(h, 5)
+    h.input.write(`/usage${KEY.enter}`)
+    await eventually(() => h.calls.join(), 'usage')
+    h.input.write(KEY.ctrlC)
+    await h.done
+    expect(seen.map((q) => q.text)).toEqual(['what is SSRF?', 'and XSS?', 'fresh start'])
+    expect(seen[1]!.conversation).toBe(seen[0]!.conversation)
+    expect(seen[2]!.conversation).not.toBe(seen[0]!.conversation)
+    expect(seen[2]!.conversation.lowBalanceWarned).toBe(true)
+  })
+
+  test('the answer streams onto the prompt\'s terminal; Esc mid-answer stops it, keeps what came and the session, and the prompt carries on', async () => {
+    const h = await start({ ask: flowActions.ask })
+    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    const authBefore = readFileSync(join(t.home, 'auth.json'), 'utf8')
+    stubModels(t.fetch)
+    const stream = controlledStream()
+    t.fetch.on('POST', MESSAGES_PATH, () => stream.response)
+    h.input.write(`explain SSRF${KEY.enter}`)
+    await stream.drained()
+    stream.push(sseEvent('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'SSRF makes a server ' } }))
+    await eventually(() => h.output.text, 'SSRF makes a server')
+    h.input.write(KEY.esc)
+    await eventually(h.screen, 'info: Answer stopped.')
+    expect(stream.cancelled).toBe(true)
+    expect(h.output.text).toContain('SSRF makes a server\n')
+    expect(readFileSync(join(t.home, 'auth.json'), 'utf8')).toBe(authBefore)
+    await atPrompt(h, 2)
+    h.input.write(`/status${KEY.enter}`)
+    await eventually(() => h.calls.join(), 'status')
+    h.input.write(KEY.ctrlC)
+    await h.done
   })
 })

@@ -2,7 +2,9 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { checkSessionAtStartup } from '../../src/interactive/session-check'
 import { createTestContext, type TestContext } from '../helpers/context'
 import { json, networkError, oauthError } from '../helpers/fake-fetch'
-import { accessTokenExpiringIn, refreshedTokens, seedApiKeySession, seedWorkosSession, TOKEN_ENDPOINT } from '../helpers/session-fixtures'
+import { accessTokenExpiringIn, refreshedTokens, seedApiKeySession, seedWorkosSession, TOKEN_ENDPOINT, USER, WORKSPACE } from '../helpers/session-fixtures'
+
+const CONNECTED = { user: USER.email, apiKey: undefined, console: 'api.test.pensar', workspace: WORKSPACE.name }
 
 let t: TestContext
 afterEach(() => t?.cleanup())
@@ -22,7 +24,7 @@ describe('checkSessionAtStartup', () => {
   test('a token that is still good: "ok" without asking the Console', async () => {
     const { ctx, fetch, clock } = setup()
     seedWorkosSession(ctx, { accessToken: accessTokenExpiringIn(clock.now(), 10 * 60_000) })
-    expect(await checkSessionAtStartup(ctx)).toEqual({ state: 'ok' })
+    expect(await checkSessionAtStartup(ctx)).toEqual({ state: 'ok', connection: CONNECTED })
     expect(fetch.requests).toEqual([])
   })
 
@@ -30,7 +32,7 @@ describe('checkSessionAtStartup', () => {
     const { ctx, fetch, clock, ui } = setup()
     seedWorkosSession(ctx, { accessToken: accessTokenExpiringIn(clock.now(), -60_000) })
     fetch.on('POST', TOKEN_ENDPOINT, json(refreshedTokens(clock.now())))
-    expect(await checkSessionAtStartup(ctx)).toEqual({ state: 'ok' })
+    expect(await checkSessionAtStartup(ctx)).toEqual({ state: 'ok', connection: CONNECTED })
     fetch.verify()
     expect(ctx.store.readAuth()?.refreshToken).toBe('rt_rotated1_0123456789')
     expect(ui.lines).toEqual([])
@@ -60,7 +62,13 @@ describe('checkSessionAtStartup', () => {
   test('an API key never expires: "ok" without a request', async () => {
     const { ctx, fetch } = setup()
     seedApiKeySession(ctx, 'psk_test0123456789')
-    expect(await checkSessionAtStartup(ctx)).toEqual({ state: 'ok' })
+    expect(await checkSessionAtStartup(ctx)).toEqual({ state: 'ok', connection: { ...CONNECTED, apiKey: 'file' } })
     expect(fetch.requests).toEqual([])
+  })
+
+  test('PENSAR_API_KEY: connected with it, whatever is stored', async () => {
+    t = createTestContext({ interactive: true, env: { vars: { PENSAR_API_KEY: 'psk_env0123456789' } } })
+    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000) })
+    expect(await checkSessionAtStartup(t.ctx)).toEqual({ state: 'ok', connection: { user: undefined, apiKey: 'env', console: 'api.test.pensar', workspace: undefined } })
   })
 })

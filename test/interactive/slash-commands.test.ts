@@ -7,6 +7,8 @@ describe('parseLine', () => {
     ['  /LOGIN  ', 'login'],
     ['/auth', 'login'],
     ['/status', 'status'],
+    ['/usage', 'usage'],
+    ['/new', 'new'],
     ['/logout', 'logout'],
     ['/doctor', 'doctor'],
     ['/help', 'help'],
@@ -22,9 +24,10 @@ describe('parseLine', () => {
     expect(parseLine('   ').kind).toBe('empty')
   })
 
-  test('anything else is unknown, slash or not', () => {
+  test('an unknown /word is unknown; a line without a slash is a question for the model', () => {
     expect(parseLine('/log')).toEqual({ kind: 'unknown', word: '/log' })
-    expect(parseLine('hello there')).toEqual({ kind: 'unknown', word: 'hello' })
+    expect(parseLine('  what is  SSRF? ')).toEqual({ kind: 'question', text: 'what is  SSRF?' })
+    expect(parseLine('why /status?')).toEqual({ kind: 'question', text: 'why /status?' })
   })
 })
 
@@ -57,6 +60,9 @@ describe('hintFor (the line under the prompt)', () => {
     expect(hintFor('/lo')).toBe('/login  /logout · Tab complete')
     expect(hintFor('/he')).toContain('/help — List the commands · Tab complete')
   })
+  test('a question: Enter asks the model, in the legend format', () => {
+    expect(hintFor('what is')).toBe('Enter ask the model · Esc clear the line · / commands')
+  })
   test('no match: the unknown-command hint', () => {
     expect(hintFor('/nope')).toBe(UNKNOWN_HINT)
     expect(UNKNOWN_HINT).toBe('Unknown command — /help lists them')
@@ -65,5 +71,5 @@ describe('hintFor (the line under the prompt)', () => {
 
 test('/help lists every command and the /auth alias', () => {
   const text = helpLines().join('\n')
-  for (const word of ['/login', '/status', '/logout', '/doctor', '/help', '/exit', '/auth']) expect(text).toContain(word)
+  for (const word of ['/login', '/status', '/usage', '/new', '/logout', '/doctor', '/help', '/exit', '/auth']) expect(text).toContain(word)
 })

@@ -17,7 +17,26 @@ describe('readTextFile', () => {
   test('reads UTF-8 text', () => {
     const path = join(dir, 'a.json')
     writeFileSync(path, '{"name":"Zoë ✓"}\n')
-    expect(readTextFile(path)).toBe('{"name":"Zoë ✓"}\n')
+    expect(readTextFile(path)).toEqual({ text: '{"name":"Zoë ✓"}\n', utf8: true })
+  })
+
+  test('bytes that are not UTF-8 are U+FFFD, and it says so', () => {
+    const path = join(dir, 'latin1.json')
+    writeFileSync(path, Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xe9, 0x22, 0x7d])) // {"n":"é"} in ISO-8859-1
+    expect(readTextFile(path)).toEqual({ text: '{"n":"\uFFFD"}', utf8: false })
+  })
+
+  test('a file larger than maxBytes is refused before it is decoded (EFBIG)', () => {
+    const path = join(dir, 'big.json')
+    writeFileSync(path, 'x'.repeat(2048))
+    expect(() => readTextFile(path, { maxBytes: 1024 })).toThrow(expect.objectContaining({ code: 'EFBIG' }))
+    expect(readTextFile(path, { maxBytes: 4096 })?.text).toHaveLength(2048)
+  })
+
+  test.skipIf(process.platform === 'win32')('a FIFO in the file\'s place is refused, not read forever', () => {
+    const path = join(dir, 'fifo.json')
+    expect(Bun.spawnSync(['mkfifo', path]).exitCode).toBe(0)
+    expect(() => readTextFile(path)).toThrow(expect.objectContaining({ code: 'ENOTFILE' }))
   })
 
   test('a missing file is undefined', () => {
@@ -28,7 +47,7 @@ describe('readTextFile', () => {
   test('an empty file is an empty string (mmap refuses length 0; node:fs reads it)', () => {
     const path = join(dir, 'empty.json')
     writeFileSync(path, '')
-    expect(readTextFile(path)).toBe('')
+    expect(readTextFile(path)?.text).toBe('')
   })
 
   test('any other failure is the real error', () => {
@@ -38,16 +57,16 @@ describe('readTextFile', () => {
   test.skipIf(process.platform !== 'linux')('no mapping of the file outlives the call', () => {
     const path = join(dir, 'auth.json')
     writeFileSync(path, 'x'.repeat(10_000))
-    expect(readTextFile(path)).toHaveLength(10_000)
+    expect(readTextFile(path)?.text).toHaveLength(10_000)
     expect(mappingsOf(path)).toEqual([])
   })
 
   test('a file replaced by rename reads as the new one', () => {
     const path = join(dir, 'config.json')
     writeFileSync(path, 'old')
-    expect(readTextFile(path)).toBe('old')
+    expect(readTextFile(path)?.text).toBe('old')
     writeFileSync(`${path}.tmp`, 'new')
     renameSync(`${path}.tmp`, path)
-    expect(readTextFile(path)).toBe('new')
+    expect(readTextFile(path)?.text).toBe('new')
   })
 })

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { acquireRefreshLock } from '../../src/lib/refresh-lock'
 import { CancelledError, PensarError } from '../../src/lib/errors'
+import { runHardExitHooks } from '../../src/lib/exit-hooks'
 
 let dir: string
 let lockPath: string
@@ -143,4 +144,31 @@ describe('acquireRefreshLock', () => {
     }
     expect(existsSync(lockPath)).toBe(false)
   }, 30_000)
+
+  test('a link planted at the lock\'s name is no lock: moved aside at once, what it points to untouched', async () => {
+    const target = join(dir, 'not-pensars')
+    writeFileSync(target, 'someone else\'s file')
+    symlinkSync(target, lockPath)
+    const lock = await acquireRefreshLock({ path: lockPath, timeoutMs: 1_000 })
+    expect(lstatSync(lockPath).isFile()).toBe(true)
+    expect(statSync(lockPath).mode & 0o777).toBe(0o600)
+    expect(readFileSync(target, 'utf8')).toBe('someone else\'s file')
+    lock.release()
+    expect(readdirSync(dir).sort()).toEqual(['not-pensars'])
+  })
+
+  test('a stale-lock aside left by a killed process is swept by the next holder', async () => {
+    const aside = join(dir, `auth-refresh.lock.stale-${deadPid()}-abcd`)
+    writeFileSync(aside, '{}')
+    const lock = await acquireRefreshLock({ path: lockPath })
+    expect(existsSync(aside)).toBe(false)
+    lock.release()
+  })
+
+  test('an exit that cannot wait (a second signal) still releases the lock', async () => {
+    await acquireRefreshLock({ path: lockPath })
+    expect(existsSync(lockPath)).toBe(true)
+    runHardExitHooks()
+    expect(existsSync(lockPath)).toBe(false)
+  })
 })

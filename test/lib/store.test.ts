@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createStore, type Store } from '../../src/lib/store'
+import { StoreError } from '../../src/lib/file-errors'
+import { createStore, MAX_FILE_BYTES, type Store } from '../../src/lib/store'
 
 let root: string
 let home: string
@@ -36,11 +37,23 @@ describe('store', () => {
     expect(readdirSync(home).sort()).toEqual(['auth.json', 'config.json'])
   })
 
-  test('tightens a folder that exists with looser permissions', () => {
-    mkdirSync(home, { mode: 0o755 })
-    chmodSync(home, 0o755)
-    store.writeConfig({ apiUrl: 'x' })
-    expect(statSync(home).mode & 0o777).toBe(0o700)
+  test('a folder it did not create keeps its mode (a shared 1777 one too), with one warning; its files are 0600', () => {
+    mkdirSync(home)
+    chmodSync(home, 0o1777)
+    store.saveSession(session)
+    store.writeConfig({ consoleUrl: 'https://c' })
+    expect(statSync(home).mode & 0o7777).toBe(0o1777)
+    expect(statSync(store.paths.auth).mode & 0o777).toBe(0o600)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain(`PENSAR_HOME (${home}) is open to other users (mode 01777)`)
+    expect(warnings[0]).toContain(`chmod 700 ${home}`)
+  })
+
+  test('an auth.json others can read is replaced by a 0600 one at the next write', () => {
+    store.saveSession(session)
+    chmodSync(store.paths.auth, 0o644)
+    store.writeAuth({ accessToken: 'renewed' })
+    expect(statSync(store.paths.auth).mode & 0o777).toBe(0o600)
   })
 
   test('keeps fields this version does not know', () => {
@@ -61,9 +74,74 @@ describe('store', () => {
   })
 
   test('writeConfig merges, and an undefined value deletes a field', () => {
-    store.writeConfig({ apiUrl: 'a', consoleUrl: 'c' })
+    store.writeConfig({ apiUrl: 'https://a', consoleUrl: 'c' })
     store.writeConfig({ consoleUrl: undefined, gatewayUrl: 'g' })
-    expect(store.readConfig()).toEqual({ version: 1, apiUrl: 'a', gatewayUrl: 'g' })
+    expect(store.readConfig()).toEqual({ version: 1, apiUrl: 'https://a', gatewayUrl: 'g' })
+  })
+
+  test('the session\'s addresses are written beside its secrets (apiUrl, gatewayUrl in auth.json)', () => {
+    store.saveSession({ ...session, config: { ...session.config, gatewayUrl: 'https://gw' } })
+    expect(store.readAuth()).toMatchObject({ apiUrl: 'https://api', gatewayUrl: 'https://gw' })
+    store.patchSession({ config: { gatewayUrl: 'https://gw2' }, auth: {} })
+    expect(store.readAuth()).toMatchObject({ apiUrl: 'https://api', gatewayUrl: 'https://gw2' })
+  })
+
+  test('wrong-typed known fields of config.json are ignored, once each, and left on disk', () => {
+    mkdirSync(home, { recursive: true })
+    writeFileSync(store.paths.config, JSON.stringify({ version: 1, user: 'bob', workspace: { id: 1 }, apiUrl: 'http://u:pw@host', consoleUrl: 'https://c' }))
+    expect(store.readConfig()).toEqual({ version: 1, consoleUrl: 'https://c' })
+    store.readConfig()
+    expect(warnings).toHaveLength(3)
+    expect(warnings.join('\n')).toContain('`user` should be an object with string `id` and `email`')
+    expect(warnings.join('\n')).not.toContain('pw')
+    expect(JSON.parse(readFileSync(store.paths.config, 'utf8')).user).toBe('bob')
+  })
+
+  test('bytes that are not UTF-8: the file still reads, and a rewrite keeps the original beside it', () => {
+    mkdirSync(home, { recursive: true })
+    const original = Buffer.concat([Buffer.from('{"version":1,"apiUrl":"https://api","note":"caf'), Buffer.from([0xe9]), Buffer.from('"}')])
+    writeFileSync(store.paths.config, original)
+    expect(store.readConfig()?.apiUrl).toBe('https://api')
+    store.writeConfig({ consoleUrl: 'https://c' })
+    const kept = readdirSync(home).find((f) => f.startsWith('config.json.not-utf8-'))!
+    expect(readFileSync(join(home, kept))).toEqual(original)
+    expect(store.readConfig()).toMatchObject({ note: 'caf\uFFFD', consoleUrl: 'https://c' })
+    expect(warnings.join('\n')).toContain(`the original is kept as ${join(home, kept)}`)
+    store.writeConfig({ consoleUrl: 'https://d' })
+    expect(readdirSync(home).filter((f) => f.includes('not-utf8'))).toHaveLength(1)
+  })
+
+  test('a file over 1 MiB is moved aside unread, as a damaged one', () => {
+    mkdirSync(home, { recursive: true })
+    writeFileSync(store.paths.config, `{"pad":"${'x'.repeat(MAX_FILE_BYTES)}"}`)
+    expect(store.readConfig()).toBeUndefined()
+    expect(warnings[0]).toContain('larger than 1 MiB')
+    expect(readdirSync(home).some((f) => f.startsWith('config.json.corrupt-'))).toBe(true)
+  })
+
+  test('what cannot be read at all is a StoreError naming the path and what to do (exit 4)', () => {
+    mkdirSync(store.paths.auth, { recursive: true })
+    const error = (() => { try { store.readAuth() } catch (e) { return e } })() as StoreError
+    expect(error).toBeInstanceOf(StoreError)
+    expect(error.exitCode).toBe(4)
+    expect(error.message).toBe(`${store.paths.auth} is a folder, not a file.`)
+    expect(error.hint).toContain(`mv ${store.paths.auth}`)
+  })
+
+  test('PENSAR_HOME that is a file: reads and writes say so, with what to do', () => {
+    writeFileSync(home, 'not a folder')
+    const read = (() => { try { store.readAuth() } catch (e) { return e } })() as StoreError
+    expect(read.message).toBe(`PENSAR_HOME (${home}) is not a folder: a file is in its place.`)
+    const write = (() => { try { store.saveSession(session) } catch (e) { return e } })() as StoreError
+    expect(write).toBeInstanceOf(StoreError)
+    expect(write.message).toBe(read.message)
+    expect(() => store.checkWritable()).toThrow(StoreError)
+  })
+
+  test('checkWritable leaves nothing behind', () => {
+    store.checkWritable()
+    expect(readdirSync(home)).toEqual([])
+    expect(statSync(home).mode & 0o777).toBe(0o700)
   })
 
   test('a corrupt file is moved aside with one warning and reads as logged out', () => {
@@ -84,6 +162,10 @@ describe('store', () => {
     writeFileSync(join(home, 'config.json'), '[1,2]')
     expect(store.readConfig()).toBeUndefined()
     expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain('could not be read (a JSON array, not an object)')
+    writeFileSync(join(home, 'config.json'), 'null')
+    store.readConfig()
+    expect(warnings[1]).toContain('could not be read (JSON null, not an object)')
   })
 
   test('clearSession removes secrets and session fields, keeps the rest', () => {
@@ -118,5 +200,73 @@ describe('store', () => {
     expect(() => store.saveSession({ config: { apiUrl: 'changed' }, auth: { accessToken: 'new' } })).toThrow()
     expect(store.readConfig()?.apiUrl).toBe('https://api')
     expect(readdirSync(home).sort()).toEqual(['auth.json', 'config.json'])
+  })
+
+  describe('never through a symbolic link', () => {
+    let outside: string
+    beforeEach(() => {
+      outside = join(root, 'outside.txt')
+      writeFileSync(outside, 'not pensar\'s', { mode: 0o644 })
+      chmodSync(outside, 0o644)
+      mkdirSync(home, { recursive: true })
+    })
+    const untouched = () => {
+      expect(readFileSync(outside, 'utf8')).toBe('not pensar\'s')
+      expect(statSync(outside).mode & 0o777).toBe(0o644)
+    }
+
+    test.each(['auth.json', 'config.json'])('%s planted as a link: replaced by a regular file, its target untouched', (name) => {
+      symlinkSync(outside, join(home, name))
+      store.saveSession(session)
+      untouched()
+      expect(lstatSync(join(home, name)).isSymbolicLink()).toBe(false)
+      expect(statSync(join(home, name)).mode & 0o777).toBe(0o600)
+    })
+
+    test('auth.json.reserve planted as a link: the reserve is written in its own new file', () => {
+      store.saveSession(session)
+      symlinkSync(outside, `${store.paths.auth}.reserve`)
+      const reservation = store.reserveRoomForAuth()
+      untouched()
+      expect(lstatSync(`${store.paths.auth}.reserve`).isSymbolicLink()).toBe(false)
+      expect(statSync(`${store.paths.auth}.reserve`).mode & 0o777).toBe(0o600)
+      reservation.release()
+      expect(existsSync(`${store.paths.auth}.reserve`)).toBe(false)
+    })
+  })
+
+  describe('sweepLeftovers', () => {
+    const deadPid = () => Bun.spawnSync(['true']).pid
+
+    test('removes temp files of writers that are gone and the reserve, and hands back the auth temp files it read', () => {
+      store.saveSession(session)
+      const dead = deadPid()
+      writeFileSync(join(home, `auth.json.tmp-${dead}-abc123`), JSON.stringify({ refreshToken: 'rt_orphan' }), { mode: 0o600 })
+      writeFileSync(join(home, `config.json.tmp-${dead}-def456`), '{"half":', { mode: 0o600 })
+      writeFileSync(join(home, 'auth.json.reserve'), Buffer.alloc(1024))
+      expect(store.sweepLeftovers()).toEqual([{ refreshToken: 'rt_orphan' }])
+      expect(readdirSync(home).sort()).toEqual(['auth.json', 'config.json'])
+    })
+
+    test('spares a fresh temp file of a live writer, and removes it once it is old', () => {
+      store.saveSession(session)
+      const live = join(home, `auth.json.tmp-${process.ppid}-abc123`)
+      writeFileSync(live, '{}')
+      expect(store.sweepLeftovers()).toEqual([])
+      expect(existsSync(live)).toBe(true)
+      utimesSync(live, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000))
+      store.sweepLeftovers()
+      expect(existsSync(live)).toBe(false)
+    })
+
+    test('a leftover planted as a link is removed, never read through', () => {
+      mkdirSync(home, { recursive: true })
+      const outside = join(root, 'secret.json')
+      writeFileSync(outside, JSON.stringify({ refreshToken: 'rt_not_ours' }))
+      symlinkSync(outside, join(home, `auth.json.tmp-${deadPid()}-abc123`))
+      expect(store.sweepLeftovers()).toEqual([])
+      expect(readdirSync(home)).toEqual([])
+      expect(existsSync(outside)).toBe(true)
+    })
   })
 })

@@ -27,7 +27,7 @@ describe('wrapLine', () => {
     const line = `Billing:     ${paint('yellow', 'not set up — see Settings > Billing in Pensar Console')}`
     const rows = wrapLine(line, 40)
     expect(rows.map(plain)).toEqual(['Billing:     not set up — see Settings >', '             Billing in Pensar Console'])
-    expect(rows[0]).toEndWith('\x1b[0m')
+    expect(rows[0]).toEndWith('\x1b[39m')
     expect(rows[1]).toBe('             \x1b[33mBilling in Pensar Console\x1b[39m')
     expect(visibleLength('\x1b[1mbold\x1b[22m')).toBe(4)
   })
@@ -66,10 +66,20 @@ describe('wrapLine', () => {
     ])
   })
 
-  test('a silly width still terminates with rows of at least 20 characters', () => {
+  test('a silly width still terminates with rows of at least 12 characters', () => {
     const rows = wrapLine('Online:      token accepted, balance $0.42', 3)
     expect(rows.length).toBeGreaterThan(1)
-    for (const row of rows) expect(row.length).toBeLessThanOrEqual(20)
+    for (const row of rows) expect(row.length).toBeLessThanOrEqual(12)
+    expect(rows.some((row) => row.length > 3)).toBe(true)
+  })
+
+  test('a line in one style wraps in that style; one with escapes inside wraps with them intact', () => {
+    const dim = (text: string) => `\x1b[2m${text}\x1b[22m`
+    expect(wrapLine(dim('The code expires in 10 minutes.'), 16)).toEqual([dim('The code expires'), dim('in 10 minutes.')])
+    const boldCyan = (text: string) => paint('bold', paint('cyan', text))
+    expect(wrapLine(boldCyan('B C D F - G H J K'), 12)).toEqual([boldCyan('B C D F - G'), boldCyan('H J K')])
+    const mixed = `a \x1b[1mbold\x1b[22m word and more words`
+    expect(wrapLine(mixed, 12)).toEqual(['a \x1b[1mbold\x1b[22m word', 'and more', 'words'])
   })
 })
 

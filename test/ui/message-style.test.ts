@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import ts from 'typescript'
-import { IDLE_HINT } from '../../src/interactive/slash-commands'
+import { hintFor, IDLE_HINT } from '../../src/interactive/slash-commands'
 import { stepUi } from '../../src/interactive/step-ui'
 import { createHttp, HttpError } from '../../src/lib/http'
 import { silentLog } from '../../src/lib/log'
@@ -144,8 +144,13 @@ describe("the Ui implementations' own words", () => {
     for (const item of items) expect(item).toMatch(LEGEND_ITEM)
   })
 
-  test("the prompt's hint line and a step's wait use the same legend format", () => {
-    for (const item of IDLE_HINT.split(' · ')) expect(item).toMatch(LEGEND_ITEM)
+  test("the prompt's hint lines and a step's wait use the same legend format", () => {
+    // What the empty line is for, then its keys, as a wait is its message, then its keys.
+    const [lead, ...keys] = IDLE_HINT.split(' · ')
+    expect(lead).toBe('Ask a question, or type / for commands')
+    expect(keys).toEqual(['Tab complete', 'Ctrl-C leave'])
+    for (const item of keys) expect(item).toMatch(LEGEND_ITEM)
+    for (const item of hintFor('what is SSRF').split(' · ')) expect(item).toMatch(LEGEND_ITEM)
     const recorder = new UiRecorder(true)
     stepUi(recorder, { pause() {}, resume() {} }).spinner('Waiting for approval in the browser…')
     const [, ...legend] = recorder.lines[0]!.text.split(' · ')

@@ -8,14 +8,17 @@ import { formatDuration, formatMoney, spaceOut } from '../../src/ui/ui'
 
 const code = { userCode: 'BCDF-GHJK', verificationUri: 'https://c/device', verificationUriComplete: 'https://c/device?user_code=BCDF-GHJK', expiresInSec: 600 }
 
-function clackUi() {
+function clackUi(opts: { color?: boolean; hyperlinks?: boolean; clipboard?: boolean; signal?: AbortSignal } = {}) {
   const input = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(raw: boolean) { input.isRaw = raw } })
   let out = ''
   const output = Object.assign(new PassThrough(), { columns: 80 })
   output.on('data', (d) => (out += String(d)))
-  const ui = new ClackUi({ input, output, paint: createPaint(false), unicode: true })
+  const ui = new ClackUi({ input, output, paint: createPaint(opts.color ?? false), unicode: true, hyperlinks: opts.hyperlinks, clipboard: opts.clipboard, signal: opts.signal })
   return { ui, input, output: () => out, setColumns: (n: number) => (output.columns = n) }
 }
+
+/** What the terminal shows: no colour, no link or clipboard sequences. */
+const screenText = (text: string) => text.replace(/\x1b\[[0-9;?]*[a-zA-Z]|\x1b\]8;[^\x07\x1b]*(?:\x07|\x1b\\)|\x1b\]52;[^\x07]*\x07/g, '')
 
 const waitFor = async (check: () => boolean) => {
   const deadline = Date.now() + 10_000
@@ -78,6 +81,30 @@ describe('ClackUi (terminal)', () => {
     expect(output()).toContain('B C D F - G H J K')
     expect(output()).toContain('https://c/device?user_code=BCDF-GHJK')
     expect(output()).toContain('Your browser has been opened')
+  })
+
+  test('a 20-column terminal: the panel fits, the code stays on one row, the address is cut into linked rows', async () => {
+    const { ui, output, setColumns } = clackUi({ color: true, hyperlinks: true, clipboard: true })
+    setColumns(20)
+    await ui.showCode({ ...code, browser: { opened: true } })
+    const rows = screenText(output()).trimEnd().split('\n')
+    for (const row of rows) expect(row.length).toBeLessThanOrEqual(20)
+    expect(rows.some((row) => row.includes('BCDF-GHJK'))).toBe(true)
+    expect(rows.join('').replace(/[│ ]/g, '')).toContain('https://c/device?user_code=BCDF-GHJK')
+    // Every piece of the address opens the whole address.
+    expect(output().match(/\x1b\]8;;https:\/\/c\/device\?user_code=BCDF-GHJK\x1b\\/g)!.length).toBeGreaterThan(1)
+  })
+
+  test('a process stop (SIGTERM, SIGHUP) ends an open key prompt with that cancellation', async () => {
+    const stop = new AbortController()
+    const { ui, input, output } = clackUi({ signal: stop.signal })
+    const answer = ui.pressKey({ message: 'What next?', choices: [{ key: 'enter', value: 1, label: 'keep' }] })
+    await waitFor(() => output().includes('What next?'))
+    stop.abort(new CancelledError('Stopped by SIGTERM.', { exitCode: 143 }))
+    const error = await answer.catch((e) => e)
+    expect(error).toBeInstanceOf(CancelledError)
+    expect(error.exitCode).toBe(143)
+    expect(input.isRaw).toBe(false)
   })
 
   test('says so when the browser could not be opened', async () => {
@@ -143,5 +170,15 @@ describe('supportsUnicode', () => {
     expect(supportsUnicode({}, 'darwin')).toBe(true)
     expect(supportsUnicode({}, 'win32')).toBe(false)
     expect(supportsUnicode({ WT_SESSION: 'abc' }, 'win32')).toBe(true)
+  })
+
+  test('ASCII when the locale is not UTF-8 (LC_ALL, then LC_CTYPE, then LANG)', () => {
+    expect(supportsUnicode({ LANG: 'C' }, 'linux')).toBe(false)
+    expect(supportsUnicode({ LANG: 'POSIX' }, 'linux')).toBe(false)
+    expect(supportsUnicode({ LANG: 'en_US.ISO-8859-1' }, 'linux')).toBe(false)
+    expect(supportsUnicode({ LANG: 'en_US.UTF-8' }, 'linux')).toBe(true)
+    expect(supportsUnicode({ LANG: 'C.utf8' }, 'linux')).toBe(true)
+    expect(supportsUnicode({ LC_ALL: 'C', LANG: 'en_US.UTF-8' }, 'linux')).toBe(false)
+    expect(supportsUnicode({ LC_CTYPE: 'en_GB.UTF-8', LANG: 'C' }, 'linux')).toBe(true)
   })
 })

@@ -30,6 +30,7 @@ const CALLS: Record<Exclude<keyof Ui, 'interactive'>, Call> = {
   report: ({ ui }) => ui.report({ title: evil, lines: [evil, { text: `Balance: ${evil}`, tone: 'fail' }], verdict: { text: evil, tone: 'warn' } }),
   showCode: ({ ui }) => ui.showCode({ userCode: evil, verificationUri: evilUrl, verificationUriComplete: evilUrl, expiresInSec: 600, browser: { opened: false, reason: evil } }),
   emit: ({ ui }) => ui.emit({ event: 'hostile', name: evil }),
+  result: ({ ui }) => ui.result(`${evil}\n${evil}`),
   select: async ({ ui, answer }) => {
     const chosen = ui.select({ message: evil, options: [{ value: 1, label: evil, hint: evil }] }).catch((e) => e)
     await answer()
@@ -50,7 +51,7 @@ const CALLS: Record<Exclude<keyof Ui, 'interactive'>, Call> = {
 function clackHarness(): Harness {
   const input = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(raw: boolean) { input.isRaw = raw } })
   let out = ''
-  // Wide enough that no hostile line wraps: a shown `\x1b[2J` stays in one piece to be found.
+  // Wide enough that no line wraps: a shown `\x1b[2J` stays in one piece to be found.
   const output = Object.assign(new PassThrough(), { columns: 1000, rows: 60 })
   output.on('data', (d) => (out += String(d)))
   // Colours, links and the clipboard all on: our own sequences around the text must still work.

@@ -3,6 +3,7 @@
 // `{ ok, checks }`. Exit 0 when nothing failed (warnings allowed), 1 otherwise. Changes nothing:
 // no file is written, created or moved, and no token is refreshed.
 import type { Context } from '../../context'
+import { checkApiUrlValue } from '../../lib/api-url'
 import { EXIT, SilentError } from '../../lib/errors'
 import { createServerClock, serverClockFor } from '../../lib/server-clock'
 import { createSystemProbes, type SystemProbes } from '../../lib/system-probes'
@@ -61,6 +62,7 @@ export async function runDoctorChecks(ctx: Context, opts: DoctorOptions = {}, pr
 /** As `apiUrlFor`, but never through the store when a file is damaged (reading one moves it aside). */
 function apiUrlOf(ctx: Context, files: StoredFiles): string {
   const stored = files.config?.apiUrl
-  if (ctx.env.apiUrlExplicit || typeof stored !== 'string' || !stored) return ctx.env.apiUrl
-  return stored.replace(/\/+$/, '')
+  if (ctx.env.apiUrlExplicit || typeof stored !== 'string') return ctx.env.apiUrl
+  const checked = checkApiUrlValue(stored)
+  return checked.ok ? checked.url : ctx.env.apiUrl
 }

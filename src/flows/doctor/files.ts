@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { Context } from '../../context'
 import { errorCode, PensarError } from '../../lib/errors'
 import { LOCK_FILE_NAME, LOCK_STALE_AFTER_MS } from '../../lib/refresh-lock'
-import { parseJsonObject } from '../../lib/store'
+import { parseJson, parseJsonObject } from '../../lib/store'
 import type { SystemProbes } from '../../lib/system-probes'
 import { formatDuration } from '../../ui/ui'
 import { fail, ok, warn, type CheckResult } from './check'
@@ -22,8 +22,15 @@ export function checkHome(ctx: Context, probes: SystemProbes): CheckResult {
   if (!info.isDirectory) return fail('home', `${home} is not a folder.`, 'Move that file away, or point PENSAR_HOME at a folder.')
   if (!probes.writable(home)) return fail('home', `${home} is not writable, so a login cannot be saved.`, `Fix its owner or mode (chmod 700 ${home}), or point PENSAR_HOME elsewhere.`)
   if (probes.platform === 'win32') return ok('home', `${home} exists and is writable.`)
-  const loose = [looseMode(home, info.mode, 0o700), looseMode(join(home, 'auth.json'), probes.stat(join(home, 'auth.json'))?.mode, 0o600)].filter((s): s is string => s !== null)
-  if (loose.length) return warn('home', `Others can read your credentials: ${loose.join(', ')}.`, `chmod 700 ${home} && chmod 600 ${join(home, 'auth.json')}`)
+  const auth = join(home, 'auth.json')
+  const looseHome = looseMode(home, info.mode, 0o700)
+  const looseAuth = looseMode(auth, probes.stat(auth)?.mode, 0o600)
+  const loose = [looseHome, looseAuth].filter((s): s is string => s !== null)
+  if (loose.length) {
+    const fixes = [looseHome ? `chmod 700 ${home}` : '', looseAuth ? `chmod 600 ${auth}` : ''].filter(Boolean).join(' && ')
+    const why = looseHome ? ' (pensar does not change the mode of a folder it did not create), or point PENSAR_HOME at a private folder' : ' (pensar also does at its next save)'
+    return warn('home', `Others can use your credentials' folder or file: ${loose.join(', ')}.`, `Run ${fixes}${why}.`)
+  }
   return ok('home', `${home} exists, mode 0700${probes.stat(join(home, 'auth.json')) ? '; auth.json 0600' : ''}.`)
 }
 
@@ -49,9 +56,9 @@ export function checkStoredFiles(ctx: Context, probes: SystemProbes): { result: 
     try {
       const text = probes.readText(path)
       if (text === null) continue
-      const value = parseJsonObject(text)
-      if (value) parsed[name] = value
-      else problems.push(`${path} is not valid JSON; the next pensar command moves it aside and you are logged out`)
+      const value = parseJson(text)
+      if (value.ok) parsed[name] = value.value
+      else problems.push(`${path} is not usable (${value.problem}); the next pensar command moves it aside and you are logged out`)
     } catch (error) {
       problems.push(`${path} cannot be read (${errorCode(error) ?? String(error)})`)
     }

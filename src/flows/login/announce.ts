@@ -1,35 +1,30 @@
-// What a finished login (or workspace switch) tells the person and `--json` readers.
+// What a finished login tells the person and `--json` readers, the same for a browser login and
+// an API key (the chosen workspace and its billing warnings are announced before, by
+// flows/workspace/announce-workspace.ts).
 import type { Context } from '../../context'
-import type { SelectedWorkspace } from '../../lib/console-api'
+import type { UserRef } from '../../lib/store'
 import { shortened } from '../../lib/safe-text'
 import { formatMoney, formatWorkspace } from '../../ui/ui'
-import type { Grant } from './poll-token'
+import type { AnnouncedWorkspace } from '../workspace/announce-workspace'
 
-export function announceWorkspace(ctx: Context, selected: SelectedWorkspace) {
-  ctx.ui.emit({ event: 'workspace_selected', workspace: selected.workspace, billing: selected.billing })
+export interface FinishedLogin {
+  apiUrl: string
+  authType: 'workos' | 'api-key'
+  user?: UserRef
 }
 
-/** S on the /login screen: the same session, another workspace. Says "Switched", not "Logged in". */
-export function announceSwitch(ctx: Context, apiUrl: string, grant: Pick<Grant, 'kind' | 'user'>, selected: SelectedWorkspace) {
+export function announceLogin(ctx: Context, login: FinishedLogin, selected: AnnouncedWorkspace) {
+  const who = login.user?.email ? ` as ${shortened(login.user.email)}` : ''
+  const how = login.authType === 'api-key' ? ' with an API key' : ''
   const { workspace, billing } = selected
-  ctx.ui.success(`Switched to ${formatWorkspace(workspace)}, balance ${formatMoney(billing.balance)}.`)
-  emitLoggedIn(ctx, apiUrl, grant, selected)
-}
-
-export function announceLogin(ctx: Context, apiUrl: string, grant: Pick<Grant, 'kind' | 'user'>, selected: SelectedWorkspace) {
-  const who = grant.user?.email ? ` as ${shortened(grant.user.email)}` : ''
-  const { workspace, billing } = selected
-  ctx.ui.success(`Logged in${who}. Apex will use workspace ${formatWorkspace(workspace)}, balance ${formatMoney(billing.balance)}.`)
-  emitLoggedIn(ctx, apiUrl, grant, selected)
-}
-
-function emitLoggedIn(ctx: Context, apiUrl: string, grant: Pick<Grant, 'kind' | 'user'>, { workspace, billing }: SelectedWorkspace) {
+  const balance = billing ? `, balance ${formatMoney(billing.balance)}` : ''
+  ctx.ui.success(`Logged in${who}${how}. Apex will use workspace ${formatWorkspace(workspace)}${balance}.`)
   ctx.ui.emit({
     event: 'logged_in',
-    apiUrl,
-    authType: grant.kind === 'oauth' ? 'workos' : 'api-key',
-    ...(grant.user ? { user: grant.user } : {}),
+    apiUrl: login.apiUrl,
+    authType: login.authType,
+    ...(login.user ? { user: login.user } : {}),
     workspace,
-    billing,
+    ...(billing ? { billing } : {}),
   })
 }

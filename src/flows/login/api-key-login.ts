@@ -1,13 +1,16 @@
 // `pensar login --with-api-key`: a key read from stdin (never from the command
 // line, where `ps` and shell history would see it), trimmed, validated at the Console
 // (GET /auth/validate), then stored 0600 with its workspace. A browser login it replaces is revoked.
+// It is a login like the browser one: the same `workspace_selected`, `warning` and `logged_in`
+// events, the same billing warnings, and B for the billing page when a person watches.
 import { apiUrlFor, type Context } from '../../context'
 import { UsageError } from '../../lib/errors'
-import { withRefreshLock } from '../../lib/refresh-lock'
-import { shortened } from '../../lib/safe-text'
-import { formatMoney, formatWorkspace } from '../../ui/ui'
+import { withSessionLock } from '../session/session-lock'
 import { validateApiKey } from '../session/validate-api-key'
-import { revokePreviousSession } from './persist-login'
+import { announceWorkspace } from '../workspace/announce-workspace'
+import { fetchConsoleUrl } from '../workspace/console-url'
+import { announceLogin } from './announce'
+import { checkLoginCanBeSaved, revokePreviousSession } from './persist-login'
 import { checkApiKeyShape } from '../session/credentials'
 
 export interface KeyInput {
@@ -18,24 +21,33 @@ export interface KeyInput {
 
 export async function loginWithApiKey(ctx: Context, input: KeyInput): Promise<void> {
   const apiKey = await readKey(input)
+  checkLoginCanBeSaved(ctx)
   const apiUrl = apiUrlFor(ctx)
   const info = await validateApiKey(ctx, apiUrl, apiKey, { from: 'the API key read from stdin' })
+  // The key's validation names no Console address; the billing page and `pensar open` need it.
+  const consoleUrl = await fetchConsoleUrl(ctx, apiUrl)
+  // stdin held the key, so the keys a person presses (B) come from the terminal itself.
+  const shown = await withKeyboard(ctx)
+  await announceWorkspace(shown, { workspace: info.workspace, billing: info.billing }, consoleUrl)
   // Under the lock, as every writer of credentials: a refresh in another process must not write its tokens over the key.
-  const previous = await withRefreshLock(ctx, () => {
+  const previous = await withSessionLock(ctx, () => {
     const replaced = ctx.store.readAuth()
     ctx.store.saveSession({
-      config: { apiUrl, authType: 'api-key', user: info.user, workspace: info.workspace, lastWorkspaceId: info.workspace.id, gatewayUrl: info.gatewayUrl },
+      config: { apiUrl, authType: 'api-key', user: info.user, workspace: info.workspace, lastWorkspaceId: info.workspace.id, consoleUrl, gatewayUrl: info.gatewayUrl },
       auth: { authType: 'api-key', apiKey, signingKey: info.signingKey },
     })
     return replaced
   })
+  announceLogin(shown, { apiUrl, authType: 'api-key', user: info.user }, { workspace: info.workspace, billing: info.billing })
+  if (ctx.env.vars.PENSAR_API_KEY?.trim()) shown.ui.warn('PENSAR_API_KEY is set in your environment and overrides the stored key while it is set.')
   // A browser login this key replaces is ended at the Console too, as `pensar logout` would.
   await revokePreviousSession(ctx, previous)
-  const balance = info.billing ? `, balance ${formatMoney(info.billing.balance)}` : ''
-  ctx.ui.success(`Logged in with an API key. Apex will use workspace ${formatWorkspace(info.workspace)}${balance}.`)
-  if (info.billing && !info.billing.ready) ctx.ui.warn(`Billing isn't set up for ${shortened(info.workspace.name)}: finish it under Settings > Billing in Pensar Console.`)
-  if (ctx.env.vars.PENSAR_API_KEY?.trim()) ctx.ui.warn('PENSAR_API_KEY is set in your environment and overrides the stored key while it is set.')
-  ctx.ui.emit({ event: 'logged_in', apiUrl, authType: 'api-key', ...(info.user ? { user: info.user } : {}), workspace: info.workspace, ...(info.billing ? { billing: info.billing } : {}) })
+}
+
+async function withKeyboard(ctx: Context): Promise<Context> {
+  if (ctx.ui.interactive) return ctx
+  const ui = await ctx.keyboardUi?.()
+  return ui ? { ...ctx, ui } : ctx
 }
 
 async function readKey(input: KeyInput): Promise<string> {

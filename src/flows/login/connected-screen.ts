@@ -10,7 +10,9 @@ import { unsafeUrlReason } from '../../lib/safe-url'
 import { shortened } from '../../lib/safe-text'
 import { formatWorkspace, type Line } from '../../ui/ui'
 import { openBillingPage } from '../workspace/billing'
-import { disconnect, readStoredSession, switchWorkspace, type StoredSession } from './existing-session'
+import { safeConsolePageUrl } from '../../lib/console-pages'
+import { CannotSwitchError, switchWorkspace } from '../workspace/switch-workspace'
+import { disconnect, readStoredSession, type StoredSession } from './existing-session'
 import type { LoginOptions } from './options'
 import { SessionExpiredError } from '../session/credentials'
 import { onlineLines, statusTitle, unverifiedAdvice } from '../status/render'
@@ -45,10 +47,24 @@ export async function connectedScreen(ctx: Context, stored: StoredSession, opts:
     if (key === 'disconnect') return (await disconnect(ctx), 'disconnected')
     if (key === 'billing' && billingUrl) await openBillingPage(ctx, billingUrl)
     if (key === 'switch') {
-      if (await switchWorkspace(ctx, session, opts.login ?? { openBrowser: true })) return 'switched'
+      if (await trySwitch(ctx, opts)) return 'switched'
       if (opts.offerRelogin) return 'relogin'
       ctx.ui.info('Press D to disconnect, then run /login to connect to another workspace.')
     }
+  }
+}
+
+/** S: the switch, or why it cannot happen (an API key, a session that is over). */
+async function trySwitch(ctx: Context, opts: ConnectedScreenOptions): Promise<boolean> {
+  try {
+    await switchWorkspace(ctx, { requested: opts.login?.workspace, openBrowser: opts.login?.openBrowser ?? true })
+    return true
+  } catch (error) {
+    const then = opts.offerRelogin ? ' Logging in again to choose another workspace.' : ''
+    if (error instanceof CannotSwitchError) ctx.ui.info(`${error.message}${then}`)
+    else if (error instanceof AuthError) ctx.ui.info(`Your Pensar Console session has expired.${then}`)
+    else throw error
+    return false
   }
 }
 
@@ -93,8 +109,5 @@ function connectionLines(session: StoredSession, outcome: StatusOutcome, billing
 }
 
 function billingPageOf(session: StoredSession): string | undefined {
-  const consoleUrl = (session.config.consoleUrl ?? session.config.apiUrl)?.replace(/\/+$/, '')
-  if (!consoleUrl) return undefined
-  const url = `${consoleUrl}/${encodeURIComponent(session.config.workspace.slug)}/settings/billing`
-  return unsafeUrlReason(url) ? undefined : url
+  return safeConsolePageUrl(session.config.consoleUrl ?? session.config.apiUrl, session.config.workspace.slug, 'billing')
 }

@@ -3,7 +3,7 @@
 //   config names only a client id → WorkOS's device endpoints
 //   no config (404, not an object)→ the legacy flow on the API itself (yields an API key)
 import type { Context } from '../../context'
-import { asObject, optStr, str } from '../../lib/console-api'
+import { asObject, optSafeUrl, optStr, str } from '../../lib/console-api'
 import { PensarError } from '../../lib/errors'
 import { HttpError } from '../../lib/http'
 import { assertSafeUrl, unsafeUrlReason } from '../../lib/safe-url'
@@ -35,7 +35,7 @@ export async function discoverEndpoints(ctx: Context, apiUrl: string): Promise<E
   const config = await readCliConfig(ctx, apiUrl)
   if (!config) return legacyEndpoints(apiUrl)
   const clientId = optStr(config, 'clientId') ?? optStr(config, 'workosClientId')
-  const consoleUrl = optStr(config, 'consoleUrl')
+  const consoleUrl = optSafeUrl(config, 'consoleUrl')
   if (!clientId) throw new PensarError(`${apiUrl}/api/cli/config names no client id.`, { code: 'malformed_response', hint: 'Check --api-url / PENSAR_API_URL.' })
   const issuer = optStr(config, 'issuer')
   if (issuer) return { ...(await readIssuerMetadata(ctx, issuer)), clientId, consoleUrl }

@@ -1,12 +1,13 @@
 // `pensar login`: the device-authorization login (RFC 8628; docs/cli-reference.md), top-down.
-// Nothing is written until the very end, so Ctrl-C at any step leaves the disk as it was.
+// First it makes sure a login could be saved here; nothing is written until the very end, so
+// Ctrl-C at any step leaves the disk as it was.
 import { apiUrlFor, type Context } from '../../context'
 import type { SelectedWorkspace } from '../../lib/console-api'
 import { AuthError, CancelledError } from '../../lib/errors'
 import { serverClockFor } from '../../lib/server-clock'
-import { announceLogin, announceWorkspace } from './announce'
-import { warnAboutBilling } from '../workspace/billing'
-import { persistLogin, revokeGrant, revokePreviousSession } from './persist-login'
+import { announceLogin } from './announce'
+import { announceWorkspace } from '../workspace/announce-workspace'
+import { checkLoginCanBeSaved, persistLogin, revokeGrant, revokePreviousSession } from './persist-login'
 import { authorizeDevice } from './authorize-device'
 import { connectedScreen } from './connected-screen'
 import { readStoredSession, type StoredSession } from './existing-session'
@@ -24,6 +25,7 @@ export interface LoginResult {
 
 export async function login(ctx: Context, opts: LoginOptions): Promise<LoginResult> {
   try {
+    checkLoginCanBeSaved(ctx)
     const existing = readStoredSession(ctx)
     // A session with another Console (`--api-url` elsewhere) is simply replaced.
     const sameConsole = existing && (!ctx.env.apiUrlExplicit || existing.config.apiUrl === undefined || existing.config.apiUrl === ctx.env.apiUrl)
@@ -35,7 +37,7 @@ export async function login(ctx: Context, opts: LoginOptions): Promise<LoginResu
     await loginWithDevice(ctx, opts, remembered?.lastWorkspaceId ?? remembered?.workspace?.id)
     return { outcome: 'logged_in' }
   } catch (error) {
-    if (error instanceof CancelledError) throw new CancelledError('Login cancelled.')
+    if (error instanceof CancelledError) throw error.reworded('Login cancelled.')
     throw error
   }
 }
@@ -61,10 +63,9 @@ async function loginWithDevice(ctx: Context, opts: LoginOptions, lastWorkspaceId
   ctx.ui.emit({ event: 'authorized' })
   try {
     const selected = grant.kind === 'oauth' ? await pickWorkspace(ctx, apiUrl, grant, opts, endpoints, lastWorkspaceId) : await legacySelection(ctx, apiUrl, grant)
-    announceWorkspace(ctx, selected)
-    await warnAboutBilling(ctx, selected, endpoints.consoleUrl)
+    await announceWorkspace(ctx, selected, endpoints.consoleUrl)
     const previous = await persistLogin(ctx, { apiUrl, endpoints, grant, selected, receivedAt })
-    announceLogin(ctx, apiUrl, grant, selected)
+    announceLogin(ctx, { apiUrl, authType: grant.kind === 'oauth' ? 'workos' : 'api-key', user: grant.user }, selected)
     await revokePreviousSession(ctx, previous)
   } catch (error) {
     // A session we got but will not keep (Ctrl-C, exit 2…) is ended on the server too.

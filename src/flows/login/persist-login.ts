@@ -2,13 +2,13 @@
 // abandons (best effort: a revocation that fails never fails the login).
 import type { Context } from '../../context'
 import type { SelectedWorkspace } from '../../lib/console-api'
-import { withRefreshLock } from '../../lib/refresh-lock'
+import { PensarError } from '../../lib/errors'
+import { StoreError } from '../../lib/file-errors'
 import type { AuthFile } from '../../lib/store'
 import type { Endpoints } from './discovery'
 import type { Grant } from './poll-token'
-import { revokeToken, type RevocationTarget } from '../session/revoke-token'
-
-const REVOKE_TIMEOUT_MS = 3_000
+import { revokeQuietly } from '../session/revoke-token'
+import { withSessionLock } from '../session/session-lock'
 
 export interface NewLogin {
   apiUrl: string
@@ -19,10 +19,23 @@ export interface NewLogin {
   receivedAt: number
 }
 
+/**
+ * Before any code is shown or key checked: a login that could not be saved would have the person
+ * approve in the browser for nothing (a read-only or full disk, a file where PENSAR_HOME should be).
+ */
+export function checkLoginCanBeSaved(ctx: Context): void {
+  try {
+    ctx.store.checkWritable()
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error
+    throw new PensarError(`${error.message} A login could not be saved, so none was started.`, { code: 'store_failed', hint: error.hint, cause: error })
+  }
+}
+
 /** Saves both files under the refresh lock (a refresh in another process must not write the old
  * session's rotated tokens over the new one). Returns the auth it replaced. */
 export async function persistLogin(ctx: Context, login: NewLogin): Promise<AuthFile | undefined> {
-  return withRefreshLock(ctx, () => {
+  return withSessionLock(ctx, () => {
     const previous = ctx.store.readAuth()
     ctx.store.saveSession({ config: configOf(login), auth: authOf(login) })
     return previous
@@ -68,13 +81,4 @@ export async function revokeGrant(ctx: Context, endpoints: Endpoints, grant: Gra
 export async function revokePreviousSession(ctx: Context, previous: AuthFile | undefined): Promise<void> {
   if (!previous || previous.authType === 'api-key' || !previous.revocationEndpoint) return
   await revokeQuietly(ctx, { endpoint: previous.revocationEndpoint, clientId: previous.clientId, refreshToken: previous.refreshToken, accessToken: previous.accessToken })
-}
-
-async function revokeQuietly(ctx: Context, target: RevocationTarget) {
-  try {
-    // Its own deadline: ctx.signal may already be aborted by the Ctrl-C that brought us here.
-    await revokeToken(ctx, target, { signal: AbortSignal.timeout(REVOKE_TIMEOUT_MS) })
-  } catch (error) {
-    ctx.log.debug(`could not revoke a session at ${target.endpoint}: ${(error as Error).message}`)
-  }
 }

@@ -3,7 +3,7 @@
 // off (honouring Retry-After) without giving up before the code expires. The first success
 // ends it: a spent code is never polled again.
 import type { Context } from '../../context'
-import { asObject, optNum, optStr, parseUser, parseWorkspaceRef, str } from '../../lib/console-api'
+import { asObject, optNum, optSafeUrl, optStr, parseUser, parseWorkspaceRef, str } from '../../lib/console-api'
 import { clause, PensarError } from '../../lib/errors'
 import { HttpError } from '../../lib/http'
 import type { UserRef, WorkspaceRef } from '../../lib/store'
@@ -146,7 +146,7 @@ async function pollLegacy(ctx: Context, endpoints: LegacyEndpoints, code: Device
           workspace: parseWorkspaceRef(o.workspace, what),
           balance: optNum(credits, 'balance'),
           signingKey: optStr(o, 'signingKey'),
-          gatewayUrl: optStr(o, 'gatewayUrl'),
+          gatewayUrl: optSafeUrl(o, 'gatewayUrl'),
           user: parseUser(o.user, what),
         },
       }

@@ -1,6 +1,10 @@
 // What the CLI authenticates with, read from PENSAR_API_KEY or auth.json, checked field by field:
-// a hand-edited auth.json with a wrong-typed field is reported clearly and left untouched.
-import type { Context } from '../../context'
+// a hand-edited auth.json with a wrong-typed field is reported clearly and left untouched. Stored
+// credentials come with the addresses their session was made with (`origins`): they are sent
+// there and nowhere else. When that address cannot be read (config.json lost by an older version's
+// session, or --api-url naming another Console), nothing is sent and the command says why (exit 4).
+import { apiUrlFor, type Context } from '../../context'
+import { checkApiUrlValue, sameApiUrl } from '../../lib/api-url'
 import { AuthError, PensarError } from '../../lib/errors'
 import type { AuthFile } from '../../lib/store'
 
@@ -15,17 +19,25 @@ export class SessionExpiredError extends AuthError {
 
 export type Credentials = ApiKeyCredentials | WorkosCredentials | NoCredentials
 
+/** Where the credentials may be sent: the API, and the workspace's gateway. */
+export interface Origins {
+  apiUrl: string
+  gatewayUrl: string
+}
+
 export interface ApiKeyCredentials {
   kind: 'api-key'
   /** `env`: PENSAR_API_KEY, which wins over anything stored. */
   source: 'env' | 'file'
   apiKey: string
   signingKey?: string
+  origins: Origins
 }
 
 export interface WorkosCredentials {
   kind: 'workos'
   source: 'file'
+  origins: Origins
   accessToken?: string
   refreshToken?: string
   /** Access-token expiry by the server's clock, epoch ms, as stored. */
@@ -42,23 +54,24 @@ export interface NoCredentials {
   expired: boolean
 }
 
-const STRING_FIELDS = ['authType', 'accessToken', 'refreshToken', 'tokenType', 'apiKey', 'signingKey', 'clientId', 'issuer', 'tokenEndpoint', 'revocationEndpoint'] as const
+const STRING_FIELDS = ['authType', 'accessToken', 'refreshToken', 'tokenType', 'apiKey', 'signingKey', 'clientId', 'issuer', 'tokenEndpoint', 'revocationEndpoint', 'apiUrl', 'gatewayUrl'] as const
 const NUMBER_FIELDS = ['expiresAt', 'sessionExpiredAt'] as const
 
 export function readCredentials(ctx: Pick<Context, 'env' | 'store'>): Credentials {
   const envKey = ctx.env.vars.PENSAR_API_KEY?.trim()
-  if (envKey) return { kind: 'api-key', source: 'env', apiKey: checkApiKeyShape(envKey, 'PENSAR_API_KEY') }
+  if (envKey) return { kind: 'api-key', source: 'env', apiKey: checkApiKeyShape(envKey, 'PENSAR_API_KEY'), origins: envKeyOrigins(ctx) }
   const auth = ctx.store.readAuth()
   if (!auth) return { kind: 'none', expired: false }
   checkFieldTypes(auth, ctx.store.paths.auth)
   const authType = auth.authType ?? ctx.store.readConfig()?.authType ?? (auth.apiKey ? 'api-key' : 'workos')
   if (authType === 'api-key') {
-    return auth.apiKey ? { kind: 'api-key', source: 'file', apiKey: auth.apiKey, signingKey: auth.signingKey } : { kind: 'none', expired: false }
+    return auth.apiKey ? { kind: 'api-key', source: 'file', apiKey: auth.apiKey, signingKey: auth.signingKey, origins: storedOrigins(ctx, auth) } : { kind: 'none', expired: false }
   }
   if (!auth.accessToken && !auth.refreshToken) return { kind: 'none', expired: typeof auth.sessionExpiredAt === 'number' }
   return {
     kind: 'workos',
     source: 'file',
+    origins: storedOrigins(ctx, auth),
     accessToken: auth.accessToken,
     refreshToken: auth.refreshToken,
     expiresAt: auth.expiresAt,
@@ -67,6 +80,44 @@ export function readCredentials(ctx: Pick<Context, 'env' | 'store'>): Credential
     tokenEndpoint: auth.tokenEndpoint,
     revocationEndpoint: auth.revocationEndpoint,
   }
+}
+
+/**
+ * The addresses a stored session was made with: auth.json's own (written with the secrets since
+ * this version), else config.json's for sessions saved before. Never the default API: a session
+ * whose Console is unknown is not sent anywhere.
+ */
+function storedOrigins(ctx: Pick<Context, 'env' | 'store'>, auth: AuthFile): Origins {
+  const config = auth.apiUrl === undefined ? ctx.store.readConfig() : undefined
+  const stored = auth.apiUrl ?? config?.apiUrl
+  const checked = stored === undefined ? undefined : checkApiUrlValue(stored)
+  if (!checked?.ok) {
+    const why = auth.apiUrl === undefined ? `${ctx.store.paths.config} is missing or damaged` : `the \`apiUrl\` in ${ctx.store.paths.auth} is not a valid address`
+    throw new AuthError(`pensar cannot tell which Pensar Console the stored session belongs to: ${why}. Nothing was sent.`, {
+      code: 'unknown_console',
+      hint: 'Run `pensar login` to log in again (the old session is ended on the Console when it can be), or `pensar logout` to remove it.',
+    })
+  }
+  const apiUrl = checked.url
+  if (ctx.env.apiUrlExplicit && !sameApiUrl(ctx.env.apiUrl, apiUrl)) {
+    // That Console never issued these credentials: nothing is sent to it, or checked there.
+    throw new AuthError(`Not logged in to ${ctx.env.apiUrl}: the stored session belongs to ${apiUrl}.`, {
+      code: 'other_console',
+      hint: `Run \`pensar login --api-url ${ctx.env.apiUrl}\` to log in there (it replaces the stored session), or leave out --api-url and PENSAR_API_URL to use ${apiUrl}.`,
+    })
+  }
+  const gatewayUrl = auth.apiUrl === undefined ? config?.gatewayUrl : auth.gatewayUrl
+  return { apiUrl, gatewayUrl: (gatewayUrl ?? apiUrl).replace(/\/+$/, '') }
+}
+
+/**
+ * PENSAR_API_KEY goes to the API in use only. The stored gateway belongs to the stored session's
+ * workspace, not to the key: the key's own gateway is what `GET /auth/validate` says, given to
+ * the authed client as its `GatewayTarget` (status, ask).
+ */
+function envKeyOrigins(ctx: Pick<Context, 'env' | 'store'>): Origins {
+  const apiUrl = apiUrlFor(ctx)
+  return { apiUrl, gatewayUrl: apiUrl }
 }
 
 /** Throws the "not logged in" or "session expired" error that fits. */

@@ -4,8 +4,10 @@
 // local credentials still go, and we say the server-side revocation did not happen.
 import type { Context } from '../../context'
 import { causeOf, PensarError } from '../../lib/errors'
-import { withRefreshLock } from '../../lib/refresh-lock'
-import type { AuthFile } from '../../lib/store'
+import { StoreError } from '../../lib/file-errors'
+import { lstatOf } from '../../lib/home-files'
+import { withSessionLock } from './session-lock'
+import type { AuthFile, ConfigFile } from '../../lib/store'
 import { revokeToken } from './revoke-token'
 
 const REVOKE_TIMEOUT_MS = 5_000
@@ -23,14 +25,13 @@ export interface LogoutResult {
 }
 
 export async function logout(ctx: Context, opts: LogoutOptions = {}): Promise<LogoutResult> {
+  // Nothing stored: nothing to change, whatever state the folder is in (read-only, missing, a file).
+  if (!readStored(ctx).present) return notLoggedIn(ctx, opts)
   // Under the refresh lock: a refresh running in another process must not write tokens back.
-  return withRefreshLock(ctx, async () => {
-    const auth = readAuthLeniently(ctx)
-    const config = ctx.store.readConfig()
-    if (!auth && !config?.authType && !config?.workspace) {
-      if (!opts.quiet) ctx.ui.info('Not logged in; nothing to do.')
-      return finish(ctx, { wasLoggedIn: false, revocation: 'nothing' })
-    }
+  return withSessionLock(ctx, async () => {
+    const { auth, present, unreadable } = readStored(ctx)
+    if (!present) return notLoggedIn(ctx, opts, { swept: true })
+    if (unreadable) ctx.ui.warn(`${unreadable.message} Its session could not be ended at Pensar Console; the file is removed from this computer.`)
     const revocation = await revokeRefreshToken(ctx, auth)
     forgetCredentials(ctx)
     report(ctx, revocation, opts)
@@ -38,13 +39,33 @@ export async function logout(ctx: Context, opts: LogoutOptions = {}): Promise<Lo
   })
 }
 
-/** A damaged auth.json must not stop a logout: whatever is readable is used, the file goes. */
-function readAuthLeniently(ctx: Context): AuthFile | undefined {
+async function notLoggedIn(ctx: Context, opts: LogoutOptions, { swept = false } = {}): Promise<LogoutResult> {
+  // A login killed while saving may have left its session in a temp file: taking the lock sweeps
+  // it (session-lock.ts). Only where there is a folder to sweep, and never at the cost of exit 0.
+  if (!swept && lstatOf(ctx.env.home)?.isDirectory) await withSessionLock(ctx, () => {}).catch((error) => ctx.log.debug(`no sweep: ${(error as Error).message}`))
+  if (!opts.quiet) ctx.ui.info('Not logged in; nothing to do.')
+  return finish(ctx, { wasLoggedIn: false, revocation: 'nothing' })
+}
+
+/**
+ * What is stored, read leniently: a damaged or unreadable auth.json must not stop a logout (what is
+ * readable is used, the file goes). `present`: there is something to remove; a PENSAR_HOME that is
+ * not a folder holds nothing.
+ */
+function readStored(ctx: Context): { auth?: AuthFile; present: boolean; unreadable?: PensarError } {
+  const auth = leniently(() => ctx.store.readAuth())
+  const config = leniently(() => ctx.store.readConfig())
+  const unreadable = auth.unreadable ?? config.unreadable
+  const configFile = config.value as ConfigFile | undefined
+  return { auth: auth.value, unreadable, present: Boolean(unreadable || auth.value || configFile?.authType || configFile?.workspace) }
+}
+
+function leniently<T>(read: () => T): { value?: T; unreadable?: PensarError } {
   try {
-    return ctx.store.readAuth()
+    return { value: read() }
   } catch (error) {
-    ctx.log.debug(`could not read auth.json: ${(error as Error).message}`)
-    return undefined
+    if (error instanceof StoreError && error.fsCode === 'ENOTDIR') return {}
+    return { unreadable: error instanceof PensarError ? error : new PensarError(String(error)) }
   }
 }
 
@@ -64,9 +85,10 @@ function forgetCredentials(ctx: Context): void {
   try {
     ctx.store.clearSession()
   } catch (error) {
-    throw new PensarError(`Could not remove the credentials in ${ctx.env.home} (${causeOf(error)}).`, {
+    const message = error instanceof StoreError ? `Could not remove the credentials in ${ctx.env.home}. ${error.message}` : `Could not remove the credentials in ${ctx.env.home} (${causeOf(error)}).`
+    throw new PensarError(message, {
       code: 'store_failed',
-      hint: `Make ${ctx.env.home} writable and run \`pensar logout\` again, or delete ${ctx.store.paths.auth} yourself.`,
+      hint: error instanceof StoreError ? `${error.hint} Then run \`pensar logout\` again.` : `Make ${ctx.env.home} writable and run \`pensar logout\` again, or delete ${ctx.store.paths.auth} yourself.`,
       cause: error,
     })
   }

@@ -6,9 +6,9 @@
 import type { Context } from '../../context'
 import { AuthError, cancelledFrom, causeOf, PensarError } from '../../lib/errors'
 import { HttpError } from '../../lib/http'
-import { withRefreshLock } from '../../lib/refresh-lock'
+import { withSessionLock } from './session-lock'
 import { InvalidGrantError, requestRefreshGrant, type RefreshedTokens } from './refresh-grant'
-import { notLoggedIn, readCredentials, type Credentials, type WorkosCredentials } from './credentials'
+import { notLoggedIn, readCredentials, type Credentials, type Origins, type WorkosCredentials } from './credentials'
 import { expiresSoon, isExpired } from './token-expiry'
 import { endSession, reserveRoomForTokens, saveTokens } from './save-tokens'
 
@@ -21,6 +21,8 @@ export interface ActiveCredentials {
   token: string
   source: 'env' | 'file'
   signingKey?: string
+  /** Where these credentials may be sent. */
+  origins: Origins
 }
 
 export interface WaitOptions {
@@ -79,7 +81,7 @@ function refreshSession(ctx: Context, opts: RefreshRequest, signal?: AbortSignal
 }
 
 function refreshUnderLock(ctx: Context, opts: RefreshRequest, signal?: AbortSignal): Promise<ActiveCredentials> {
-  return withRefreshLock(ctx, async () => {
+  return withSessionLock(ctx, async () => {
     const creds = readCredentials(ctx) // again: another process may have refreshed or logged out
     if (creds.kind === 'none') throw notLoggedIn(creds)
     if (creds.kind === 'api-key') return active(creds)
@@ -104,7 +106,7 @@ function refreshUnderLock(ctx: Context, opts: RefreshRequest, signal?: AbortSign
     const replaced = replacedMeanwhile(ctx, creds.refreshToken)
     if (replaced) return replaced
     saveTokens(ctx, tokens)
-    return { kind: 'workos', token: tokens.accessToken, source: 'file', signingKey: creds.signingKey }
+    return { kind: 'workos', token: tokens.accessToken, source: 'file', signingKey: creds.signingKey, origins: creds.origins }
   }, { signal })
 }
 
@@ -165,6 +167,6 @@ function refreshFailed(ctx: Context, error: unknown): PensarError {
 }
 
 function active(creds: Exclude<Credentials, { kind: 'none' }>): ActiveCredentials {
-  if (creds.kind === 'api-key') return { kind: 'api-key', token: creds.apiKey, source: creds.source, signingKey: creds.signingKey }
-  return { kind: 'workos', token: creds.accessToken!, source: 'file', signingKey: creds.signingKey }
+  if (creds.kind === 'api-key') return { kind: 'api-key', token: creds.apiKey, source: creds.source, signingKey: creds.signingKey, origins: creds.origins }
+  return { kind: 'workos', token: creds.accessToken!, source: 'file', signingKey: creds.signingKey, origins: creds.origins }
 }

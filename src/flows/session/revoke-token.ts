@@ -19,3 +19,12 @@ export async function revokeToken(ctx: Context, target: RevocationTarget, opts: 
   if (typeof target.clientId === 'string' && target.clientId) form.client_id = target.clientId
   await ctx.http.postForm(target.endpoint, form, opts)
 }
+
+/** Best effort: a revocation that fails is only logged. Its own deadline, since ctx.signal may already be aborted (a Ctrl-C brought us here). */
+export async function revokeQuietly(ctx: Context, target: RevocationTarget, timeoutMs = 3_000): Promise<void> {
+  try {
+    await revokeToken(ctx, target, { signal: AbortSignal.timeout(timeoutMs) })
+  } catch (error) {
+    ctx.log.debug(`could not revoke a session at ${target.endpoint}: ${(error as Error).message}`)
+  }
+}

@@ -1,31 +1,22 @@
 // What a refresh writes: the rotated tokens (atomically, through the store), the learned clock
 // skew, and the end of a session. Disk space for the new tokens is reserved before the grant,
 // because the Console spends the old refresh token the moment it answers.
-import { statSync } from 'node:fs'
 import type { Context } from '../../context'
-import { reserveDiskSpace, type Reservation } from '../../lib/disk-reserve'
 import { causeOf, PensarError } from '../../lib/errors'
+import { StoreError } from '../../lib/file-errors'
 import { accessTokenExpiresAt } from '../../lib/jwt'
 import { serverClockFor } from '../../lib/server-clock'
+import type { Reservation } from '../../lib/store'
 import type { RefreshedTokens } from './refresh-grant'
 import { SessionExpiredError } from './credentials'
 
-const RESERVE_MIN_BYTES = 64 * 1024
-
 /** Room for the new auth.json, taken before the grant and released just before writing it. */
 export function reserveRoomForTokens(ctx: Context): Reservation {
-  let size = RESERVE_MIN_BYTES
   try {
-    size = Math.max(size, statSync(ctx.store.paths.auth).size * 4)
-  } catch {}
-  try {
-    return reserveDiskSpace(`${ctx.store.paths.auth}.reserve`, size)
+    return ctx.store.reserveRoomForAuth()
   } catch (error) {
-    throw new PensarError(`Cannot write in ${ctx.env.home} (${(error as NodeJS.ErrnoException).code ?? causeOf(error)}), so the session cannot be renewed safely.`, {
-      code: 'store_failed',
-      hint: 'Free disk space or make PENSAR_HOME writable, then try again. Your login is kept.',
-      cause: error,
-    })
+    if (!(error instanceof StoreError)) throw error
+    throw new PensarError(`${error.message} So the session cannot be renewed safely.`, { code: 'store_failed', hint: `${error.hint} Your login is kept.`, cause: error })
   }
 }
 
@@ -35,7 +26,8 @@ export function saveTokens(ctx: Context, tokens: RefreshedTokens): void {
   try {
     ctx.store.writeAuth({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt, tokenType: tokens.tokenType })
   } catch (error) {
-    throw new PensarError(`The session was renewed but could not be saved to ${ctx.store.paths.auth} (${causeOf(error)}).`, {
+    const message = error instanceof StoreError ? `The session was renewed but could not be saved. ${error.message}` : `The session was renewed but could not be saved to ${ctx.store.paths.auth} (${causeOf(error)}).`
+    throw new PensarError(message, {
       code: 'store_failed', hint: 'Free disk space or make PENSAR_HOME writable, then run `pensar login`.', cause: error,
     })
   }

@@ -1,6 +1,6 @@
 // `GET /auth/validate` (docs/console-api.md §5): what an API key belongs to.
 import type { Context } from '../../context'
-import { asObject, optNum, optStr, parseUser, parseWorkspaceRef, type Billing } from '../../lib/console-api'
+import { asObject, optNum, optSafeUrl, optStr, parseUser, parseWorkspaceRef, type Billing } from '../../lib/console-api'
 import { AuthError } from '../../lib/errors'
 import { HttpError } from '../../lib/http'
 import type { UserRef, WorkspaceRef } from '../../lib/store'
@@ -35,6 +35,6 @@ export async function validateApiKey(ctx: Context, apiUrl: string, apiKey: strin
     user: parseUser(o.user, 'the API key validation'),
     billing: b && typeof b.ready === 'boolean' ? { balance: balance ?? 0, hasPaymentMethod: b.hasPaymentMethod === true, ready: b.ready } : undefined,
     signingKey: optStr(o, 'signingKey'),
-    gatewayUrl: optStr(o, 'gatewayUrl'),
+    gatewayUrl: optSafeUrl(o, 'gatewayUrl'),
   }
 }

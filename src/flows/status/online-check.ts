@@ -2,10 +2,10 @@
 // workspace, asking the Console which one it belongs to. Apart from status.ts so that
 // `status --offline` never loads the authed client, the refresh flow or request signing.
 import type { Context } from '../../context'
-import { createAuthedClient, type AuthedTarget } from '../session/authed-client'
+import { createAuthedClient, type GatewayTarget } from '../session/authed-client'
 import { asObject, optNum } from '../../lib/console-api'
 import { PensarError } from '../../lib/errors'
-import { withRefreshLock } from '../../lib/refresh-lock'
+import { withSessionLock } from '../session/session-lock'
 import { validateApiKey, type ApiKeyInfo } from '../session/validate-api-key'
 import type { StatusReport } from './report'
 
@@ -31,7 +31,7 @@ export async function resolveApiKeyWorkspace(ctx: Context, report: StatusReport,
   report.workspace = info.workspace
   report.user = info.user ?? report.user
   if (source !== 'file') return info
-  await withRefreshLock(
+  await withSessionLock(
     ctx,
     () =>
       ctx.store.patchSession({
@@ -43,11 +43,17 @@ export async function resolveApiKeyWorkspace(ctx: Context, report: StatusReport,
   return info
 }
 
-export async function checkOnline(ctx: Context, deadline: AbortSignal, target?: AuthedTarget): Promise<NonNullable<StatusReport['online']>> {
+export async function checkOnline(ctx: Context, deadline: AbortSignal, target?: GatewayTarget): Promise<NonNullable<StatusReport['online']>> {
   const client = createAuthedClient(ctx, target)
   const body = await client.get<unknown>(`${client.gatewayUrl}/gateway/validate`, { timeoutMs: ONLINE_BUDGET_MS, retries: 0, signal: deadline })
   const o = asObject(body, 'the gateway validation')
   const credits = asObject(o.credits ?? {}, 'the gateway validation')
   const billing = asObject(o.billing ?? {}, 'the gateway validation')
-  return { ok: true, balance: optNum(credits, 'balance') ?? null, billingReady: typeof billing.ready === 'boolean' ? billing.ready : null }
+  const inference = asObject(o.inference ?? {}, 'the gateway validation')
+  return {
+    ok: true,
+    balance: optNum(credits, 'balance') ?? null,
+    billingReady: typeof billing.ready === 'boolean' ? billing.ready : null,
+    inferenceEnabled: typeof inference.enabled === 'boolean' ? inference.enabled : null,
+  }
 }

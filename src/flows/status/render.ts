@@ -55,9 +55,14 @@ export function statusTitle({ report, unverified }: StatusOutcome): string {
   return unverified ? 'Logged in, not verified' : 'Connected to Pensar Console'
 }
 
-/** `Balance:` and `Billing:`, in the words the /login screen uses too. */
+/**
+ * `Balance:` and `Billing:`, in the words the /login screen uses too, and `Inference:` when the
+ * Apex Inference category is switched off (what makes `pensar ask` exit 5).
+ */
 export function onlineLines(online: NonNullable<StatusOutcome['report']['online']>, where: string, labelWidth = 13): Line[] {
-  return [balanceLine('Balance:'.padEnd(labelWidth), online.balance), billingLine('Billing:'.padEnd(labelWidth), online, where)]
+  const lines = [balanceLine('Balance:'.padEnd(labelWidth), online.balance), billingLine('Billing:'.padEnd(labelWidth), online, where)]
+  if (online.inferenceEnabled === false) lines.push({ text: `${'Inference:'.padEnd(labelWidth)}switched off — turn it on under Settings > Usage in Pensar Console`, tone: 'warn' })
+  return lines
 }
 
 /** The exact time is in `--json`'s `expiresAt`; an API key has none, so no line. */

@@ -18,8 +18,11 @@ export interface StatusReport {
   credentialStore: string | null
   /** Access-token expiry (ISO 8601, server clock); null for API keys and when logged out. */
   expiresAt: string | null
-  /** null with --offline or when there is nothing to check. */
-  online: { ok: boolean; balance: number | null; billingReady: boolean | null } | null
+  /**
+   * null with --offline or when there is nothing to check. `billingReady: false` or
+   * `inferenceEnabled: false` (the Apex Inference category is off) is what makes `pensar ask` exit 5.
+   */
+  online: { ok: boolean; balance: number | null; billingReady: boolean | null; inferenceEnabled: boolean | null } | null
   /** Where the credentials in use come from: PENSAR_API_KEY (`env`) or auth.json (`file`). */
   source: 'env' | 'file' | null
 }

@@ -8,7 +8,10 @@
 // checks another, and PENSAR_API_KEY shows the key's view only (no stored token's expiry).
 import { apiUrlFor, type Context } from '../../context'
 import { AuthError, CancelledError, causeOf, EXIT, PensarError, SilentError } from '../../lib/errors'
+import { looseModes, type LooseMode } from '../../lib/file-modes'
+import { octal } from '../../lib/home-files'
 import { HttpError } from '../../lib/http'
+import { looseHomeWarning } from '../../lib/store'
 import type { JsonEvent } from '../../ui/ui'
 import { readCredentials, SESSION_EXPIRED_MESSAGE, SessionExpiredError, type Credentials } from '../session/credentials'
 import { tokenExpiresAt } from '../session/token-expiry'
@@ -19,11 +22,14 @@ export type { StatusOptions, StatusOutcome, StatusReport } from './report'
 
 export async function status(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
   const outcome = await answerStatus(ctx, opts)
+  // Started before the answer is printed, so the filesystem works while the output is formatted.
+  const modes = outcome.report.credentialStore ? looseModes({ folder: ctx.env.home, files: [ctx.store.paths.auth] }) : undefined
   if (ctx.env.json) {
     ctx.ui.emit(outcome.report as unknown as JsonEvent)
     // The data is on stdout; the reason (e.g. the expiry notice) goes to stderr for people.
     if (outcome.problem) ctx.ui.error(outcome.problem.message, outcome.problem.hint)
   } else renderStatus(ctx, outcome)
+  if (modes) warnAboutLooseModes(ctx, await modes)
   // Answered; now a renewal the deadline stopped waiting for saves the rotated refresh token
   // (flows/session/refresh.ts). main() would wait for it too, before the process exits.
   await ctx.background.settled()
@@ -40,12 +46,14 @@ export async function checkStatus(ctx: Context, opts: StatusOptions): Promise<St
 
 /** The answer, as soon as there is one: it may leave a token renewal running (ctx.background). */
 async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
-  const sessionApiUrl = safely(() => ctx.store.readConfig())?.apiUrl
-  const outcome = await checkCredentials(ctx, opts, sessionApiUrl)
+  const outcome = await checkCredentials(ctx, opts)
+  // --api-url naming another Console (credentials.ts): the last connection was to the stored one.
+  if (outcome.problem?.code !== 'other_console') return outcome
+  const sessionApiUrl = safely(() => ctx.store.readAuth())?.apiUrl ?? safely(() => ctx.store.readConfig())?.apiUrl
   return sessionApiUrl ? { ...outcome, sessionApiUrl } : outcome
 }
 
-async function checkCredentials(ctx: Context, opts: StatusOptions, sessionApiUrl: string | undefined): Promise<StatusOutcome> {
+async function checkCredentials(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
   const report = localReport(ctx)
   let creds: Credentials
   try {
@@ -56,9 +64,7 @@ async function checkCredentials(ctx: Context, opts: StatusOptions, sessionApiUrl
   if (creds.kind === 'none') {
     return notConnected(report, creds.expired ? new SessionExpiredError() : new AuthError('Not logged in to Pensar Console.'))
   }
-  const elsewhere = creds.source === 'file' ? sessionElsewhere(ctx, sessionApiUrl) : undefined
-  if (elsewhere) return notConnected(report, elsewhere)
-  Object.assign(report, { loggedIn: true, authType: creds.kind, source: creds.source })
+  Object.assign(report, { loggedIn: true, authType: creds.kind, source: creds.source, apiUrl: creds.origins.apiUrl })
   // An API key has no expiry; PENSAR_API_KEY is not the stored session, so none of its facts apply.
   if (creds.kind === 'api-key') report.expiresAt = null
   if (creds.kind === 'api-key' && creds.source === 'env') Object.assign(report, { user: null, workspace: null })
@@ -75,27 +81,12 @@ async function checkCredentials(ctx: Context, opts: StatusOptions, sessionApiUrl
     if (creds.kind === 'workos') report.expiresAt = localReport(ctx).expiresAt // a refresh may have renewed it
     return { report, renewed: report.expiresAt !== expiresBefore }
   } catch (error) {
-    if (error instanceof AuthError) return notConnected(report, error)
+    // Not logged in, expired, rejected, or the stored files cannot be read (StoreError, exit 4).
+    if (error instanceof AuthError || (error instanceof PensarError && error.exitCode === EXIT.auth)) return notConnected(report, error)
     if (error instanceof CancelledError) throw error // Ctrl-C: exit 130, not "offline"
-    report.online = { ok: false, balance: null, billingReady: null }
+    report.online = { ok: false, balance: null, billingReady: null, inferenceEnabled: null }
     return { report, unverified: unverifiedBy(error) }
   }
-}
-
-/**
- * `--api-url` / PENSAR_API_URL naming another Console than the one the stored session was made
- * with: that Console never issued these credentials, so there is nothing there to check.
- */
-function sessionElsewhere(ctx: Context, sessionApiUrl: string | undefined): AuthError | undefined {
-  if (!ctx.env.apiUrlExplicit || !sessionApiUrl || sameConsole(sessionApiUrl, ctx.env.apiUrl)) return undefined
-  return new AuthError(`Not logged in to ${ctx.env.apiUrl}: the stored session belongs to ${sessionApiUrl}.`, {
-    code: 'other_console',
-    hint: `Run \`pensar login --api-url ${ctx.env.apiUrl}\` to log in there (it replaces the stored session), or leave out --api-url and PENSAR_API_URL to use ${sessionApiUrl}.`,
-  })
-}
-
-export function sameConsole(a: string, b: string): boolean {
-  return a.replace(/\/+$/, '').toLowerCase() === b.replace(/\/+$/, '').toLowerCase()
 }
 
 /** Why a logged-in session could not be confirmed, and what to do about it. */
@@ -111,6 +102,13 @@ function unverifiedBy(error: unknown): Unverified {
   return { reason: causeOf(cause), hint, renewalFailed }
 }
 
+/** Others can read the credentials (auth.json 0644, a shared folder): said at once, not only by doctor. */
+function warnAboutLooseModes(ctx: Context, modes: LooseMode[]): void {
+  for (const loose of modes) {
+    if (loose.kind === 'folder') ctx.ui.warn(looseHomeWarning(loose.path, loose.mode))
+    else ctx.ui.warn(`${loose.path} is open to other users (mode ${octal(loose.mode)}): pensar writes it 0600 at its next save; to fix it now, run \`chmod 600 ${loose.path}\`.`)
+  }
+}
 
 /** What the files say, before any check. */
 function localReport(ctx: Context): StatusReport {

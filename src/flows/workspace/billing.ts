@@ -1,10 +1,12 @@
 // Step 6: the product page's "billing isn't configured" and "balance is low" warnings. They
-// never fail the login; on a terminal the person can jump to the billing page with B.
+// never fail the login; on a terminal the person can jump to the billing page with B. The gateway's
+// refusals (a 402) and a balance that falls low after a question say the same (flows/ask).
 import type { Context } from '../../context'
 import type { SelectedWorkspace } from '../../lib/console-api'
 import { unsafeUrlReason } from '../../lib/safe-url'
 import { shortened } from '../../lib/safe-text'
 import { formatMoney, type Line } from '../../ui/ui'
+import { safeConsolePageUrl } from '../../lib/console-pages'
 
 export const LOW_BALANCE_DOLLARS = 1
 
@@ -36,7 +38,8 @@ export async function openBillingPage(ctx: Context, url: string): Promise<void> 
   else ctx.ui.warn([`Could not open a browser (${result.reason}). The billing page is at:`, url])
 }
 
-export async function warnAboutBilling(ctx: Context, selected: SelectedWorkspace, consoleUrl: string | undefined): Promise<void> {
+/** `offerPage: false`: the warning alone, without waiting for B or Enter. */
+export async function warnAboutBilling(ctx: Context, selected: SelectedWorkspace, consoleUrl: string | undefined, { offerPage = true } = {}): Promise<void> {
   const url = billingUrlOf(selected, consoleUrl)
   // The address on a line of its own, where it can be copied whole.
   const where = (advice: string) => (url ? [`${advice}:`, url] : `${advice} in Pensar Console under Settings > Billing.`)
@@ -47,12 +50,12 @@ export async function warnAboutBilling(ctx: Context, selected: SelectedWorkspace
     ctx.ui.warn(where(`Billing isn't set up for ${name}. Finish setup`))
     ctx.ui.emit({ event: 'warning', code: 'billing_not_ready', message: `Billing isn't set up for ${workspace.name}.`, ...(url ? { url } : {}) })
     warned = true
-  } else if (billing.balance < LOW_BALANCE_DOLLARS) {
+  } else if (isLowBalance(billing.balance)) {
     ctx.ui.warn(where(`Low credit balance (${formatMoney(billing.balance)}) in ${name}. Add credits`))
     ctx.ui.emit({ event: 'warning', code: 'low_balance', message: `Low credit balance (${formatMoney(billing.balance)}).`, balance: billing.balance, ...(url ? { url } : {}) })
     warned = true
   }
-  if (!warned || !url || !ctx.ui.interactive) return
+  if (!warned || !url || !ctx.ui.interactive || !offerPage) return
   // The legend names the keys; the question does not say them again. Enter goes on to the
   // login's own last sentence ("Logged in as …", "Switched to …").
   const choice = await ctx.ui.pressKey({
@@ -66,6 +69,6 @@ export async function warnAboutBilling(ctx: Context, selected: SelectedWorkspace
 }
 
 function billingUrlOf(selected: SelectedWorkspace, consoleUrl: string | undefined): string | undefined {
-  const url = selected.billingUrl ?? (consoleUrl ? `${consoleUrl.replace(/\/+$/, '')}/${selected.workspace.slug}/settings/billing` : undefined)
-  return url && !unsafeUrlReason(url) ? url : undefined
+  if (selected.billingUrl) return unsafeUrlReason(selected.billingUrl) ? undefined : selected.billingUrl
+  return safeConsolePageUrl(consoleUrl, selected.workspace.slug, 'billing')
 }

@@ -18,17 +18,20 @@ export interface WorkspaceChoice {
   lastWorkspaceId?: string
   openBrowser: boolean
   consoleUrl?: string
+  /** How a workspace is named on this command line, for the messages: `pensar login --workspace` (the default). */
+  namedWith?: string
 }
 
 export async function chooseWorkspace(ctx: Context, apiUrl: string, token: string, choice: WorkspaceChoice): Promise<WorkspaceSummary> {
   let { workspaces, consoleUrl } = await listWorkspaces(ctx, apiUrl, token)
   if (workspaces.length === 0) ({ workspaces } = await waitForFirstWorkspace(ctx, apiUrl, token, consoleUrl ?? choice.consoleUrl ?? apiUrl, choice.openBrowser))
-  if (choice.requested) return findRequested(workspaces, choice.requested)
+  const namedWith = choice.namedWith ?? 'pensar login --workspace'
+  if (choice.requested) return findRequested(workspaces, choice.requested, namedWith)
   if (workspaces.length === 1) return workspaces[0]!
   if (!ctx.ui.interactive) {
-    throw new UsageError(`You belong to ${workspaces.length} workspaces; choose one with --workspace <slug>: ${slugsOf(workspaces)}.`, {
+    throw new UsageError(`You belong to ${workspaces.length} workspaces; choose one with \`${namedWith} <slug>\`: ${slugsOf(workspaces)}.`, {
       code: 'workspace_required',
-      hint: `For example: pensar login --workspace ${shortened(workspaces[0]!.slug)}`,
+      hint: `For example: ${namedWith} ${shortened(workspaces[0]!.slug)}`,
     })
   }
   const initial = workspaces.find((w) => w.id === choice.lastWorkspaceId)
@@ -73,13 +76,13 @@ async function waitForFirstWorkspace(ctx: Context, apiUrl: string, token: string
   throw new PensarError('No workspace appeared within 5 minutes.', { code: 'no_workspace', hint: `Create one${safe ? ` at ${createUrl}` : ''}, then run \`pensar login\` again.` })
 }
 
-function findRequested(workspaces: WorkspaceSummary[], requested: string): WorkspaceSummary {
+function findRequested(workspaces: WorkspaceSummary[], requested: string, namedWith: string): WorkspaceSummary {
   const wanted = requested.toLowerCase()
   const found = workspaces.find((w) => w.id === requested || w.slug.toLowerCase() === wanted)
   if (found) return found
   throw new UsageError(`No workspace "${requested}" among yours: ${slugsOf(workspaces)}.`, {
     code: 'unknown_workspace',
-    hint: 'Pass one of those slugs (or a workspace id) to --workspace.',
+    hint: `Name one of those slugs (or a workspace id): \`${namedWith} ${shortened(workspaces[0]?.slug ?? '<slug>')}\`.`,
   })
 }
 

@@ -101,7 +101,7 @@ describe('pensar doctor', () => {
     const { report, failed } = await run(t)
     expect(failed).toBe(true)
     expect(check(report, 'files')).toMatchObject({ status: 'fail', hint: expect.stringContaining('pensar login') })
-    expect(check(report, 'files').message).toContain('auth.json is not valid JSON')
+    expect(check(report, 'files').message).toContain('auth.json is not usable (not valid JSON)')
     expect(check(report, 'session').message).toContain('Not checked')
     expect(readdirSync(t.home)).toEqual(['auth.json'])
   })
@@ -122,7 +122,7 @@ describe('pensar doctor', () => {
     const { report } = await run(t)
     expect(report.ok).toBe(true)
     expect(check(report, 'home')).toMatchObject({ status: 'warn', message: expect.stringContaining('auth.json is 0644 (should be 0600)') })
-    expect(check(report, 'home').hint).toBe(`chmod 700 ${t.home} && chmod 600 ${join(t.home, 'auth.json')}`)
+    expect(check(report, 'home').hint).toContain(`Run chmod 700 ${t.home} && chmod 600 ${join(t.home, 'auth.json')} (pensar does not change the mode of a folder it did not create)`)
   })
 
   test('a PENSAR_HOME that cannot be created fails', async () => {

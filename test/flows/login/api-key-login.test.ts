@@ -6,11 +6,15 @@ import { AuthError, EXIT, UsageError } from '../../../src/lib/errors'
 import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
 import { json, oauthError } from '../../helpers/fake-fetch'
 import { seedApiKeySession, seedWorkosSession, USER, WORKSPACE } from '../../helpers/session-fixtures'
+import { UiRecorder } from '../../helpers/ui-recorder'
+import { CONSOLE_URL } from '../../helpers/console-stubs'
 
 let t: TestContext
 afterEach(() => t?.cleanup())
 
 const piped = (text: string): KeyInput => ({ isTTY: false, readAll: async () => text })
+const billed = (balance: number, hasPaymentMethod: boolean) =>
+  json({ valid: true, workspace: WORKSPACE, credits: { balance }, billing: { balance, hasPaymentMethod, ready: hasPaymentMethod && balance > 0 }, user: USER, signingKey: 'sk_ws123456', gatewayUrl: TEST_API })
 const validAnswer = () => json({ valid: true, workspace: WORKSPACE, credits: { balance: 50 }, billing: { balance: 50, hasPaymentMethod: true, ready: true }, user: USER, signingKey: 'sk_ws123456', gatewayUrl: TEST_API })
 
 describe('login --with-api-key', () => {
@@ -95,5 +99,74 @@ describe('login --with-api-key', () => {
     const error = await loginWithApiKey(t.ctx, piped('psk_abc123')).catch((e) => e)
     expect(error.message).toContain('not JSON')
     expect(existsSync(join(t.home, 'auth.json'))).toBe(false)
+  })
+
+  test('stores the Console address the Console names, for the billing page and `pensar open`', async () => {
+    t = createTestContext()
+    t.fetch.on('GET', '/auth/validate', validAnswer())
+    t.fetch.on('GET', '/api/cli/config', json({ clientId: 'c', consoleUrl: CONSOLE_URL }))
+    await loginWithApiKey(t.ctx, piped('psk_live_abc123\n'))
+    expect(t.ctx.store.readConfig()?.consoleUrl).toBe(CONSOLE_URL)
+    t.fetch.verify()
+  })
+})
+
+describe('login --with-api-key says what a browser login says', () => {
+  test('--json: workspace_selected, then logged_in, with the same fields as a browser login', async () => {
+    t = createTestContext({ env: { json: true } })
+    t.fetch.on('GET', '/auth/validate', billed(50, true))
+    t.fetch.on('GET', '/api/cli/config', json({ consoleUrl: CONSOLE_URL }))
+    await loginWithApiKey(t.ctx, piped('psk_live_abc123\n'))
+    const billing = { balance: 50, hasPaymentMethod: true, ready: true }
+    expect(t.ui.events).toEqual([
+      { event: 'workspace_selected', workspace: WORKSPACE, billing },
+      { event: 'logged_in', apiUrl: TEST_API, authType: 'api-key', user: USER, workspace: WORKSPACE, billing },
+    ])
+  })
+
+  test.each([
+    ['billing not set up', 0, false, 'billing_not_ready', "Billing isn't set up for Acme. Finish setup:"],
+    ['a low balance', 0.42, true, 'low_balance', 'Low credit balance ($0.42) in Acme. Add credits:'],
+  ] as const)('%s: the warning event and message, with the billing page', async (_name, balance, hasPaymentMethod, code, message) => {
+    t = createTestContext({ env: { json: true } })
+    t.fetch.on('GET', '/auth/validate', billed(balance, hasPaymentMethod))
+    t.fetch.on('GET', '/api/cli/config', json({ consoleUrl: CONSOLE_URL }))
+    await loginWithApiKey(t.ctx, piped('psk_live_abc123\n'))
+    expect(t.ui.events.map((e) => e.event)).toEqual(['workspace_selected', 'warning', 'logged_in'])
+    expect(t.ui.events[1]).toMatchObject({ code, url: `${CONSOLE_URL}/acme/settings/billing` })
+    expect(t.ui.text).toContain(`warn: ${message}\n${CONSOLE_URL}/acme/settings/billing`)
+    expect(t.ctx.store.readAuth()?.apiKey).toBe('psk_live_abc123') // a warning never fails the login
+  })
+
+  test('the Console names no address: the warning says where in the Console to look, and offers no B', async () => {
+    t = createTestContext({ interactive: true })
+    t.fetch.on('GET', '/auth/validate', billed(0, false))
+    t.fetch.on('GET', '/api/cli/config', json({ error: 'not_found' }, 404))
+    await loginWithApiKey(t.ctx, piped('psk_live_abc123\n'))
+    expect(t.ui.text).toContain("Billing isn't set up for Acme. Finish setup in Pensar Console under Settings > Billing.")
+    expect(t.ui.prompts).toEqual([])
+  })
+
+  test('a person at the terminal (the key piped in): B opens the billing page through the terminal itself', async () => {
+    t = createTestContext()
+    const keyboard = new UiRecorder(true).answer('billing page', 'open')
+    t.ctx.keyboardUi = async () => keyboard
+    t.fetch.on('GET', '/auth/validate', billed(0.42, true))
+    t.fetch.on('GET', '/api/cli/config', json({ consoleUrl: CONSOLE_URL }))
+    await loginWithApiKey(t.ctx, piped('psk_live_abc123\n'))
+    expect(keyboard.prompts.map((p) => p.message)).toEqual(['Open the billing page now?'])
+    expect(t.browser.opened).toEqual([`${CONSOLE_URL}/acme/settings/billing`])
+    expect(keyboard.text).toContain('Logged in as demo@pensar.local with an API key. Apex will use workspace Acme (acme), balance $0.42.')
+  })
+
+  test('nobody at a terminal (CI): the warning without a key prompt', async () => {
+    t = createTestContext()
+    t.ctx.keyboardUi = async () => undefined
+    t.fetch.on('GET', '/auth/validate', billed(0.42, true))
+    t.fetch.on('GET', '/api/cli/config', json({ consoleUrl: CONSOLE_URL }))
+    await loginWithApiKey(t.ctx, piped('psk_live_abc123\n'))
+    expect(t.ui.text).toContain('Low credit balance ($0.42)')
+    expect(t.ui.prompts).toEqual([])
+    expect(t.browser.opened).toEqual([])
   })
 })

@@ -100,7 +100,7 @@ describe('the /login screen', () => {
     t.ui.answer('Which workspace', (options: { value: unknown }[]) => options[1]!.value)
     expect(await show()).toBe('switched')
     // "Switched", not "Logged in": the same session, another workspace.
-    expect(t.ui.lines.at(-1)).toEqual({ kind: 'success', text: 'Switched to Other (other), balance $7.00.' })
+    expect(t.ui.lines.at(-1)).toEqual({ kind: 'success', text: 'Switched to workspace Other (other), balance $7.00. Apex uses it from now on.' })
     expect(t.ui.text).not.toContain('Logged in')
     expect(t.ctx.store.readConfig()?.workspace).toEqual({ id: OTHER.id, name: OTHER.name, slug: OTHER.slug })
     expect(t.ctx.store.readAuth()?.signingKey).toBe('sk_other0123456789')

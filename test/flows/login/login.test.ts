@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'bun:test'
-import { readdirSync, statSync } from 'node:fs'
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { CancelledError, UsageError } from '../../../src/lib/errors'
 import { login } from '../../../src/flows/login/login'
 import { CodeExpiredError, DeniedError } from '../../../src/flows/login/poll-token'
@@ -506,7 +507,7 @@ describe('login: already connected', () => {
     stubHappyPath(t.fetch, { workspaces: [ACME] })
     t.ui.answer('What next?', 'switch')
     expect(await run()).toEqual({ outcome: 'logged_in' })
-    expect(t.ui.text).toContain('An API key belongs to one workspace; log in again to choose another.')
+    expect(t.ui.text).toContain('This computer is connected with an API key, which belongs to one workspace (Acme, acme). Logging in again to choose another workspace.')
     expect(stored().auth).toMatchObject({ authType: 'workos', refreshToken: REFRESH_TOKEN })
     expect(stored().auth?.apiKey).toBeUndefined()
     t.fetch.verify()
@@ -646,5 +647,40 @@ describe('login: names for display', () => {
     expect(success).not.toContain(name)
     expect(stored().config).toMatchObject({ user: { email }, workspace: { name } })
     expect(t.ui.events.find((e) => e.event === 'logged_in')).toMatchObject({ user: { email }, workspace: { name } })
+  })
+})
+
+describe('login: addresses from the Console that credentials or people would follow', () => {
+  test.each([
+    ['gatewayUrl', 'select-workspace', 'http://gateway.elsewhere.test'],
+    ['billingUrl', 'select-workspace', 'javascript:alert(1)'],
+    ['consoleUrl', 'workspaces', 'file:///etc/passwd'],
+  ])('an unsafe %s stops the login with an error naming it; the session is ended and nothing is saved', async (field, route, value) => {
+    t = createTestContext()
+    stubDiscovery(t.fetch)
+    stubDeviceCode(t.fetch)
+    stubPolls(t.fetch, 0)
+    if (route === 'workspaces') t.fetch.on('GET', '/api/cli/workspaces', json({ workspaces: [ACME], consoleUrl: value }))
+    else stubWorkspaces(t.fetch, [ACME])
+    if (route === 'select-workspace') {
+      t.fetch.on('POST', '/api/cli/select-workspace', json({ confirmed: true, workspace: ACME, billing: { balance: 50, hasPaymentMethod: true, ready: true }, signingKey: SIGNING_KEY, [field]: value }))
+    }
+    t.fetch.on('POST', '/oauth/revoke', json({}))
+    const error = await run({ workspace: 'acme' }).catch((e) => e)
+    expect(error.code).toBe('unsafe_url')
+    expect(error.message).toContain(`unsafe ${field}`)
+    expect(t.fetch.calls('/oauth/revoke')).toHaveLength(1)
+    expect(filesInHome()).toEqual([])
+  })
+
+  test('a PENSAR_HOME where nothing can be saved stops the login before any request', async () => {
+    t = createTestContext()
+    mkdirSync(join(t.home, '..'), { recursive: true })
+    writeFileSync(t.home, 'a file where the folder should be')
+    const error = await run().catch((e) => e)
+    expect(error.code).toBe('store_failed')
+    expect(error.message).toContain('is not a folder')
+    expect(error.message).toContain('A login could not be saved, so none was started.')
+    expect(t.fetch.requests).toHaveLength(0)
   })
 })

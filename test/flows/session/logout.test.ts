@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'bun:test'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { logout } from '../../../src/flows/session/logout'
 import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
@@ -85,5 +85,14 @@ describe('logout', () => {
     t.fetch.on('POST', REVOKE, json({}))
     await logout(t.ctx)
     expect(t.ui.text).toContain('PENSAR_API_KEY is still set')
+  })
+
+  test('not logged in with PENSAR_HOME a file: nothing to do, exit 0, nothing created', async () => {
+    t = createTestContext()
+    mkdirSync(join(t.home, '..'), { recursive: true })
+    writeFileSync(t.home, 'a file')
+    expect(await logout(t.ctx)).toEqual({ wasLoggedIn: false, revocation: 'nothing' })
+    expect(t.ui.text).toContain('Not logged in; nothing to do.')
+    expect(readFileSync(t.home, 'utf8')).toBe('a file')
   })
 })

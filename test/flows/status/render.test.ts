@@ -24,7 +24,7 @@ function report(overrides: Partial<StatusReport> = {}): StatusReport {
     apiUrl: TEST_API,
     credentialStore: '/home/someone-with-a-long-name/projects/pentest-lab/.pensar/auth.json',
     expiresAt: new Date(t.clock.now() + 240_000).toISOString(),
-    online: { ok: true, balance: 0.42, billingReady: false },
+    online: { ok: true, balance: 0.42, billingReady: false, inferenceEnabled: null },
     source: 'file',
     ...overrides,
   }
@@ -57,7 +57,7 @@ describe('the /status box', () => {
   }
 
   test('the fixed wording needs no wrapping in 80 columns: each fact stays on one row', () => {
-    const rows = drawn(80, report({ credentialStore: '/home/me/.pensar/auth.json', online: { ok: true, balance: 0.42, billingReady: true } }))
+    const rows = drawn(80, report({ credentialStore: '/home/me/.pensar/auth.json', online: { ok: true, balance: 0.42, billingReady: true, inferenceEnabled: null } }))
     expect(rows.find((r) => r.startsWith('│ Balance:'))).toContain('$0.42 (low)')
     expect(rows.find((r) => r.startsWith('│ Billing:'))).toContain('low balance — see Settings > Billing in Pensar Console')
     expect(rows.filter((r) => r.startsWith('│              '))).toEqual([]) // no continuation rows
@@ -65,7 +65,7 @@ describe('the /status box', () => {
 
   test('a long reason for an unverified session wraps inside the box, under the label', () => {
     const reason = `${TEST_API}/gateway/validate could not be reached: the connection was refused by the remote host after 3 seconds`
-    const rows = drawn(80, report({ online: { ok: false, balance: null, billingReady: null } }), { unverified: { reason, hint: 'Try again in a minute.', renewalFailed: false } })
+    const rows = drawn(80, report({ online: { ok: false, balance: null, billingReady: null, inferenceEnabled: null } }), { unverified: { reason, hint: 'Try again in a minute.', renewalFailed: false } })
     for (const row of rows) expect(row.length).toBeLessThanOrEqual(80)
     expect(rows[0]).toStartWith('╭─ Logged in, not verified')
     const online = rows.findIndex((r) => r.startsWith('│ Online:      not verified:'))
@@ -75,7 +75,7 @@ describe('the /status box', () => {
   })
 
   test('all is well: balance and billing ready, no advice', () => {
-    const text = drawn(100, report({ online: { ok: true, balance: 50, billingReady: true } })).join('\n')
+    const text = drawn(100, report({ online: { ok: true, balance: 50, billingReady: true, inferenceEnabled: null } })).join('\n')
     expect(text).toContain('Balance:     $50.00 ')
     expect(text).toContain('Billing:     ready ')
     expect(text).not.toContain('Settings > Billing')
@@ -90,5 +90,13 @@ describe('the /status box', () => {
     renderStatus({ ...t.ctx, ui }, { report: report() })
     expect(out).toContain('\x1b[33mBalance:     $0.42 (low)')
     expect(out).toContain('\x1b[33mBilling:     not set up — see Settings > Billing in Pensar Console')
+  })
+
+  test('the Apex Inference category switched off: a warning line that says where to turn it on', () => {
+    const rows = drawn(100, report({ online: { ok: true, balance: 50, billingReady: true, inferenceEnabled: false } }))
+    expect(rows.find((r) => r.startsWith('│ Inference:'))).toContain('Inference:   switched off — turn it on under Settings > Usage in Pensar Console')
+    expect(rows.find((r) => r.startsWith('│ Billing:'))).toContain('ready')
+    const fine = drawn(100, report({ online: { ok: true, balance: 50, billingReady: true, inferenceEnabled: true } }))
+    expect(fine.some((r) => r.includes('Inference:'))).toBe(false)
   })
 })

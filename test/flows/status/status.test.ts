@@ -49,7 +49,7 @@ describe('status --json', () => {
       apiUrl: TEST_API,
       credentialStore: join(t.home, 'auth.json'),
       expiresAt: new Date(Math.floor((t.clock.now() + 240_000) / 1000) * 1000).toISOString(),
-      online: { ok: true, balance: 50, billingReady: true },
+      online: { ok: true, balance: 50, billingReady: true, inferenceEnabled: null },
       source: 'file',
     })
     expect(exitCode).toBe(EXIT.ok)
@@ -105,7 +105,7 @@ describe('status --json', () => {
     t.fetch.on('GET', VALIDATE, networkError('ECONNREFUSED'))
     const { report, exitCode } = await runStatus()
     expect(report.loggedIn).toBe(true)
-    expect(report.online).toEqual({ ok: false, balance: null, billingReady: null })
+    expect(report.online).toEqual({ ok: false, balance: null, billingReady: null, inferenceEnabled: null })
     expect(exitCode).toBe(EXIT.ok)
   })
 
@@ -127,7 +127,18 @@ describe('status --json', () => {
     const { report } = await runStatus()
     expect(report).toMatchObject({ loggedIn: true, authType: 'api-key', source: 'env', workspace: { slug: 'other' }, expiresAt: null, online: { ok: true, balance: 12.5 } })
     expect(t.fetch.calls(VALIDATE)[0]!.headers.get('authorization')).toBe('Bearer psk_envkey123')
+    // The stored workspace is another login's: the key's own, from /auth/validate, is sent.
+    expect(t.fetch.calls(VALIDATE)[0]!.headers.get('x-workspace-id')).toBe('ws_other')
     expect(JSON.parse(readFileSync(join(t.home, 'config.json'), 'utf8')).workspace).toEqual(WORKSPACE)
+  })
+
+  test('the Apex Inference category switched off: still connected (exit 0), and the report says so', async () => {
+    jsonContext()
+    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    t.fetch.on('GET', VALIDATE, json({ workspace: WORKSPACE, credits: { balance: 50 }, billing: { ready: true, hasPaymentMethod: true }, inference: { enabled: false } }))
+    const { report, exitCode } = await runStatus()
+    expect(report.online).toEqual({ ok: true, balance: 50, billingReady: true, inferenceEnabled: false })
+    expect(exitCode).toBe(EXIT.ok)
   })
 
   test('a stored API key without a workspace: resolved from the server and stored', async () => {
@@ -136,7 +147,7 @@ describe('status --json', () => {
     t.fetch.on('GET', '/auth/validate', json({ valid: true, workspace: WORKSPACE, user: USER, signingKey: 'sk_fromserver1234', gatewayUrl: TEST_API }))
     t.fetch.on('GET', VALIDATE, validated(0.42, false))
     const { report } = await runStatus()
-    expect(report).toMatchObject({ authType: 'api-key', source: 'file', workspace: WORKSPACE, online: { ok: true, balance: 0.42, billingReady: false } })
+    expect(report).toMatchObject({ authType: 'api-key', source: 'file', workspace: WORKSPACE, online: { ok: true, balance: 0.42, billingReady: false, inferenceEnabled: null } })
     expect(JSON.parse(readFileSync(join(t.home, 'config.json'), 'utf8')).workspace).toEqual(WORKSPACE)
     expect(JSON.parse(readFileSync(join(t.home, 'auth.json'), 'utf8')).signingKey).toBe('sk_fromserver1234')
   })
@@ -207,7 +218,7 @@ describe('Ctrl-C during the online check', () => {
 
 describe('one budget for the whole online check', () => {
   const TOKEN_PATH = '/user_management/authenticate'
-  const OFFLINE = { ok: false, balance: null, billingReady: null }
+  const OFFLINE = { ok: false, balance: null, billingReady: null, inferenceEnabled: null }
   const authFile = () => JSON.parse(readFileSync(join(t.home, 'auth.json'), 'utf8'))
   const lockPath = () => join(t.home, 'auth-refresh.lock')
 

@@ -1,0 +1,17 @@
+// `pensar login token` (also `auth token`): → the token flow, which prints a valid access token
+// (or the API key) for another tool, and nothing else, on stdout.
+import { defineCommand, type CommandDef } from 'citty'
+import type { Context } from '../context'
+import { globalArgs } from './global-args'
+
+export type TokenRunner = (ctx: Context) => Promise<unknown>
+
+const runToken: TokenRunner = async (ctx) => (await import('../flows/token/token')).printToken(ctx)
+
+export function tokenCommand(ctx: Context, run: TokenRunner = runToken): CommandDef<any> {
+  return defineCommand({
+    meta: { name: 'token', description: 'Print a valid access token (renewed when due), or the API key, for another tool' },
+    args: { ...globalArgs },
+    run: () => run(ctx),
+  })
+}

@@ -1,0 +1,49 @@
+// `pensar workspace list`: the person's workspaces as the Console lists them (with an API key,
+// only the key's), the one this computer uses marked. The list is the command's result, so it
+// goes to stdout; `--json` gives the objects.
+import type { Context } from '../../context'
+import { parseWorkspaceList, type WorkspaceSummary } from '../../lib/console-api'
+import { safeText, shortened } from '../../lib/safe-text'
+import { formatMoney, type JsonEvent } from '../../ui/ui'
+import { createAuthedClient } from '../session/authed-client'
+import { readCredentials } from '../session/credentials'
+import { LOW_BALANCE_DOLLARS } from './billing'
+
+export interface ListedWorkspace extends WorkspaceSummary {
+  /** Billing can pay for inference: a payment method and a positive balance (docs/console-api.md §5). */
+  billingReady: boolean
+  /** The workspace Apex uses on this computer. */
+  current: boolean
+}
+
+export async function showWorkspaces(ctx: Context): Promise<ListedWorkspace[]> {
+  const { workspaces } = parseWorkspaceList(await createAuthedClient(ctx).get<unknown>('/api/cli/workspaces'))
+  const currentId = currentWorkspaceId(ctx, workspaces)
+  const listed = workspaces.map((w) => ({ ...w, billingReady: w.hasPaymentMethod && w.balance > 0, current: w.id === currentId }))
+  if (ctx.env.json) ctx.ui.emit({ workspaces: listed } as unknown as JsonEvent)
+  else ctx.ui.result(workspaceTable(listed))
+  return listed
+}
+
+/** PENSAR_API_KEY wins over what is stored, and the Console lists only its key's workspace. */
+function currentWorkspaceId(ctx: Context, workspaces: WorkspaceSummary[]): string | undefined {
+  const creds = readCredentials(ctx)
+  if (creds.kind === 'api-key' && creds.source === 'env') return workspaces.length === 1 ? workspaces[0]!.id : undefined
+  return ctx.store.readConfig()?.workspace?.id
+}
+
+/** `* acme  Acme  $50.00  ready`: one row per workspace under a header, `*` on the current one. */
+export function workspaceTable(workspaces: ListedWorkspace[]): string[] {
+  // Cells as they will show (made safe, long names cut), so the columns line up on screen.
+  const shown = (text: string) => safeText(shortened(text))
+  const rows = workspaces.map((w) => [w.current ? '*' : ' ', shown(w.slug), shown(w.name), formatMoney(w.balance), billingWord(w)])
+  const all = [['', 'SLUG', 'NAME', 'BALANCE', 'BILLING'], ...rows]
+  const widths = all[0]!.map((_, column) => Math.max(...all.map((row) => row[column]!.length)))
+  const balance = 3 // right-aligned, so the decimal points line up
+  return all.map((row) => row.map((cell, column) => (column === balance ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd())
+}
+
+function billingWord(w: ListedWorkspace): string {
+  if (!w.billingReady) return 'not set up'
+  return w.balance < LOW_BALANCE_DOLLARS ? 'low balance' : 'ready'
+}
