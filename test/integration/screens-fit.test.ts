@@ -168,7 +168,7 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
 
   test('the prompt: /status, /doctor, /login and back', async () => {
     const term = await open(cols, home, [])
-    await term.waitFor('/ commands')
+    await term.waitFor('or type / for commands')
     expectFitAndWords(term.screen(), cols, ['Apex · Pensar Console'])
     for (const [line, done, phrases] of [
       ['/status', /Billing: +not set up/, ['Connected to Pensar Console', 'Billing: not set up — see Settings > Billing in Pensar Console']],
@@ -183,7 +183,7 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     }
     term.press('Escape')
     await term.waitFor('Kept the connection as it is.')
-    expectFitAndWords(await term.waitFor(/› \n/), cols, ['Kept the connection as it is.', '/ commands'])
+    expectFitAndWords(await term.waitFor(/› \n/), cols, ['Kept the connection as it is.', 'Ask a question, or type / for commands'])
     term.type('/exit')
     term.press('Enter')
     expect(await term.exitCode()).toBe(0)
@@ -212,7 +212,7 @@ describe('the prompt at 40 columns when the session needs renewing', () => {
     await shortLived.control.fault('POST /user_management/authenticate', 'drop')
     const term = await open(40, home, [], { PENSAR_API_URL: shortLived.url })
     expectFitAndWords(
-      await term.waitFor('/ commands'),
+      await term.waitFor('or type / for commands'),
       40,
       ['Your login is kept, but Pensar Console did not confirm it: Could not reach', '(the connection was closed before an answer came). Commands will try again.'],
       [`${shortLived.url}/user_management/authenticate`],
@@ -226,7 +226,7 @@ describe('the prompt at 40 columns when the session needs renewing', () => {
     const home = await expiredSession()
     await shortLived.control.revokeSessions(EMAIL)
     const term = await open(40, home, [], { PENSAR_API_URL: shortLived.url })
-    expectFitAndWords(await term.waitFor('/ commands'), 40, ['▲ Your Pensar Console session has expired — run /login'])
+    expectFitAndWords(await term.waitFor('or type / for commands'), 40, ['▲ Your Pensar Console session has expired — run /login'])
     term.press('C-c')
     expect(await term.exitCode()).toBe(0)
   }, TIMEOUT)

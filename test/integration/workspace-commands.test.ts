@@ -172,7 +172,7 @@ describe('login --with-api-key is a login', () => {
       command: ['sh', '-c', `exec "$0" login --with-api-key --api-url "$1" < "$2"`, await pensarBinary(), c.url, keyFile],
       env: { PATH: process.env.PATH, HOME: home, PENSAR_HOME: join(home, '.pensar'), BROWSER: opener.script, NO_PROXY: '127.0.0.1,localhost', TERM: 'xterm-256color' },
     })
-    await term.waitFor('Press B to open the billing page, Enter to continue')
+    await term.waitFor('B open billing page · Enter continue')
     expect(term.screen()).toContain("Billing isn't set up for No Billing")
     term.press('b')
     expect(await opener.waitForUrl()).toBe(`${c.url}/no-billing/settings/billing`)
@@ -194,7 +194,7 @@ describe('pensar workspace switch on a terminal', () => {
     term.press('Down')
     await term.waitFor(/● Low Balance/)
     term.press('Enter')
-    await term.waitFor('Press B to open the billing page, Enter to continue')
+    await term.waitFor('B open billing page · Enter continue')
     term.press('Enter')
     await term.waitFor('Switched to workspace Low Balance (low-balance)')
     expect(await term.exitCode()).toBe(0)

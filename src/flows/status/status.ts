@@ -10,7 +10,6 @@ import { apiUrlFor, type Context } from '../../context'
 import { AuthError, CancelledError, causeOf, EXIT, PensarError, SilentError } from '../../lib/errors'
 import { looseModes, type LooseMode } from '../../lib/file-modes'
 import { octal } from '../../lib/home-files'
-import { HttpError } from '../../lib/http'
 import { looseHomeWarning } from '../../lib/store'
 import type { JsonEvent } from '../../ui/ui'
 import { readCredentials, SESSION_EXPIRED_MESSAGE, SessionExpiredError, type Credentials } from '../session/credentials'
@@ -94,7 +93,7 @@ function unverifiedBy(error: unknown): Unverified {
   const renewalFailed = error instanceof PensarError && error.code === 'refresh_failed'
   const cause = renewalFailed && error.cause instanceof Error ? error.cause : error
   const hint =
-    cause instanceof HttpError && cause.hint
+    cause instanceof PensarError && cause.hint
       ? cause.hint
       : cause instanceof PensarError && cause.code === 'timeout'
         ? 'Check your network connection, then run `pensar status` again.'
