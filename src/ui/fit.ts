@@ -29,6 +29,11 @@ export function wrapLine(line: string, width: number): string[] {
   return spans.map(({ start, end }, i) => (i === 0 ? '' : ' '.repeat(indent)) + paintSpan(plain, codes, start, end, i === spans.length - 1))
 }
 
+/** Plain words in rows no wider than `width`, no indent (a column of a table wraps within itself). */
+export function wrapWords(text: string, width: number): string[] {
+  return breakRows(text, Math.max(width, MIN_WIDTH), 0).map(({ start, end }) => text.slice(start, end))
+}
+
 /** Groups items into rows that fit `width` when joined by a separator `separatorLength` wide. */
 export function packRows<T>(items: readonly T[], lengthOf: (item: T) => number, separatorLength: number, width: number): T[][] {
   const rows: T[][] = []

@@ -1,7 +1,8 @@
 // Every screen at 40, 60 and 100 columns, on a real terminal (tmux) with the compiled binary and
 // the local Console: login (the code panel, the workspace list, the billing step and its B), the
-// connected screen of `pensar login`, `status`, `doctor`, and the interactive prompt (/status,
-// /doctor, /login, the startup warning and the toast). On every screen no line is wider than the
+// connected screen of `pensar login`, `status`, `doctor`, the interactive prompt (/status,
+// /doctor, /login, the startup warning and the toast), and the commands people reach for (help,
+// version, workspace list and switch, open, usage, ask). On every screen no line is wider than the
 // terminal (tmux's `capture-pane -J` joins a line the terminal wrapped, so an overflow shows as a
 // longer line), every box keeps its frame, and every message reads whole once the gutter and
 // frame are taken away: no word is split (docs/message-style.md, "Fit").
@@ -229,5 +230,53 @@ describe('the prompt at 40 columns when the session needs renewing', () => {
     expectFitAndWords(await term.waitFor('or type / for commands'), 40, ['▲ Your Pensar Console session has expired — run /login'])
     term.press('C-c')
     expect(await term.exitCode()).toBe(0)
+  }, TIMEOUT)
+})
+
+describe.each(WIDTHS)('the commands people reach for at %i columns', (cols) => {
+  let home: string
+
+  beforeAll(async () => {
+    home = (await loggedInHome(pc.url, { root, workspace: 'no-billing' })).home
+  }, 60_000)
+
+  async function run(args: string[]): Promise<string> {
+    const term = await open(cols, home, args)
+    expect(await term.exitCode()).toBe(0)
+    return term.screen()
+  }
+
+  test('help and version', async () => {
+    expectFitAndWords(await run(['login', '--help']), cols, [
+      'Connect this computer to a Pensar Console workspace',
+      'USAGE pensar login',
+      'Log in with an API key read from stdin',
+      'pensar login --with-api-key < key.txt',
+      'Run `pensar login <command> --help` for more about a command.',
+    ])
+    expectFitAndWords(await run(['help', 'completion']), cols, ['pensar completion bash'])
+  }, TIMEOUT)
+
+  test('version: one line, printed whole to be copied into a bug report or parsed', async () => {
+    const [line] = (await run(['version'])).split('\n__PENSAR_EXIT=')[0]!.split('\n').filter((row) => row.trim())
+    expect(line).toMatch(/^pensar \S+ \(\S+, built \S+, \S+\)$/)
+  }, TIMEOUT)
+
+  test('workspace list and switch', async () => {
+    expectFitAndWords(await run(['workspace', 'list']), cols, ['SLUG', 'BALANCE', 'BILLING', '* no-billing', 'low-balance', '$0.42 low balance', '$0.00 not set up'])
+    // The balance is Acme's after the questions of the other widths.
+    expectFitAndWords(await run(['workspace', 'switch', 'acme']), cols, ['Switched to workspace Acme (acme), balance $', 'Apex uses it from now on.'])
+  }, TIMEOUT)
+
+  test('open: the sentence fits; the address is printed whole, to be copied', async () => {
+    const url = `${pc.url}/acme/settings/billing`
+    const screen = await run(['open', 'billing'])
+    expect(screen.split('\n').map((row) => row.trimEnd())).toContain(url)
+    expectFitAndWords(screen.replace(url, ''), cols, ['Opened the billing page of Acme (acme) in your browser:'])
+  }, TIMEOUT)
+
+  test('ask and usage', async () => {
+    expectFitAndWords(await run(['ask', 'What is SSRF?']), cols, ['You asked:', 'Answered by pensar-large for $0.01;'])
+    expectFitAndWords(await run(['usage']), cols, ['Acme (acme): spend in the last 30 days', 'User', 'API key', 'Total'])
   }, TIMEOUT)
 })
