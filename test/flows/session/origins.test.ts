@@ -88,6 +88,21 @@ describe('the authed client sends credentials only to the session\'s own address
     expect(t.fetch.requests).toHaveLength(0)
   })
 
+  test("PENSAR_API_KEY never goes to the stored session's gateway: only to the API, or the gateway its own /auth/validate named", async () => {
+    t = createTestContext({ env: { vars: { PENSAR_API_KEY: 'psk_envkey0123456789' } } })
+    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000), extraConfig: { gatewayUrl: 'https://gateway.of-the-stored-session.test' } })
+    const creds = readCredentials(t.ctx)
+    expect(creds.kind === 'api-key' && creds.origins).toEqual({ apiUrl: TEST_API, gatewayUrl: TEST_API })
+    const error = await catching(() => createAuthedClient(t.ctx).get('https://gateway.of-the-stored-session.test/gateway/validate'))
+    expect(error.code).toBe('foreign_destination')
+    expect(t.fetch.requests).toHaveLength(0)
+    t.fetch.on('GET', '/gateway/validate', json({ ok: true }))
+    const keyOwn = createAuthedClient(t.ctx, { gatewayUrl: 'https://gateway.of-the-key.test', workspaceId: 'ws_key' })
+    await keyOwn.get(`${keyOwn.gatewayUrl}/gateway/validate`)
+    const sent = t.fetch.calls('/gateway/validate')[0]!
+    expect([sent.url, sent.headers.get('x-workspace-id'), sent.headers.get('authorization')]).toEqual(['https://gateway.of-the-key.test/gateway/validate', 'ws_key', 'Bearer psk_envkey0123456789'])
+  })
+
   test('a gateway on this computer over plain http is fine (the local Console)', async () => {
     loggedIn({ gatewayUrl: 'http://127.0.0.1:4100' })
     t.fetch.on('GET', '/gateway/validate', json({ ok: true }))
