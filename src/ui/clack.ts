@@ -157,13 +157,14 @@ export class ClackUi implements Ui {
   }
 
   pressKey<V>(opts: { message: string; choices: KeyChoice<V>[] }): Promise<V> {
-    const { input, output, paint } = this.deps
+    const { input, paint } = this.deps
     const choices = opts.choices.map((c) => ({ ...c, label: safeText(c.label) }))
     // One key per item, rows broken between items so a narrow terminal never splits one.
     const rows = packRows(choices, (c) => keyName(c.key).length + 1 + c.label.length, 3, this.columns() - 3)
     const legend = rows.map((row) => row.map((c) => `${paint('bold', keyName(c.key))} ${c.label}`).join(paint('dim', ' · ')))
-    this.line(paint('cyan', this.deps.unicode ? '◇' : 'o'), [safeText(opts.message), ...legend])
     return new Promise<V>((resolve, reject) => {
+      // Listening, in raw mode, before the question is drawn: a key pressed the moment it shows
+      // never meets a terminal still in line mode, which would echo it onto the screen.
       emitKeypresses(input)
       const wasRaw = (input as { isRaw?: boolean }).isRaw ?? false
       input.setRawMode?.(true)
@@ -192,8 +193,9 @@ export class ClackUi implements Ui {
         resolve(choice.value)
       }
       input.on('keypress', onKey)
-      if (signal?.aborted) onAbort()
-      else signal?.addEventListener('abort', onAbort, { once: true })
+      if (signal?.aborted) return onAbort()
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.line(paint('cyan', this.deps.unicode ? '◇' : 'o'), [safeText(opts.message), ...legend])
     })
   }
 
