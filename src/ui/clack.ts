@@ -10,7 +10,7 @@ import type { Readable, Writable } from 'node:stream'
 import { cancelledFrom, CancelledError } from '../lib/errors'
 import { safeBlock, safeLines, safeText } from '../lib/safe-text'
 import { cutToWidth, packRows, visibleLength, wrapLine } from './fit'
-import { emitKeypresses } from './key-presses'
+import { emitKeypresses, restoreMode } from './key-presses'
 import { qrCodeLines } from './qr-code'
 import type { Paint } from './style'
 import { copyToClipboard, hyperlink } from './terminal-codes'
@@ -177,7 +177,7 @@ export class ClackUi implements Ui {
       const finish = () => {
         input.off('keypress', onKey)
         signal?.removeEventListener('abort', onAbort)
-        input.setRawMode?.(wasRaw)
+        restoreMode(input, wasRaw)
         input.pause()
       }
       const onKey = (str: string | undefined, key: { name?: string; ctrl?: boolean } = {}) => {

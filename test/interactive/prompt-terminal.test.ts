@@ -1,8 +1,8 @@
 // The interactive prompt of the COMPILED binary in a real terminal (tmux), against the local
 // Console on port 0: connect through /login (approved through the control API), /status, switch
 // workspace with S and the arrow keys, billing with B, disconnect with D, Esc out of a pending
-// login, /doctor (cancelled, then failing), and the startup toast after the Console revoked the
-// session.
+// login, /doctor (cancelled, then failing), the startup toast after the Console revoked the
+// session, and the terminal closing under the prompt.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,6 +12,7 @@ import { Terminal } from '../e2e/support/terminal'
 import { startTestConsole } from '../helpers/console'
 import { pensarBinary } from '../helpers/pensar-binary'
 import { killAllPensar, runPensar } from '../helpers/run-pensar'
+import { untilProcessEnded } from '../helpers/wait-until'
 
 const EMAIL = 'demo@pensar.local'
 /** The hint line under an empty prompt. */
@@ -275,5 +276,19 @@ describe('the startup session check', () => {
     expect(readJson(join(pensarHome(home), 'auth.json')).refreshToken).not.toBe(auth.refreshToken)
     term.press('C-c')
     expect(await term.exitCode()).toBe(0)
+  }, TIMEOUT)
+
+  test('the terminal closing (SIGHUP) ends the prompt: nothing is left running', async () => {
+    const home = tempHome()
+    const pidFile = join(home, 'pensar.pid')
+    const term = await Terminal.start({
+      // exec: the pid written is pensar's own.
+      command: ['sh', '-c', 'echo $$ > "$0"; exec "$1"', pidFile, binary],
+      env: { PATH: process.env.PATH, HOME: home, PENSAR_HOME: pensarHome(home), PENSAR_API_URL: consoleServer.url, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', NO_COLOR: '1', TERM: 'xterm-256color' },
+    })
+    await term.waitFor(PROMPT_HINT)
+    const pid = Number(readFileSync(pidFile, 'utf8'))
+    term.stop()
+    await untilProcessEnded(pid, `the prompt (pid ${pid}) to end after its terminal closed`)
   }, TIMEOUT)
 })
