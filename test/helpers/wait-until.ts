@@ -1,6 +1,6 @@
 // Waiting for something another process does (a file, a server counter, the clock), by polling
 // a condition against a deadline: never a sleep that guesses how long it takes.
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 
 /** Polls a condition until it holds, failing clearly after a deadline (`what` may say what was seen). */
 export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string | (() => string), timeoutMs = 30_000): Promise<void> {
@@ -22,7 +22,13 @@ export async function untilJwtExpired(accessToken: string): Promise<void> {
  * timeout it is killed before the test fails, so a failure never leaves it running.
  */
 export async function untilProcessEnded(pid: number, what: string, timeoutMs = 10_000): Promise<void> {
-  const running = () => existsSync(`/proc/${pid}`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  const running = () => {
+    try {
+      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+    } catch {
+      return false // gone, possibly between two looks
+    }
+  }
   try {
     await waitUntil(() => !running(), what, timeoutMs)
   } finally {
