@@ -6,7 +6,6 @@
 // the interactive prompt's /login, and `pensar login` on a connected terminal (`offerRelogin`).
 import type { Context } from '../../context'
 import { AuthError } from '../../lib/errors'
-import { unsafeUrlReason } from '../../lib/safe-url'
 import { shortened } from '../../lib/safe-text'
 import { formatWorkspace, type Line } from '../../ui/ui'
 import { openBillingPage } from '../workspace/billing'
