@@ -88,14 +88,14 @@ describe("the Ui implementations' own words", () => {
     return { ui: new ClackUi({ input, output, paint: createPaint(false), unicode: true }), input, text: () => out }
   }
 
-  function sayEverything(ui: Ui) {
+  async function sayEverything(ui: Ui) {
     ui.info('Fine.')
     ui.warn(['A warning:', 'https://console.test/x'])
     ui.error('It failed.', 'Run `pensar login`.')
     ui.note('Title', ['Label: value', { text: 'Billing: not set up', tone: 'warn' }])
     ui.report({ title: 'Report', lines: ['Label: value'], verdict: { tone: 'fail', text: '1 check failed.' } })
     for (const browser of [{ opened: true } as const, { opened: false, reason: 'no display' } as const, { skipped: true } as const]) {
-      void ui.showCode({ userCode: 'BCDF-GHJK', verificationUri: 'https://console.test/device', verificationUriComplete: 'https://console.test/device?user_code=BCDF-GHJK', expiresInSec: 600, browser })
+      await ui.showCode({ userCode: 'BCDF-GHJK', verificationUri: 'https://console.test/device', verificationUriComplete: 'https://console.test/device?user_code=BCDF-GHJK', expiresInSec: 600, browser })
     }
     ui.spinner('Waiting for approval in the browser…').stop('Approved in the browser.')
   }
@@ -116,8 +116,7 @@ describe("the Ui implementations' own words", () => {
     }],
   ] as const)('%s', async (_name, make) => {
     const { ui, text } = make()
-    sayEverything(ui)
-    await Bun.sleep(0) // showCode's QR code is loaded on demand
+    await sayEverything(ui)
     const problems = readable(text()).flatMap((line) => styleProblems(line, 'note'))
     expect(problems).toEqual([])
     expect(text()).not.toMatch(/[’‘]/)
