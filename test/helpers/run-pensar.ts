@@ -28,7 +28,10 @@ export function killAllPensar() {
 export async function runPensar(args: string[], opts: { home: string; env?: Record<string, string | undefined> }): Promise<PensarRun> {
   const binary = await pensarBinary()
   const env: Record<string, string> = {}
-  for (const [k, v] of Object.entries({ PATH: process.env.PATH, HOME: opts.home, PENSAR_HOME: `${opts.home}/.pensar`, NO_COLOR: '1', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', BROWSER: 'true', ...opts.env })) {
+  // The file store unless a test asks for another (test/helpers/secret-service.ts runs a keyring):
+  // on macOS the binary would otherwise reach the developer's own Keychain.
+  const defaults = { PATH: process.env.PATH, HOME: opts.home, PENSAR_HOME: `${opts.home}/.pensar`, NO_COLOR: '1', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', BROWSER: 'true', PENSAR_CREDENTIAL_STORE: 'file' }
+  for (const [k, v] of Object.entries({ ...defaults, ...opts.env })) {
     if (v !== undefined) env[k] = v
   }
   const proc = Bun.spawn([binary, ...args], { env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' })

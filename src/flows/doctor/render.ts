@@ -7,6 +7,7 @@ const MARK: Record<CheckStatus, string> = { ok: '✓', warn: '!', fail: '✗' }
 const LABEL: Record<string, string> = {
   home: 'PENSAR_HOME',
   files: 'Stored files',
+  keychain: 'Keychain',
   'refresh-lock': 'Refresh lock',
   browser: 'Browser',
   proxy: 'Proxy',

@@ -35,7 +35,7 @@ type Key = 'switch' | 'billing' | 'disconnect' | 'relogin' | 'back'
 /** Shows the connection and acts on S / B / L / D until one of them ends the screen or Esc leaves it. */
 export async function connectedScreen(ctx: Context, stored: StoredSession, opts: ConnectedScreenOptions = {}): Promise<ConnectedScreenResult> {
   const outcome = await checkConnection(ctx)
-  const session = readStoredSession(ctx) ?? stored // the check may have renewed the token
+  const session = (await readStoredSession(ctx)) ?? stored // the check may have renewed the token
   const billingUrl = billingPageOf(session)
   ctx.ui.note('Connected to Pensar Console', connectionLines(session, outcome, billingUrl))
   for (;;) {

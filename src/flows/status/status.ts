@@ -7,9 +7,9 @@ import { apiUrlFor, type Context } from '../../context'
 import { AuthError, CancelledError, EXIT, PensarError, SilentError } from '../../lib/errors'
 import { looseModes, type LooseMode } from '../../lib/file-modes'
 import { octal } from '../../lib/home-files'
-import { looseHomeWarning } from '../../lib/store'
+import { looseHomeWarning, type AuthFile, type ConfigFile } from '../../lib/store'
 import type { JsonEvent } from '../../ui/ui'
-import { readCredentials, SESSION_EXPIRED_MESSAGE, SessionExpiredError, type Credentials } from '../session/credentials'
+import { readCredentials, recordedCredentials, SESSION_EXPIRED_MESSAGE, SessionExpiredError, type Credentials, type RecordedCredentials } from '../session/credentials'
 import { tokenExpiresAt } from '../session/token-expiry'
 import { renderStatus } from './render'
 import type { StatusOptions, StatusOutcome, StatusReport } from './report'
@@ -19,7 +19,7 @@ export type { StatusOptions, StatusOutcome, StatusReport } from './report'
 export async function status(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
   const outcome = await answerStatus(ctx, opts)
   // Started before the answer is printed, so the filesystem works while the output is formatted.
-  const modes = outcome.report.credentialStore ? looseModes({ folder: ctx.env.home, files: [ctx.store.paths.auth] }) : undefined
+  const modes = outcome.report.credentialStore ? looseModes({ folder: ctx.env.home, files: outcome.report.credentialBackend === 'file' ? [ctx.store.paths.auth] : [] }) : undefined
   if (ctx.env.json) {
     ctx.ui.emit(outcome.report as unknown as JsonEvent)
     // The data is on stdout; the reason (e.g. the expiry notice) goes to stderr for people.
@@ -42,10 +42,13 @@ export async function checkStatus(ctx: Context, opts: StatusOptions): Promise<St
 
 /** The answer, as soon as there is one: it may leave a token renewal running (ctx.background). */
 async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
-  const report = localReport(ctx)
-  let creds: Credentials
+  const report = await localReport(ctx)
+  // `--offline` reads no secret: with the keychain it answers from what config.json records, so a
+  // status poll never opens the keychain (nor waits on a locked one). The online check reads it.
+  const fromRecord = opts.offline && report.credentialBackend === 'keychain'
+  let creds: Credentials | RecordedCredentials
   try {
-    creds = readCredentials(ctx)
+    creds = fromRecord ? recordedCredentials(ctx) : await readCredentials(ctx)
   } catch (error) {
     return notConnected(report, error)
   }
@@ -55,13 +58,14 @@ async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOu
   Object.assign(report, { loggedIn: true, authType: creds.kind, source: creds.source, apiUrl: creds.origins.apiUrl })
   if (creds.kind === 'api-key' && creds.source === 'env') Object.assign(report, { user: null, workspace: null })
   if (opts.offline) return { report }
+  const stored = creds as Exclude<Credentials, { kind: 'none' }> // online, they were read whole
   // Loaded only now, so `--offline` starts without the authed client, refresh and signing code.
   const { checkOnline, onlineDeadline, resolveApiKeyWorkspace } = await import('./online-check')
   const deadline = onlineDeadline(ctx, report.apiUrl)
   try {
-    if (creds.kind === 'api-key' && !report.workspace) await resolveApiKeyWorkspace(ctx, report, creds.apiKey, creds.source, deadline)
+    if (stored.kind === 'api-key' && !report.workspace) await resolveApiKeyWorkspace(ctx, report, stored.apiKey, stored.source, deadline)
     report.online = await checkOnline(ctx, deadline)
-    report.expiresAt = localReport(ctx).expiresAt // a refresh may have renewed it
+    report.expiresAt = (await localReport(ctx)).expiresAt // a refresh may have renewed it
     if (creds.kind === 'api-key') report.expiresAt = null
     return { report }
   } catch (error) {
@@ -81,23 +85,39 @@ function warnAboutLooseModes(ctx: Context, modes: LooseMode[]): void {
   }
 }
 
-/** What the files say, before any check. */
-function localReport(ctx: Context): StatusReport {
+/** What is stored, before any check: config.json, and auth.json (with the keychain, config.json's copy of the token's expiry). */
+async function localReport(ctx: Context): Promise<StatusReport> {
   const config = safely(() => ctx.store.readConfig())
-  const auth = safely(() => ctx.store.readAuth())
-  const exp = auth && typeof auth.accessToken === 'string' ? tokenExpiresAt({ accessToken: auth.accessToken, expiresAt: typeof auth.expiresAt === 'number' ? auth.expiresAt : undefined }) : undefined
-  const hasStored = Boolean(auth && (auth.accessToken || auth.refreshToken || auth.apiKey))
+  const place = safely(() => ctx.store.credentialsPlace()) ?? { backend: 'file', location: ctx.store.paths.auth }
+  const stored = place.backend === 'keychain' ? recordedSession(config) : fileSession(await safelyAsync(() => ctx.store.readAuth()))
   return {
     loggedIn: false,
     authType: null,
     user: config?.user ?? null,
     workspace: config?.workspace ?? null,
     apiUrl: apiUrlFor(ctx),
-    credentialStore: hasStored ? ctx.store.paths.auth : null,
-    expiresAt: exp === undefined ? null : new Date(exp).toISOString(),
+    credentialStore: stored.present ? place.location : null,
+    credentialBackend: stored.present ? place.backend : null,
+    expiresAt: stored.expiresAt === undefined ? null : new Date(stored.expiresAt).toISOString(),
     online: null,
     source: null,
   }
+}
+
+interface StoredSessionView {
+  present: boolean
+  expiresAt?: number
+}
+
+function fileSession(auth: AuthFile | undefined): StoredSessionView {
+  const expiresAt = auth && typeof auth.accessToken === 'string' ? tokenExpiresAt({ accessToken: auth.accessToken, expiresAt: typeof auth.expiresAt === 'number' ? auth.expiresAt : undefined }) : undefined
+  return { present: Boolean(auth && (auth.accessToken || auth.refreshToken || auth.apiKey)), expiresAt }
+}
+
+/** The keychain's session, from the copy config.json keeps of its state (lib/store.ts). */
+function recordedSession(config: ConfigFile | undefined): StoredSessionView {
+  const present = Boolean(config?.authType && config.credentialStore === 'keychain' && config.sessionExpiredAt === undefined)
+  return { present, expiresAt: present && config?.authType === 'workos' ? config.expiresAt : undefined }
 }
 
 function notConnected(report: StatusReport, error: unknown): StatusOutcome {
@@ -110,6 +130,14 @@ function notConnected(report: StatusReport, error: unknown): StatusOutcome {
 function safely<T>(read: () => T): T | undefined {
   try {
     return read()
+  } catch {
+    return undefined
+  }
+}
+
+async function safelyAsync<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read()
   } catch {
     return undefined
   }

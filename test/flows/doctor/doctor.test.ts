@@ -47,18 +47,18 @@ async function run(t: ReturnType<typeof setUp>, budgetMs?: number): Promise<{ re
 
 const check = (report: DoctorReport, id: string): CheckResult => report.checks.find((c) => c.id === id)!
 
-function seedSession(t: ReturnType<typeof setUp>, accessTtlMs: number, refreshToken?: string) {
-  seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), accessTtlMs), refreshToken })
+async function seedSession(t: ReturnType<typeof setUp>, accessTtlMs: number, refreshToken?: string) {
+  await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), accessTtlMs), refreshToken })
 }
 
 describe('pensar doctor', () => {
   test('a healthy setup: every check passes, one line each, and exit 0', async () => {
     const t = setUp()
-    seedSession(t, 240_000)
+    await seedSession(t, 240_000)
     const report = await doctor(t.ctx, {}, t.probes)
     expect(report.ok).toBe(true)
     expect(report.checks.map((c) => [c.id, c.status])).toEqual([
-      ['home', 'ok'], ['files', 'ok'], ['refresh-lock', 'ok'], ['browser', 'ok'], ['proxy', 'ok'], ['ca', 'ok'], ['api', 'ok'], ['clock', 'ok'], ['session', 'ok'],
+      ['home', 'ok'], ['files', 'ok'], ['keychain', 'ok'], ['refresh-lock', 'ok'], ['browser', 'ok'], ['proxy', 'ok'], ['ca', 'ok'], ['api', 'ok'], ['clock', 'ok'], ['session', 'ok'],
     ])
     expect(check(report, 'browser').message).toContain('xdg-open')
     expect(check(report, 'api').message).toContain("issuer's OpenID discovery")
@@ -114,7 +114,7 @@ describe('pensar doctor', () => {
 
   test('looser modes than 0700 / 0600 are a warning with the chmod to run', async () => {
     const t = setUp()
-    seedSession(t, 240_000)
+    await seedSession(t, 240_000)
     chmodSync(t.home, 0o755)
     chmodSync(join(t.home, 'auth.json'), 0o644)
     const { report } = await run(t)
@@ -321,7 +321,7 @@ describe('pensar doctor', () => {
 
     test('the session is judged by the server’s clock, not the local one', async () => {
       const t = setUp({ skewMs: 10 * 60_000 })
-      seedSession(t, 5 * 60_000)
+      await seedSession(t, 5 * 60_000)
       expect(check((await run(t)).report, 'session')).toMatchObject({ status: 'ok', message: expect.stringMatching(/expired 5m 0\ds ago by the server's clock; a refresh token is stored and renews it/) })
     })
   })
@@ -329,16 +329,16 @@ describe('pensar doctor', () => {
   describe('the stored session', () => {
     test('expired with no refresh token: fail; about to need one: warn', async () => {
       const t = setUp()
-      seedSession(t, -60_000, '')
+      await seedSession(t, -60_000, '')
       expect(check((await run(t)).report, 'session')).toMatchObject({ status: 'fail', message: expect.stringContaining('no refresh token') })
       const u = setUp()
-      seedSession(u, 600_000, '')
+      await seedSession(u, 600_000, '')
       expect(check((await run(u)).report, 'session').status).toBe('warn')
     })
 
     test('API keys do not expire; PENSAR_API_KEY wins', async () => {
       const t = setUp()
-      seedApiKeySession(t.ctx, 'psk_storedkey0123456789')
+      await seedApiKeySession(t.ctx, 'psk_storedkey0123456789')
       expect(check((await run(t)).report, 'session').message).toContain('stored API key')
       const u = setUp({ vars: { PENSAR_API_KEY: 'psk_envkey0123456789' } })
       expect(check((await run(u)).report, 'session').message).toContain('PENSAR_API_KEY is set')
@@ -351,11 +351,11 @@ describe('pensar doctor', () => {
 
     test('no secret ever reaches the output', async () => {
       const t = setUp()
-      seedSession(t, 240_000, 'rt_verysecret0123456789')
+      await seedSession(t, 240_000, 'rt_verysecret0123456789')
       const { report } = await run(t)
       const everything = JSON.stringify(report) + t.ui.text
       expect(everything).not.toContain('rt_verysecret')
-      expect(everything).not.toContain(t.ctx.store.readAuth()!.accessToken!)
+      expect(everything).not.toContain((await t.ctx.store.readAuth())!.accessToken!)
       expect(everything).not.toContain('sk_signingsecret')
     })
   })

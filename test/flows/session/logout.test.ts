@@ -12,14 +12,14 @@ afterEach(() => t?.cleanup())
 const REVOKE = '/oauth/revoke'
 const config = () => JSON.parse(readFileSync(join(t.home, 'config.json'), 'utf8'))
 
-function loggedIn(vars: Record<string, string> = {}) {
+async function loggedIn(vars: Record<string, string> = {}) {
   t = createTestContext({ env: { vars } })
-  seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000), extraConfig: { theme: 'dark', clockSkewMs: 5_000 } })
+  await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000), extraConfig: { theme: 'dark', clockSkewMs: 5_000 } })
 }
 
 describe('logout', () => {
   test("revokes this device's refresh token (RFC 7009), then forgets the session and keeps other settings", async () => {
-    loggedIn()
+    await loggedIn()
     t.fetch.on('POST', REVOKE, json({}))
     const result = await logout(t.ctx)
     expect(result).toEqual({ wasLoggedIn: true, revocation: 'revoked' })
@@ -35,7 +35,7 @@ describe('logout', () => {
   })
 
   test('offline: clears locally and says the server-side revocation did not happen', async () => {
-    loggedIn()
+    await loggedIn()
     t.fetch.on('POST', REVOKE, networkError('ECONNREFUSED'))
     const result = await logout(t.ctx)
     expect(result.revocation).toBe('failed')
@@ -46,7 +46,7 @@ describe('logout', () => {
   })
 
   test('twice: the second run succeeds with nothing to do and no request', async () => {
-    loggedIn()
+    await loggedIn()
     t.fetch.on('POST', REVOKE, json({}))
     await logout(t.ctx)
     const second = await logout(t.ctx)
@@ -57,7 +57,7 @@ describe('logout', () => {
 
   test('an API key is removed locally and the person told it stays valid at the Console', async () => {
     t = createTestContext()
-    seedApiKeySession(t.ctx, 'psk_stored123')
+    await seedApiKeySession(t.ctx, 'psk_stored123')
     const result = await logout(t.ctx)
     expect(result.revocation).toBe('api-key')
     expect(existsSync(join(t.home, 'auth.json'))).toBe(false)
@@ -66,7 +66,7 @@ describe('logout', () => {
   })
 
   test('a damaged auth.json does not block logout', async () => {
-    loggedIn()
+    await loggedIn()
     writeFileSync(join(t.home, 'auth.json'), '{"refreshToken": ')
     const result = await logout(t.ctx)
     expect(result.wasLoggedIn).toBe(true)
@@ -74,14 +74,14 @@ describe('logout', () => {
   })
 
   test('quiet (the login screen\'s D) prints nothing on success', async () => {
-    loggedIn()
+    await loggedIn()
     t.fetch.on('POST', REVOKE, json({}))
     await logout(t.ctx, { quiet: true })
     expect(t.ui.lines).toHaveLength(0)
   })
 
   test('reminds that PENSAR_API_KEY stays in effect', async () => {
-    loggedIn({ PENSAR_API_KEY: 'psk_env123' })
+    await loggedIn({ PENSAR_API_KEY: 'psk_env123' })
     t.fetch.on('POST', REVOKE, json({}))
     await logout(t.ctx)
     expect(t.ui.text).toContain('PENSAR_API_KEY is still set')

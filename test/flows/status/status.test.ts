@@ -31,13 +31,13 @@ async function runStatus(offline = false): Promise<{ report: StatusReport; exitC
   return { report: t.ui.events[0] as unknown as StatusReport, exitCode }
 }
 
-const FIELDS = ['loggedIn', 'authType', 'user', 'workspace', 'apiUrl', 'credentialStore', 'expiresAt', 'online', 'source']
+const FIELDS = ['loggedIn', 'authType', 'user', 'workspace', 'apiUrl', 'credentialStore', 'credentialBackend', 'expiresAt', 'online', 'source']
 
 describe('status --json', () => {
   test('connected with WorkOS: every field, online check with X-Workspace-Id, exit 0', async () => {
     jsonContext()
     const token = accessTokenExpiringIn(t.clock.now(), 240_000)
-    seedWorkosSession(t.ctx, { accessToken: token })
+    await seedWorkosSession(t.ctx, { accessToken: token })
     t.fetch.on('GET', VALIDATE, validated())
     const { report, exitCode } = await runStatus()
     expect(Object.keys(report)).toEqual(FIELDS)
@@ -48,6 +48,7 @@ describe('status --json', () => {
       workspace: WORKSPACE,
       apiUrl: TEST_API,
       credentialStore: join(t.home, 'auth.json'),
+      credentialBackend: 'file',
       expiresAt: new Date(Math.floor((t.clock.now() + 240_000) / 1000) * 1000).toISOString(),
       online: { ok: true, balance: 50, billingReady: true, inferenceEnabled: null },
       source: 'file',
@@ -62,14 +63,14 @@ describe('status --json', () => {
   test('not logged in: loggedIn false, nulls, exit 4, no request', async () => {
     jsonContext()
     const { report, exitCode } = await runStatus()
-    expect(report).toEqual({ loggedIn: false, authType: null, user: null, workspace: null, apiUrl: TEST_API, credentialStore: null, expiresAt: null, online: null, source: null })
+    expect(report).toEqual({ loggedIn: false, authType: null, user: null, workspace: null, apiUrl: TEST_API, credentialStore: null, credentialBackend: null, expiresAt: null, online: null, source: null })
     expect(exitCode).toBe(EXIT.auth)
     expect(t.fetch.requests).toHaveLength(0)
   })
 
   test('--offline: what is stored, no request, online null', async () => {
     jsonContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
     const { report, exitCode } = await runStatus(true)
     expect(report.loggedIn).toBe(true) // an expired access token with a refresh token is still a login
     expect(report.online).toBeNull()
@@ -79,7 +80,7 @@ describe('status --json', () => {
 
   test('an expired access token is refreshed before the check, and the new expiry shown', async () => {
     jsonContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
     t.fetch.on('POST', '/user_management/authenticate', json(refreshedTokens(t.clock.now(), 1, 300_000)))
     t.fetch.on('GET', VALIDATE, validated())
     const { report } = await runStatus()
@@ -89,7 +90,7 @@ describe('status --json', () => {
 
   test('a revoked session: the expiry notice, loggedIn false, exit 4', async () => {
     t = createTestContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     t.fetch.on('GET', VALIDATE, oauthError('invalid_token', 401))
     t.fetch.on('POST', '/user_management/authenticate', oauthError('invalid_grant'))
     const error = await status(t.ctx, { offline: false }).catch((e) => e)
@@ -101,7 +102,7 @@ describe('status --json', () => {
 
   test('the Console unreachable: the stored session still counts, online.ok false, exit 0', async () => {
     jsonContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     t.fetch.on('GET', VALIDATE, networkError('ECONNREFUSED'))
     const { report, exitCode } = await runStatus()
     expect(report.loggedIn).toBe(true)
@@ -111,7 +112,7 @@ describe('status --json', () => {
 
   test('a Console answering HTML: online.ok false, nothing stored changes', async () => {
     jsonContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     const before = readFileSync(join(t.home, 'auth.json'), 'utf8')
     t.fetch.on('GET', VALIDATE, new Response('<html>proxy login</html>', { status: 200, headers: { 'content-type': 'text/html' } }))
     const { report } = await runStatus()
@@ -121,7 +122,7 @@ describe('status --json', () => {
 
   test('PENSAR_API_KEY wins: source env, workspace resolved from the server but not stored', async () => {
     jsonContext({ PENSAR_API_KEY: 'psk_envkey123' })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     t.fetch.on('GET', '/auth/validate', json({ valid: true, workspace: { id: 'ws_other', name: 'Other', slug: 'other' }, user: { id: 'u2', email: 'ci@x.y' } }))
     t.fetch.on('GET', VALIDATE, validated(12.5, true))
     const { report } = await runStatus()
@@ -134,7 +135,7 @@ describe('status --json', () => {
 
   test('the Apex Inference category switched off: still connected (exit 0), and the report says so', async () => {
     jsonContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     t.fetch.on('GET', VALIDATE, json({ workspace: WORKSPACE, credits: { balance: 50 }, billing: { ready: true, hasPaymentMethod: true }, inference: { enabled: false } }))
     const { report, exitCode } = await runStatus()
     expect(report.online).toEqual({ ok: true, balance: 50, billingReady: true, inferenceEnabled: false })
@@ -143,7 +144,7 @@ describe('status --json', () => {
 
   test('a stored API key without a workspace: resolved from the server and stored', async () => {
     jsonContext()
-    seedApiKeySession(t.ctx, 'psk_stored123', false)
+    await seedApiKeySession(t.ctx, 'psk_stored123', false)
     t.fetch.on('GET', '/auth/validate', json({ valid: true, workspace: WORKSPACE, user: USER, signingKey: 'sk_fromserver1234', gatewayUrl: TEST_API }))
     t.fetch.on('GET', VALIDATE, validated(0.42, false))
     const { report } = await runStatus()
@@ -154,7 +155,7 @@ describe('status --json', () => {
 
   test('a revoked API key: not connected, exit 4', async () => {
     jsonContext()
-    seedApiKeySession(t.ctx, 'psk_revoked123')
+    await seedApiKeySession(t.ctx, 'psk_revoked123')
     t.fetch.on('GET', VALIDATE, oauthError('invalid_token', 401))
     const { report, exitCode } = await runStatus()
     expect(report.loggedIn).toBe(false)
@@ -163,7 +164,7 @@ describe('status --json', () => {
 
   test('a damaged auth.json: not connected, exit 4, the file kept', async () => {
     jsonContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     const path = join(t.home, 'auth.json')
     const damaged = readFileSync(path, 'utf8').replace('"refreshToken": "rt_original0123456789"', '"refreshToken": 7')
     writeFileSync(path, damaged)
@@ -178,7 +179,7 @@ describe('status for a person', () => {
   test('shows auth type, user, workspace, API, file, expiry and the online check; never a secret', async () => {
     t = createTestContext()
     const token = accessTokenExpiringIn(t.clock.now(), 240_000)
-    seedWorkosSession(t.ctx, { accessToken: token })
+    await seedWorkosSession(t.ctx, { accessToken: token })
     t.fetch.on('GET', VALIDATE, validated(0.42, false))
     await status(t.ctx, { offline: false })
     const text = t.ui.text
@@ -192,7 +193,7 @@ describe('status for a person', () => {
 
   test('says that PENSAR_API_KEY overrides a stored login', async () => {
     t = createTestContext({ env: { vars: { PENSAR_API_KEY: 'psk_envkey123' } } })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     await status(t.ctx, { offline: true })
     expect(t.ui.text).toContain('PENSAR_API_KEY is set: it overrides the login stored in')
     expect(t.ui.text).not.toContain('psk_envkey123')
@@ -202,7 +203,7 @@ describe('status for a person', () => {
 describe('Ctrl-C during the online check', () => {
   test('is a cancellation (exit 130), not "offline"; a renewal already sent still saves its tokens', async () => {
     jsonContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
     t.fetch.on('POST', '/user_management/authenticate', () => {
       t.abort.abort(new CancelledError()) // Ctrl-C, with the renewal at the Console
       return json(refreshedTokens(t.clock.now()))
@@ -228,7 +229,7 @@ describe('one budget for the whole online check', () => {
   ])('a token endpoint slower than the budget (%s): answered offline at the deadline, the renewal saved before status returns', async (_name, ttlMs, rejected) => {
     jsonContext()
     const stale = accessTokenExpiringIn(t.clock.now(), ttlMs)
-    seedWorkosSession(t.ctx, { accessToken: stale })
+    await seedWorkosSession(t.ctx, { accessToken: stale })
     if (rejected) t.fetch.on('GET', VALIDATE, oauthError('invalid_token', 401))
     let answerTokens!: () => void
     const tokensAnswered = new Promise<void>((resolve) => (answerTokens = resolve))
@@ -262,7 +263,7 @@ describe('one budget for the whole online check', () => {
 
   test('checkStatus (the login screen\'s check) returns only once a renewal cut short by the deadline is saved', async () => {
     t = createTestContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
     t.fetch.on('POST', TOKEN_PATH, () => {
       t.clock.advance(ONLINE_BUDGET_MS) // the tokens arrive just as the budget runs out
       return json(refreshedTokens(t.clock.now()))
@@ -274,7 +275,7 @@ describe('one budget for the whole online check', () => {
 
   test('another process holding the refresh lock: status stops waiting at the deadline, sends nothing, keeps the session', async () => {
     t = createTestContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
     const held = JSON.stringify({ pid: process.pid, host: hostname(), createdAt: Date.now(), id: 'other' })
     writeFileSync(lockPath(), held)
     const before = readFileSync(join(t.home, 'auth.json'), 'utf8')
@@ -292,7 +293,7 @@ describe('one budget for the whole online check', () => {
     ['the API-key workspace lookup', '/auth/validate', () => seedApiKeySession(t.ctx, 'psk_stored123', false)],
   ])('%s slower than the budget: offline at the deadline, logged in', async (_name, path, seed) => {
     t = createTestContext()
-    seed()
+    await seed()
     const config = readFileSync(join(t.home, 'config.json'), 'utf8')
     t.fetch.on('GET', path, () => {
       t.clock.advance(ONLINE_BUDGET_MS)

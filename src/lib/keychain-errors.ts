@@ -1,0 +1,64 @@
+// What pensar tells a person when the OS keychain cannot be used (lib/keychain.ts says how each
+// case looks): a read that fails leaves the command not logged in (exit 4, as an unreadable
+// auth.json does), a write that must go to the keychain and cannot is an error (exit 1) that
+// keeps what is stored, and `auto`'s fall back to the file is one line saying why and how to
+// choose (docs/cli-reference.md, "Where secrets are kept").
+import { EXIT, PensarError } from './errors'
+import { KEYCHAIN_SERVICE, type Keychain, type KeychainUnavailable } from './keychain'
+
+export class KeychainError extends PensarError {}
+
+/** "is not available (…)", "is locked", "did not answer within 3 s". */
+function problemOf(error: KeychainUnavailable): string {
+  if (error.failure === 'locked') return 'is locked'
+  if (error.failure === 'timeout') return error.detail.replace(/^it /, '')
+  return `is not available (${error.detail})`
+}
+
+const codeOf = (error: KeychainUnavailable) => `keychain_${error.failure}`
+
+function whatToDo(error: KeychainUnavailable, otherwise: string): string {
+  if (error.failure === 'locked') return `Unlock it and try again, ${otherwise}.`
+  if (error.failure === 'timeout') return `Unlock it (it may be waiting for its password; PENSAR_KEYCHAIN_TIMEOUT=30 gives you 30 s to type it) and try again, ${otherwise}.`
+  return `Run pensar where a keychain is available (on Linux a Secret Service such as gnome-keyring in your D-Bus session), ${otherwise}.`
+}
+
+/** Reading the session from the keychain failed: not logged in here (exit 4). */
+export function keychainReadError(keychain: Keychain, error: KeychainUnavailable): KeychainError {
+  return new KeychainError(`The session's credentials are in the ${keychain.name}, which ${problemOf(error)}.`, {
+    code: codeOf(error),
+    hint: whatToDo(error, 'or run `pensar login` to log in again here (without a keychain the login is kept in a 0600 file)'),
+    exitCode: EXIT.auth,
+    cause: error,
+  })
+}
+
+/** config.json says the keychain holds the session, and it answers with nothing. */
+export function keychainEntryMissing(keychain: Keychain, entry: string): KeychainError {
+  return new KeychainError(`The session's credentials are not in the ${keychain.name}: it is locked (a locked Secret Service answers as if the entry were not there), or its entry "${entry}" was removed.`, {
+    code: 'keychain_entry_missing',
+    hint: 'Unlock the keychain and try again (`pensar doctor` tells which it is); if it is unlocked, run `pensar login`.',
+    exitCode: EXIT.auth,
+  })
+}
+
+/** The credential store is `keychain` and the keychain cannot take the secrets: nothing is saved (exit 1). */
+export function keychainWriteError(keychain: Keychain, error: KeychainUnavailable): KeychainError {
+  return new KeychainError(`The credentials must go to the ${keychain.name} (credential store "keychain"), but it ${problemOf(error)}. Nothing was saved.`, {
+    code: codeOf(error),
+    hint: whatToDo(error, 'or set PENSAR_CREDENTIAL_STORE=auto to fall back to a 0600 file'),
+    exitCode: EXIT.error,
+    cause: error,
+  })
+}
+
+/** `auto` keeps the secrets in the file: the one line that says so. */
+export function fallbackNotice(keychain: Keychain, error: KeychainUnavailable, authPath: string): string {
+  return `The ${keychain.name} ${problemOf(error)}, so the credentials are kept in ${authPath} (0600). Set PENSAR_CREDENTIAL_STORE=file to choose the file (and not see this again), or PENSAR_CREDENTIAL_STORE=keychain to require the keychain.`
+}
+
+/** An entry pensar could not remove: the person can, with the keychain's own tool. */
+export function entryLeftBehind(keychain: Keychain, entry: string, why: string): string {
+  const tool = keychain.name.includes('Secret Service') ? `secret-tool clear service ${KEYCHAIN_SERVICE} account '${entry}'` : `remove "${KEYCHAIN_SERVICE}" / "${entry}" in ${keychain.name.includes('macOS') ? 'Keychain Access' : 'Credential Manager'}`
+  return `The ${keychain.name} entry "${entry}" could not be removed (${why}). Remove it yourself once it is unlocked: ${tool}.`
+}
