@@ -156,7 +156,6 @@ export async function createContext(globals: GlobalOptions, io: ProcessIo): Prom
       warn: (m) => ui.warn(m),
       credentialMode: env.credentialStore,
       keychain: createKeychain({ timeoutMs: keychainTimeoutFrom(io.vars.PENSAR_KEYCHAIN_TIMEOUT) }),
-      signal: io.signal,
     }),
   }
 }

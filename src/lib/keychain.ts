@@ -10,7 +10,6 @@
 //   blocks forever. Hence the deadline (3 s, PENSAR_KEYCHAIN_TIMEOUT): the call is left running
 //   and the command goes on without it.
 // Bun.secrets itself is touched only when a call is made, so importing this module costs nothing.
-import { cancelledFrom } from './errors'
 
 /** Apex's service name: its own entries (`workos-refresh-token`) sit beside pensar's. */
 export const KEYCHAIN_SERVICE = 'dev.pensar.apex'
@@ -41,7 +40,7 @@ export interface Keychain {
   readonly name: string
   readonly timeoutMs: number
   /** The entry's value; null when there is none, or (Secret Service) when the keyring is locked. */
-  get(entry: string, signal?: AbortSignal): Promise<string | null>
+  get(entry: string): Promise<string | null>
   set(entry: string, value: string): Promise<void>
   /** False when there was nothing to delete, or (Secret Service) when the keyring is locked. */
   delete(entry: string): Promise<boolean>
@@ -56,11 +55,11 @@ export interface KeychainOptions {
 export function createKeychain(opts: KeychainOptions = {}): Keychain {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS
   const secrets = () => opts.secrets ?? (Bun.secrets as SecretsApi)
-  const call = <T>(work: () => Promise<T>, signal?: AbortSignal) => withDeadline(work, timeoutMs, signal)
+  const call = <T>(work: () => Promise<T>) => withDeadline(work, timeoutMs)
   return {
     name: keychainName(opts.platform ?? process.platform),
     timeoutMs,
-    get: (entry, signal) => call(() => secrets().get({ service: KEYCHAIN_SERVICE, name: entry }), signal),
+    get: (entry) => call(() => secrets().get({ service: KEYCHAIN_SERVICE, name: entry })),
     // `local`: on Windows the entry stays on this computer instead of roaming with the profile; a
     // refresh token belongs to one device (it rotates on use). Ignored elsewhere.
     set: (entry, value) => call(() => secrets().set({ service: KEYCHAIN_SERVICE, name: entry, value, persist: 'local' })),
@@ -94,33 +93,26 @@ export function keychainTimeoutFrom(value: string | undefined): number | undefin
 }
 
 /**
- * Runs `work` against the deadline (and the caller's signal): whichever comes first. A call past
- * its deadline keeps running in Bun's thread pool; nothing waits for it, and the process may exit.
+ * Runs `work` against the deadline. A call past its deadline keeps running in Bun's thread pool;
+ * nothing waits for it, and the process may exit. Ctrl-C does not cut a call short: the deadline
+ * bounds the wait, and a write after a token renewal must be allowed to finish.
  */
-function withDeadline<T>(work: () => Promise<T>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+function withDeadline<T>(work: () => Promise<T>, timeoutMs: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const seconds = timeoutMs / 1000
-    const timer = setTimeout(() => finish(() => reject(new KeychainUnavailable('timeout', `it did not answer within ${seconds} s`))), timeoutMs)
-    const onAbort = () => finish(() => reject(cancelledFrom(signal!)))
-    signal?.addEventListener('abort', onAbort, { once: true })
-    let settled = false
-    function finish(settle: () => void) {
-      if (settled) return
-      settled = true
+    const timer = setTimeout(() => reject(new KeychainUnavailable('timeout', `it did not answer within ${timeoutMs / 1000} s`)), timeoutMs)
+    const settle = (finish: () => void) => {
       clearTimeout(timer)
-      signal?.removeEventListener('abort', onAbort)
-      settle()
+      finish()
     }
-    if (signal?.aborted) return onAbort()
     let running: Promise<T>
     try {
       running = work()
     } catch (error) {
-      return finish(() => reject(classify(error)))
+      return settle(() => reject(classify(error)))
     }
     running.then(
-      (value) => finish(() => resolve(value)),
-      (error) => finish(() => reject(classify(error))),
+      (value) => settle(() => resolve(value)),
+      (error) => settle(() => reject(classify(error))),
     )
   })
 }

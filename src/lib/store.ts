@@ -137,8 +137,6 @@ export interface StoreDeps {
   credentialMode?: CredentialMode
   /** The OS keychain (lib/keychain.ts); without one, only the file is used. */
   keychain?: Keychain
-  /** Ends a wait for the keychain on a read (Ctrl-C). Writes are never cut short: rotated tokens must be saved. */
-  signal?: AbortSignal
 }
 
 const SESSION_CONFIG_FIELDS = ['authType', 'user', 'workspace', 'gatewayUrl', 'credentialStore', 'expiresAt', 'sessionExpiredAt'] as const
@@ -192,7 +190,7 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: { keychain
     }
     let text: string | null
     try {
-      text = await chain.get(place.entry, deps.signal)
+      text = await chain.get(place.entry)
     } catch (error) {
       throw error instanceof KeychainUnavailable ? keychainReadError(chain, error) : error
     }
@@ -363,7 +361,7 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: { keychain
       }
       if (mode === 'file' || !keychain || shared.keychainFailed) return
       try {
-        await keychain.get(PROBE_ENTRY, deps.signal)
+        await keychain.get(PROBE_ENTRY)
       } catch (error) {
         if (!(error instanceof KeychainUnavailable)) throw error
         if (mode === 'keychain') throw keychainWriteError(keychain, error)

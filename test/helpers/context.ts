@@ -86,7 +86,7 @@ export function createTestContext(opts: TestContextOptions = {}): TestContext {
     signal: abort.signal,
     background: createBackground(),
     http: createHttp({ fetch: fetch.fetch, clock, log, signal: abort.signal }),
-    store: createStore({ home, now: () => clock.now(), warn: (m) => ui.warn(m), keychain: opts.keychain, credentialMode: opts.credentialMode, signal: abort.signal }),
+    store: createStore({ home, now: () => clock.now(), warn: (m) => ui.warn(m), keychain: opts.keychain, credentialMode: opts.credentialMode }),
   }
   return { ctx, out, fetch, clock, ui, browser, home, abort, cleanup: () => rmSync(root, { recursive: true, force: true }) }
 }
