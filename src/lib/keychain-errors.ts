@@ -42,9 +42,9 @@ export function keychainEntryMissing(keychain: Keychain, entry: string): Keychai
   })
 }
 
-/** The credential store is `keychain` and the keychain cannot take the secrets: nothing is saved (exit 1). */
-export function keychainWriteError(keychain: Keychain, error: KeychainUnavailable): KeychainError {
-  return new KeychainError(`The credentials must go to the ${keychain.name} (credential store "keychain"), but it ${problemOf(error)}. Nothing was saved.`, {
+/** The credential store is `keychain` and the keychain cannot take the secrets: nothing is saved (exit 1). `before`: found before anything was to be saved (login's check). */
+export function keychainWriteError(keychain: Keychain, error: KeychainUnavailable, opts: { before?: boolean } = {}): KeychainError {
+  return new KeychainError(`The credential store is set to keychain, but the ${keychain.name} ${problemOf(error)}.${opts.before ? '' : ' Nothing was saved.'}`, {
     code: codeOf(error),
     hint: whatToDo(error, 'or set PENSAR_CREDENTIAL_STORE=auto to fall back to a 0600 file'),
     exitCode: EXIT.error,
@@ -54,7 +54,7 @@ export function keychainWriteError(keychain: Keychain, error: KeychainUnavailabl
 
 /** `auto` keeps the secrets in the file: the one line that says so. */
 export function fallbackNotice(keychain: Keychain, error: KeychainUnavailable, authPath: string): string {
-  return `The ${keychain.name} ${problemOf(error)}, so the credentials are kept in ${authPath} (0600). Set PENSAR_CREDENTIAL_STORE=file to choose the file (and not see this again), or PENSAR_CREDENTIAL_STORE=keychain to require the keychain.`
+  return `The ${keychain.name} ${problemOf(error)}, so pensar keeps the credentials in ${authPath} (0600). Set PENSAR_CREDENTIAL_STORE=file to choose the file (and not see this again), or PENSAR_CREDENTIAL_STORE=keychain to require the keychain.`
 }
 
 /** An entry pensar could not remove: the person can, with the keychain's own tool. */

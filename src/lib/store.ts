@@ -364,7 +364,7 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: { keychain
         await keychain.get(PROBE_ENTRY)
       } catch (error) {
         if (!(error instanceof KeychainUnavailable)) throw error
-        if (mode === 'keychain') throw keychainWriteError(keychain, error)
+        if (mode === 'keychain') throw keychainWriteError(keychain, error, { before: true })
         // `auto`: said now, before a code is shown, rather than after the person approved.
         shared.keychainFailed = true
         deps.warn(fallbackNotice(keychain, error, paths.auth))

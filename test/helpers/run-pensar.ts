@@ -51,14 +51,15 @@ export async function runPensar(args: string[], opts: { home: string; env?: Reco
     }
   }
   const pumped = Promise.all([pump(proc.stdout, (s) => (out += s)), pump(proc.stderr, (s) => (err += s))])
+  // Set before the waiters are told, so one waiting for an event that never came fails at once.
+  let exitedFlag = false
   const exited = proc.exited.then(async (code) => {
     await pumped
     running.delete(proc)
+    exitedFlag = true
     notify()
     return code
   })
-  let exitedFlag = false
-  void exited.then(() => (exitedFlag = true))
 
   // Lines that are not JSON (a command's plain output: an answer, a token) are not events.
   const events = () => out.split('\n').filter((l) => l.startsWith('{')).flatMap((l) => {
