@@ -45,7 +45,7 @@ async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOu
   const report = await localReport(ctx)
   // `--offline` reads no secret: with the keychain it answers from what config.json records, so a
   // status poll never opens the keychain (nor waits on a locked one). The online check reads it.
-  const fromRecord = opts.offline && report.credentialBackend === 'keychain'
+  const fromRecord = opts.offline && safely(() => ctx.store.credentialsPlace())?.backend === 'keychain'
   let creds: Credentials | RecordedCredentials
   try {
     creds = fromRecord ? recordedCredentials(ctx) : await readCredentials(ctx)

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { logout } from '../../../src/flows/session/logout'
 import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
+import { fakeKeychain } from '../../helpers/fake-keychain'
 import { json, networkError } from '../../helpers/fake-fetch'
 import { accessTokenExpiringIn, CLIENT_ID, seedApiKeySession, seedWorkosSession } from '../../helpers/session-fixtures'
 
@@ -94,5 +95,37 @@ describe('logout', () => {
     expect(await logout(t.ctx)).toEqual({ wasLoggedIn: false, revocation: 'nothing' })
     expect(t.ui.text).toContain('Not logged in; nothing to do.')
     expect(readFileSync(t.home, 'utf8')).toBe('a file')
+  })
+})
+
+describe('logout with the OS keychain', () => {
+  async function inKeychain() {
+    const { keychain, secrets } = fakeKeychain()
+    t = createTestContext({ keychain, credentialMode: 'auto' })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    expect(secrets.entries.size).toBe(1)
+    return secrets
+  }
+
+  test('revokes the session read from the keychain, then removes its entry and any file copy', async () => {
+    const secrets = await inKeychain()
+    writeFileSync(join(t.home, 'auth.json'), '{"refreshToken":"a stray copy"}', { mode: 0o600 })
+    t.fetch.on('POST', REVOKE, json({}))
+    expect(await logout(t.ctx)).toEqual({ wasLoggedIn: true, revocation: 'revoked' })
+    expect(t.fetch.calls(REVOKE)[0]!.form?.token).toBe('rt_original0123456789')
+    expect(secrets.entries.size).toBe(0)
+    expect(existsSync(join(t.home, 'auth.json'))).toBe(false)
+    expect(config().credentialStore).toBeUndefined()
+    expect(t.ui.lines.filter((l) => l.kind === 'warn')).toEqual([])
+  })
+
+  test('a locked keychain: logged out here all the same (exit 0), saying the session was not ended and how to remove its entry', async () => {
+    const secrets = await inKeychain()
+    secrets.state = 'locked'
+    expect(await logout(t.ctx)).toEqual({ wasLoggedIn: true, revocation: 'nothing' })
+    expect(t.ui.text).toContain("Its session could not be ended at Pensar Console; pensar forgets it here, and removes its keychain entry if the keychain lets it.")
+    expect(t.ui.text).toContain("Remove it yourself once it is unlocked: secret-tool clear service dev.pensar.apex account 'session")
+    expect(config().authType).toBeUndefined()
+    expect(t.fetch.requests).toHaveLength(0)
   })
 })

@@ -6,6 +6,7 @@ import { checkStatus, status, type StatusReport } from '../../../src/flows/statu
 import { ONLINE_BUDGET_MS } from '../../../src/flows/status/online-check'
 import { CancelledError, EXIT, SilentError } from '../../../src/lib/errors'
 import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
+import { fakeKeychain } from '../../helpers/fake-keychain'
 import { json, networkError, oauthError } from '../../helpers/fake-fetch'
 import { accessTokenExpiringIn, refreshedTokens, seedApiKeySession, seedWorkosSession, USER, WORKSPACE } from '../../helpers/session-fixtures'
 
@@ -305,4 +306,69 @@ describe('one budget for the whole online check', () => {
     expect(readFileSync(join(t.home, 'config.json'), 'utf8')).toBe(config)
     t.fetch.verify()
   }, 1_000) // without the deadline the request would wait for its own 3 s timeout
+})
+
+describe('with the OS keychain', () => {
+  function keychainContext(vars: Record<string, string> = {}) {
+    const { keychain, secrets } = fakeKeychain()
+    t = createTestContext({ env: { json: true, vars }, keychain, credentialMode: 'auto' })
+    return secrets
+  }
+
+  test('--offline reads no secret: the keychain is not asked, even locked; config.json says where and until when', async () => {
+    const secrets = keychainContext()
+    const token = accessTokenExpiringIn(t.clock.now(), 240_000)
+    await seedWorkosSession(t.ctx, { accessToken: token })
+    secrets.calls.length = 0
+    secrets.state = 'hang'
+    const { report, exitCode } = await runStatus(true)
+    expect(exitCode).toBe(EXIT.ok)
+    expect(secrets.calls).toEqual([])
+    expect(report).toMatchObject({
+      loggedIn: true, authType: 'workos', source: 'file', apiUrl: TEST_API,
+      credentialStore: 'OS keychain (Secret Service)', credentialBackend: 'keychain',
+      expiresAt: new Date(Math.floor((t.clock.now() + 240_000) / 1000) * 1000).toISOString(),
+    })
+  })
+
+  test('--offline after the Console ended the session: not logged in, exit 4, still without the keychain', async () => {
+    const secrets = keychainContext()
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await t.ctx.store.writeAuth({ accessToken: undefined, refreshToken: undefined, expiresAt: undefined, sessionExpiredAt: t.clock.now() })
+    secrets.calls.length = 0
+    const { report, exitCode } = await runStatus(true)
+    expect({ loggedIn: report.loggedIn, credentialStore: report.credentialStore, exitCode }).toEqual({ loggedIn: false, credentialStore: null, exitCode: EXIT.auth })
+    expect(secrets.calls).toEqual([])
+  })
+
+  test('--offline with --api-url naming another Console: exit 4, as with the file', async () => {
+    keychainContext()
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    t.ctx.env = { ...t.ctx.env, apiUrl: 'https://elsewhere.test', apiUrlExplicit: true }
+    const { report, exitCode } = await runStatus(true)
+    expect(report.loggedIn).toBe(false)
+    expect(exitCode).toBe(EXIT.auth)
+  })
+
+  test('online reads the keychain; a locked one is "not connected" (exit 4) with what to do', async () => {
+    const secrets = keychainContext()
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    secrets.state = 'locked'
+    const { report, exitCode } = await runStatus()
+    expect(report).toMatchObject({ loggedIn: false, credentialBackend: 'keychain' })
+    expect(exitCode).toBe(EXIT.auth)
+    expect(t.ui.text).toContain("The session's credentials are not in the OS keychain (Secret Service): it is locked")
+    expect(t.fetch.requests).toHaveLength(0)
+  })
+
+  test('a renewal under the lock saves the rotated token in the keychain and the new expiry in config.json', async () => {
+    const secrets = keychainContext()
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    t.fetch.on('POST', '/user_management/authenticate', json(refreshedTokens(t.clock.now(), 1, 300_000)))
+    t.fetch.on('GET', VALIDATE, validated())
+    const { report } = await runStatus()
+    expect(report.expiresAt).toBe(new Date(Math.floor((t.clock.now() + 300_000) / 1000) * 1000).toISOString())
+    expect(Object.values(secrets.sessions())[0]).toMatchObject({ refreshToken: 'rt_rotated1_0123456789' })
+    expect(existsSync(join(t.home, 'auth.json'))).toBe(false)
+  })
 })
