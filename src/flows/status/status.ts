@@ -7,7 +7,7 @@ import { apiUrlFor, type Context } from '../../context'
 import { AuthError, CancelledError, EXIT, PensarError, SilentError } from '../../lib/errors'
 import { looseModes, type LooseMode } from '../../lib/file-modes'
 import { octal } from '../../lib/home-files'
-import { looseHomeWarning, type AuthFile, type ConfigFile } from '../../lib/store'
+import { looseHomeWarning, type AuthFile, type ConfigFile, type CredentialsPlace } from '../../lib/store'
 import type { JsonEvent } from '../../ui/ui'
 import { readCredentials, recordedCredentials, SESSION_EXPIRED_MESSAGE, SessionExpiredError, type Credentials, type RecordedCredentials } from '../session/credentials'
 import { tokenExpiresAt } from '../session/token-expiry'
@@ -42,10 +42,11 @@ export async function checkStatus(ctx: Context, opts: StatusOptions): Promise<St
 
 /** The answer, as soon as there is one: it may leave a token renewal running (ctx.background). */
 async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
-  const report = await localReport(ctx)
+  const place = safely(() => ctx.store.credentialsPlace()) ?? { backend: 'file', location: ctx.store.paths.auth }
+  const report = await localReport(ctx, place)
   // `--offline` reads no secret: with the keychain it answers from what config.json records, so a
   // status poll never opens the keychain (nor waits on a locked one). The online check reads it.
-  const fromRecord = opts.offline && safely(() => ctx.store.credentialsPlace())?.backend === 'keychain'
+  const fromRecord = opts.offline && place.backend === 'keychain'
   let creds: Credentials | RecordedCredentials
   try {
     creds = fromRecord ? recordedCredentials(ctx) : await readCredentials(ctx)
@@ -65,7 +66,7 @@ async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOu
   try {
     if (stored.kind === 'api-key' && !report.workspace) await resolveApiKeyWorkspace(ctx, report, stored.apiKey, stored.source, deadline)
     report.online = await checkOnline(ctx, deadline)
-    report.expiresAt = (await localReport(ctx)).expiresAt // a refresh may have renewed it
+    report.expiresAt = (await localReport(ctx, place)).expiresAt // a refresh may have renewed it
     if (creds.kind === 'api-key') report.expiresAt = null
     return { report }
   } catch (error) {
@@ -86,9 +87,8 @@ function warnAboutLooseModes(ctx: Context, modes: LooseMode[]): void {
 }
 
 /** What is stored, before any check: config.json, and auth.json (with the keychain, config.json's copy of the token's expiry). */
-async function localReport(ctx: Context): Promise<StatusReport> {
+async function localReport(ctx: Context, place: CredentialsPlace): Promise<StatusReport> {
   const config = safely(() => ctx.store.readConfig())
-  const place = safely(() => ctx.store.credentialsPlace()) ?? { backend: 'file', location: ctx.store.paths.auth }
   const stored = place.backend === 'keychain' ? recordedSession(config) : fileSession(await safelyAsync(() => ctx.store.readAuth()))
   return {
     loggedIn: false,
