@@ -57,6 +57,11 @@ export function fallbackNotice(keychain: Keychain, error: KeychainUnavailable, a
   return `The ${keychain.name} ${problemOf(error)}, so pensar keeps the credentials in ${authPath} (0600). Set PENSAR_CREDENTIAL_STORE=file to choose the file (and not see this again), or PENSAR_CREDENTIAL_STORE=keychain to require the keychain.`
 }
 
+/** `keychain`, and a session still in the file whose next write the keychain refused: it stays there, said. */
+export function stayedInFile(keychain: Keychain, error: KeychainUnavailable, authPath: string): string {
+  return `The session could not move to the ${keychain.name}, which ${problemOf(error)}; it stays in ${authPath} (0600) until the keychain takes it at a later save.`
+}
+
 /** An entry pensar could not remove: the person can, with the keychain's own tool. */
 export function entryLeftBehind(keychain: Keychain, entry: string, why: string): string {
   const tool = keychain.name.includes('Secret Service') ? `secret-tool clear service ${KEYCHAIN_SERVICE} account '${entry}'` : `remove "${KEYCHAIN_SERVICE}" / "${entry}" in ${keychain.name.includes('macOS') ? 'Keychain Access' : 'Credential Manager'}`

@@ -24,9 +24,10 @@ import { ensureFolder, fsyncFolder, isLooseMode, isProcessAlive, lstatOf, octal,
 import { createJsonFile, MAX_FILE_BYTES, parseJson, parseJsonObject, type JsonDocument, type StagedWrite } from './json-file'
 import { accessTokenExpiresAt } from './jwt'
 import { keychainName, KeychainUnavailable, KEYCHAIN_SERVICE, sessionEntryName, type Keychain } from './keychain'
-import { entryLeftBehind, fallbackNotice, keychainEntryMissing, KeychainError, keychainReadError, keychainWriteError } from './keychain-errors'
+import { entryLeftBehind, fallbackNotice, keychainEntryMissing, KeychainError, keychainReadError, keychainWriteError, stayedInFile } from './keychain-errors'
 import { resolvePath } from './resolve-path'
 
+// node:fs on first use only, as in lib/json-file.ts: a static import costs every start-up.
 const fs = () => require('node:fs') as typeof import('node:fs')
 
 export const SCHEMA_VERSION = 1
@@ -230,7 +231,7 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: { keychain
     const from = placeOf(current)
     const target = targetOf(current, from, opts.newSession)
     ensureHome(deps.home, warnOnce)
-    if (target === 'keychain' && (await writeToKeychain(auth, current, configPatch))) {
+    if (target === 'keychain' && (await writeToKeychain(auth, current, configPatch, { from, newSession: opts.newSession }))) {
       await removeOldCopies(from, placeOf({ ...current, ...configPatch, credentialStore: 'keychain' }))
       return
     }
@@ -242,8 +243,12 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: { keychain
     if (from.backend === 'keychain') await removeKeychainEntry(from.entry)
   }
 
-  /** True when the keychain holds `auth` and config.json says so; false when `auto` fell back to the file. */
-  async function writeToKeychain(auth: Doc, current: Doc | undefined, configPatch: Doc | undefined): Promise<boolean> {
+  /**
+   * True when the keychain holds `auth` and config.json says so; false when the file is to take it
+   * instead: `auto` falls back, and a session already in the file stays there (a renewal's tokens
+   * must be saved somewhere, and `keychain` only promises never to put secrets in a new file).
+   */
+  async function writeToKeychain(auth: Doc, current: Doc | undefined, configPatch: Doc | undefined, was: { from: Place; newSession: boolean }): Promise<boolean> {
     const chain = requireKeychain()
     const entry = entryFor(configPatch?.apiUrl ?? current?.apiUrl)
     if (!entry) throw new KeychainError(`The credentials cannot go to the ${chain.name}: ${paths.config} names no valid \`apiUrl\`, which names the entry.`, { code: 'keychain_entry_missing', hint: 'Run `pensar login` to log in again.' })
@@ -254,9 +259,13 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: { keychain
         await chain.set(entry, JSON.stringify(auth))
       } catch (error) {
         if (!(error instanceof KeychainUnavailable)) throw error
-        if (mode !== 'auto') throw keychainWriteError(chain, error)
-        shared.keychainFailed = true
-        deps.warn(fallbackNotice(chain, error, paths.auth))
+        if (mode === 'auto') {
+          shared.keychainFailed = true
+          deps.warn(fallbackNotice(chain, error, paths.auth))
+          return false
+        }
+        if (was.newSession || was.from.backend !== 'file' || !lstatOf(paths.auth)?.isFile) throw keychainWriteError(chain, error)
+        warnOnce(stayedInFile(chain, error, paths.auth))
         return false
       }
       staged.commit()

@@ -172,6 +172,18 @@ describe('keychain: the keychain or an error, never a file', () => {
     expect(warnings).toEqual([])
   })
 
+  test('a session still in the file whose renewal the keychain refuses stays in the file, said once; a new login is refused', async () => {
+    secrets.state = 'unavailable'
+    await storeWith('file').saveSession(session)
+    const store = storeWith('keychain')
+    await store.writeAuth({ refreshToken: 'rt_renewed' })
+    expect(JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8')).refreshToken).toBe('rt_renewed')
+    expect(warnings).toEqual([`The session could not move to the OS keychain (Secret Service), which is not available (Cannot autolaunch D-Bus without X11 $DISPLAY); it stays in ${join(home, 'auth.json')} (0600) until the keychain takes it at a later save.`])
+    await store.writeAuth({ refreshToken: 'rt_again' })
+    expect(warnings).toHaveLength(1)
+    expect(await store.saveSession(session).catch((e: KeychainError) => e.code)).toBe('keychain_unavailable')
+  })
+
   test('a write that fails after a good read leaves the stored session exactly as it was', async () => {
     const store = storeWith('keychain')
     await store.saveSession(session)
