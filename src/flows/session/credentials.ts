@@ -63,7 +63,7 @@ export async function readCredentials(ctx: Pick<Context, 'env' | 'store'>): Prom
   if (envKey) return { kind: 'api-key', source: 'env', apiKey: checkApiKeyShape(envKey, 'PENSAR_API_KEY'), origins: envKeyOrigins(ctx) }
   const auth = await ctx.store.readAuth()
   if (!auth) return { kind: 'none', expired: false }
-  checkFieldTypes(auth, storedIn(ctx))
+  checkFieldTypes(auth, () => storedIn(ctx))
   const authType = auth.authType ?? ctx.store.readConfig()?.authType ?? (auth.apiKey ? 'api-key' : 'workos')
   if (authType === 'api-key') {
     return auth.apiKey ? { kind: 'api-key', source: 'file', apiKey: auth.apiKey, signingKey: auth.signingKey, origins: storedOrigins(ctx, auth) } : { kind: 'none', expired: false }
@@ -158,19 +158,20 @@ export function checkApiKeyShape(key: string, from: string): string {
   return key
 }
 
-function checkFieldTypes(auth: AuthFile, where: string): void {
+/** `where` names the document in a message: only asked when something is wrong. */
+function checkFieldTypes(auth: AuthFile, where: () => string): void {
   for (const field of STRING_FIELDS) expectType(auth, field, 'string', where)
   for (const field of NUMBER_FIELDS) expectType(auth, field, 'number', where)
   if (auth.authType !== undefined && auth.authType !== 'workos' && auth.authType !== 'api-key') {
-    throw damaged(where, `\`authType\` is ${JSON.stringify(auth.authType)}, expected "workos" or "api-key"`)
+    throw damaged(where(), `\`authType\` is ${JSON.stringify(auth.authType)}, expected "workos" or "api-key"`)
   }
 }
 
-function expectType(auth: AuthFile, field: string, type: 'string' | 'number', where: string): void {
+function expectType(auth: AuthFile, field: string, type: 'string' | 'number', where: () => string): void {
   const value = auth[field]
   if (value === undefined) return
   if (typeof value !== type || (type === 'number' && !Number.isFinite(value))) {
-    throw damaged(where, `\`${field}\` should be a ${type}, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}`)
+    throw damaged(where(), `\`${field}\` should be a ${type}, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}`)
   }
 }
 
