@@ -55,7 +55,7 @@ describe('pensar doctor (compiled binary, local Console)', () => {
     const result = await (await runPensar(['login', 'doctor'], { home: h.home })).done(30_000)
     expect(result.code).toBe(0)
     expect(result.stdout).toBe('')
-    expect(result.stderr.split('\n').filter((l) => /^[✓!✗] /.test(l))).toHaveLength(9)
+    expect(result.stderr.split('\n').filter((l) => /^[✓!✗] /.test(l))).toHaveLength(10)
     expect(result.stderr).toContain('✓ API: ')
   }, TIMEOUT)
 
