@@ -135,6 +135,17 @@ describe.skipIf(!secretServiceInstalled())('secrets in the OS keychain (gnome-ke
     expect((await pensar(h, ['status', '--offline'])).code).toBe(4)
   }, TIMEOUT)
 
+  test('PENSAR_API_KEY beats the keychain session and is written nowhere', async () => {
+    const c = await consoleWith()
+    const h = await loggedInHome(c.url, { root, workspace: 'acme', env: withKeyring() })
+    const before = keyring.accounts().map((a) => keyring.lookup(a))
+    const { apiKey } = await c.control('POST', '/_console/api-keys', { workspace: 'acme', email: h.email })
+    const status = await pensar(h, ['status', '--json'], withKeyring({ PENSAR_API_KEY: apiKey }))
+    expect(JSON.parse(status.stdout)).toMatchObject({ loggedIn: true, authType: 'api-key', source: 'env', online: { ok: true } })
+    expect(keyring.accounts().map((a) => keyring.lookup(a))).toEqual(before)
+    expect(filesUnder(h.pensarHome)).not.toContain(apiKey)
+  }, TIMEOUT)
+
   test('two PENSAR_HOMEs, and two Consoles, never share an entry', async () => {
     const [a, b] = [await consoleWith(), await consoleWith()]
     const one = await loggedInHome(a.url, { root, workspace: 'acme', env: withKeyring() })
