@@ -57,6 +57,12 @@ export function fallbackNotice(keychain: Keychain, error: KeychainUnavailable, a
   return `The ${keychain.name} ${problemOf(error)}, so pensar keeps the credentials in ${authPath} (0600). Set PENSAR_CREDENTIAL_STORE=file to choose the file (and not see this again), or PENSAR_CREDENTIAL_STORE=keychain to require the keychain.`
 }
 
+/** The login's check timed out: likely a password prompt, which the person can answer while approving. */
+export function unlockWhileYouApprove(keychain: Keychain, error: KeychainUnavailable, authPath: string | undefined): string {
+  const otherwise = authPath ? `else pensar keeps them in ${authPath} (0600)` : 'else the login is not saved (credential store "keychain")'
+  return `The ${keychain.name} ${problemOf(error)}; it may be asking for its password. Unlock it while you approve the login and the credentials go there; ${otherwise}.`
+}
+
 /** `keychain`, and a session still in the file whose next write the keychain refused: it stays there, said. */
 export function stayedInFile(keychain: Keychain, error: KeychainUnavailable, authPath: string): string {
   return `The session could not move to the ${keychain.name}, which ${problemOf(error)}; it stays in ${authPath} (0600) until the keychain takes it at a later save.`

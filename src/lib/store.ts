@@ -24,7 +24,7 @@ import { ensureFolder, fsyncFolder, isLooseMode, isProcessAlive, lstatOf, octal,
 import { createJsonFile, MAX_FILE_BYTES, parseJson, parseJsonObject, type JsonDocument, type StagedWrite } from './json-file'
 import { accessTokenExpiresAt } from './jwt'
 import { keychainName, KeychainUnavailable, KEYCHAIN_SERVICE, sessionEntryName, type Keychain } from './keychain'
-import { entryLeftBehind, fallbackNotice, keychainEntryMissing, KeychainError, keychainReadError, keychainWriteError, stayedInFile } from './keychain-errors'
+import { entryLeftBehind, fallbackNotice, keychainEntryMissing, KeychainError, keychainReadError, keychainWriteError, stayedInFile, unlockWhileYouApprove } from './keychain-errors'
 import { resolvePath } from './resolve-path'
 
 // node:fs on first use only, as in lib/json-file.ts: a static import costs every start-up.
@@ -147,20 +147,27 @@ const SUMMARY_FIELDS = ['expiresAt', 'sessionExpiredAt'] as const
 const ORIGIN_FIELDS = ['apiUrl', 'gatewayUrl'] as const
 /** A new login's auth.json and the room to save its first renewal: the write check at login. */
 const SESSION_ROOM_BYTES = 16 * 1024
-/** A `get` of this (absent) entry tells whether the keychain answers, without changing it. */
+/** Written and deleted by the login's check that the keychain takes a write. */
 const PROBE_ENTRY = 'pensar reachability check'
 
 type Place = { backend: 'file' } | { backend: 'keychain'; entry: string | undefined }
 type Doc = Record<string, unknown>
 
 export function createStore(deps: StoreDeps): Store {
-  // Shared by every mode's view of the store: the keychain failed once in this process, `auto`
-  // said so, and does not try (or say) it again.
-  const shared = { keychainFailed: false, warnOnce: onceEach(deps.warn) }
+  // Shared by every mode's view of the store (`withCredentialMode`).
+  const shared: SharedState = { keychainFailed: false, probeLeft: false, warnOnce: onceEach(deps.warn) }
   return storeWithMode(deps, deps.keychain ? (deps.credentialMode ?? 'auto') : 'file', shared)
 }
 
-function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: { keychainFailed: boolean; warnOnce: (message: string) => void }): Store {
+interface SharedState {
+  /** The keychain failed in this process: `auto` said so, and neither tries nor says it again. */
+  keychainFailed: boolean
+  /** The login's probe write timed out and may land once the keychain is unlocked: removed after the save. */
+  probeLeft: boolean
+  warnOnce: (message: string) => void
+}
+
+function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: SharedState): Store {
   const paths = { home: deps.home, config: resolvePath(deps.home, 'config.json'), auth: resolvePath(deps.home, 'auth.json') }
   const config = createJsonFile(paths.config, deps)
   const authFile = createJsonFile(paths.auth, deps)
@@ -273,6 +280,10 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: { keychain
       staged.discard()
     }
     fsyncFolder(deps.home)
+    if (shared.probeLeft) {
+      shared.probeLeft = false
+      await chain.delete(PROBE_ENTRY).catch(() => false)
+    }
     return true
   }
 
@@ -369,15 +380,25 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: { keychain
         removeQuietly(probe)
       }
       if (mode === 'file' || !keychain || shared.keychainFailed) return
+      // A write, not a read: a locked keychain asks for its password now, and the person can type
+      // it while they approve the login in the browser (a read of an absent entry asks nothing).
       try {
-        await keychain.get(PROBE_ENTRY)
+        await keychain.set(PROBE_ENTRY, 'pensar checks that it can save here; nothing secret')
       } catch (error) {
         if (!(error instanceof KeychainUnavailable)) throw error
+        if (error.failure === 'timeout') {
+          // Most likely waiting for its password: the save tries again, and falls back only then.
+          shared.probeLeft = true
+          deps.warn(unlockWhileYouApprove(keychain, error, mode === 'keychain' ? undefined : paths.auth))
+          return
+        }
         if (mode === 'keychain') throw keychainWriteError(keychain, error, { before: true })
         // `auto`: said now, before a code is shown, rather than after the person approved.
         shared.keychainFailed = true
         deps.warn(fallbackNotice(keychain, error, paths.auth))
+        return
       }
+      await keychain.delete(PROBE_ENTRY).catch(() => false)
     },
     reserveRoomForAuth() {
       ensureHome(deps.home, warnOnce)

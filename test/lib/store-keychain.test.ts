@@ -135,14 +135,45 @@ describe('auto falls back to the file, and says so once', () => {
   })
 
   test("the login's check says it before any code is shown, and the save does not try again", async () => {
+    secrets.state = 'unavailable'
+    const store = storeWith('auto')
+    await store.checkWritable()
+    expect(notices()).toEqual([expect.stringContaining('is not available (Cannot autolaunch D-Bus without X11 $DISPLAY)')])
+    await store.saveSession(session)
+    expect(secrets.calls).toEqual(['set pensar reachability check'])
+    expect(notices()).toHaveLength(1)
+    expect(authFileExists()).toBe(true)
+  })
+
+  test("the login's check writes (a locked keychain asks for its password then) and leaves nothing behind", async () => {
+    const store = storeWith('auto')
+    await store.checkWritable()
+    expect(secrets.calls).toEqual(['set pensar reachability check', 'delete pensar reachability check'])
+    expect(secrets.entries.size).toBe(0)
+    expect(warnings).toEqual([])
+  })
+
+  test("a check past its deadline (a password prompt, perhaps) decides nothing: the save tries again, and falls back only if it must", async () => {
     secrets.state = 'hang'
     const store = storeWith('auto')
     await store.checkWritable()
-    expect(notices()).toEqual([expect.stringContaining('did not answer within 0.05 s')])
+    expect(warnings).toEqual([`The OS keychain (Secret Service) did not answer within 0.05 s; it may be asking for its password. Unlock it while you approve the login and the credentials go there; else pensar keeps them in ${join(home, 'auth.json')} (0600).`])
+    expect(notices()).toEqual([])
     await store.saveSession(session)
-    expect(secrets.calls).toEqual(['get pensar reachability check'])
-    expect(notices()).toHaveLength(1)
+    expect(notices()).toEqual([expect.stringContaining('did not answer within 0.05 s, so pensar keeps the credentials in')])
     expect(authFileExists()).toBe(true)
+  })
+
+  test('unlocked while the person approved: the session goes to the keychain, and the late probe entry is removed', async () => {
+    secrets.state = 'hang'
+    const store = storeWith('auto')
+    await store.checkWritable()
+    secrets.state = 'ok'
+    secrets.entries.set('dev.pensar.apex/pensar reachability check', 'landed once the keychain was unlocked')
+    await store.saveSession(session)
+    expect(Object.keys(secrets.sessions())).toEqual([ENTRY()])
+    expect(authFileExists()).toBe(false)
+    expect(notices()).toEqual([])
   })
 
   test('a keyring locked between the read and the write (after a renewal): the renewal is kept in the file, and the old entry deleted', async () => {
