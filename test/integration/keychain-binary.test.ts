@@ -61,6 +61,7 @@ describe.skipIf(!secretServiceInstalled())('secrets in the OS keychain (gnome-ke
     const secrets = [stored.accessToken, stored.refreshToken, stored.signingKey] as string[]
     for (const secret of secrets) expect(secret.length).toBeGreaterThan(8)
     expect(readdirSync(h.pensarHome)).toEqual(['config.json'])
+    expect(keyring.accounts()).not.toContain('pensar reachability check') // the login's check leaves nothing
     const onDisk = filesUnder(h.pensarHome)
     for (const secret of secrets) expect(onDisk).not.toContain(secret)
     expect(h.config()).toMatchObject({ credentialStore: 'keychain', authType: 'workos', expiresAt: expect.any(Number) })
