@@ -1,13 +1,13 @@
 // The operating system's credential store (macOS Keychain, Windows Credential Manager, a Secret
 // Service such as gnome-keyring or KeePassXC on Linux) through Bun.secrets, with a deadline on
-// every call. What it does when something is wrong, measured with gnome-keyring (docs/architecture.md,
-// "Credential store"):
+// every call (docs/cli-reference.md, "Where secrets are kept"). What it does when something is
+// wrong, as measured with gnome-keyring 42:
 // - no Secret Service, or no D-Bus session (CI, SSH, containers): every call throws at once
 //   (`ERR_SECRETS_PLATFORM_ERROR`, "Cannot autolaunch D-Bus without X11 $DISPLAY");
 // - a locked keyring with nobody to type its password: `get` answers null as if the entry did
 //   not exist, `delete` answers false, `set` throws "Cannot create an item in a locked collection";
-// - a locked keyring whose unlock prompt nobody answers, or a daemon that never starts: the call
-//   blocks forever. Hence the deadline (3 s, PENSAR_KEYCHAIN_TIMEOUT): the call is left running
+// - a locked keyring whose unlock prompt nobody answers, or a Secret Service the bus starts but
+//   that never comes up: the call blocks (until the bus gives up, 120 s on Debian, or forever). Hence the deadline (3 s, PENSAR_KEYCHAIN_TIMEOUT): the call is left running
 //   and the command goes on without it.
 // Bun.secrets itself is touched only when a call is made, so importing this module costs nothing.
 
