@@ -7,8 +7,9 @@
 // - a locked keyring with nobody to type its password: `get` answers null as if the entry did
 //   not exist, `delete` answers false, `set` throws "Cannot create an item in a locked collection";
 // - a locked keyring whose unlock prompt nobody answers, or a Secret Service the bus starts but
-//   that never comes up: the call blocks (until the bus gives up, 120 s on Debian, or forever). Hence the deadline (3 s, PENSAR_KEYCHAIN_TIMEOUT): the call is left running
-//   and the command goes on without it.
+//   that never comes up: the call blocks (until the bus gives up, 120 s on Debian, or forever).
+//   Hence the deadline (3 s, PENSAR_KEYCHAIN_TIMEOUT): the call is left running and the command
+//   goes on without it.
 // Bun.secrets itself is touched only when a call is made, so importing this module costs nothing.
 
 /** Apex's service name: its own entries (`workos-refresh-token`) sit beside pensar's. */
