@@ -3,9 +3,11 @@
 #
 #   curl -fsSL https://github.com/pensarai/pensar-cli/releases/latest/download/install.sh | sh
 #
-# It picks the binary for this OS and CPU (glibc or musl on Linux), downloads it with SHA256SUMS,
-# refuses it unless the checksum matches, checks it starts, and moves it into place in one
-# rename, so an interrupted or refused run leaves any earlier pensar untouched.
+# It picks the build for this OS and CPU (glibc or musl on Linux), downloads the release's
+# SHA256SUMS and the smallest archive of that build this system can unpack (.tar.xz, else .tar.gz,
+# else the bare binary), refuses it unless the checksum matches, unpacks it, checks it starts, and
+# moves it into place in one rename, so an interrupted or refused run leaves any earlier pensar
+# untouched. On musl (Alpine) it first checks for the C++ runtime the musl build needs.
 #
 # Settings (environment variables):
 #   PENSAR_VERSION       version to install, e.g. 0.2.0 (default: the latest release)
@@ -14,6 +16,10 @@
 #                        files come from <base>/latest/download/ or <base>/download/v<version>/
 #   PENSAR_INSTALL_OS, PENSAR_INSTALL_ARCH, PENSAR_INSTALL_LIBC
 #                        override detection (linux|darwin, x64|arm64, glibc|musl)
+#   PENSAR_INSTALL_LIBDIRS
+#                        musl only: the folders (colon-separated) to look for MUSL_LIBS in
+#                        (default: the musl loader's own path, /etc/ld-musl-x86_64.path or
+#                        /lib:/usr/local/lib:/usr/lib, after LD_LIBRARY_PATH)
 #
 # Everything lives in main(), called on the last line, so a download cut short runs nothing.
 
@@ -21,10 +27,13 @@ set -eu
 
 SUPPORTED="linux-x64, linux-x64-musl, linux-arm64, darwin-x64, darwin-arm64"
 DEFAULT_BASE="https://github.com/pensarai/pensar-cli/releases"
+# The musl build links libstdc++, which loads libgcc_s; stock Alpine has neither. The release
+# build (build/release-targets.ts) fails when the musl binary needs anything else.
+MUSL_LIBS="libstdc++.so.6 libgcc_s.so.1"
 
 main() {
   platform=$(detect_platform)
-  asset="pensar-$platform"
+  check_musl_libraries "$platform"
   base=${PENSAR_INSTALL_BASE:-$DEFAULT_BASE}
   base=${base%/}
   url=$(release_url "$base" "${PENSAR_VERSION:-latest}")
@@ -41,15 +50,18 @@ main() {
   trap 'exit 130' INT
   trap 'exit 143' TERM
 
+  download "$downloader" "$url/SHA256SUMS" "$work/SHA256SUMS"
+  asset=$(pick_asset "$platform" "$work/SHA256SUMS")
   say "Downloading $asset from $url"
   download "$downloader" "$url/$asset" "$work/$asset"
-  download "$downloader" "$url/SHA256SUMS" "$work/SHA256SUMS"
+  # Verified before it is unpacked: the unpacker never reads bytes the release did not publish.
   verify_checksum "$hasher" "$work" "$asset"
+  unpack "$work" "$asset"
 
   mkdir -p "$dir" || fail "cannot create $dir." "Set PENSAR_INSTALL_DIR to a folder you can write to."
   # The temp file sits beside the target so the final mv is a rename within one file system.
   staged="$dir/.pensar.install.$$"
-  cp "$work/$asset" "$staged" || fail "cannot write to $dir." "Set PENSAR_INSTALL_DIR to a folder you can write to."
+  cp "$work/unpacked/pensar" "$staged" || fail "cannot write to $dir." "Set PENSAR_INSTALL_DIR to a folder you can write to."
   chmod 755 "$staged"
   # stdin is /dev/null: under `curl | sh` it is the script itself.
   "$staged" --version </dev/null >"$work/version" 2>&1 ||
@@ -84,7 +96,7 @@ detect_platform() {
     Darwin | darwin | macos) os=darwin ;;
     MINGW* | MSYS* | CYGWIN* | Windows* | windows)
       fail "this script does not install on Windows." \
-        "Download pensar-windows-x64.exe from $DEFAULT_BASE/latest and put it on your PATH." ;;
+        "Download pensar-windows-x64.zip from $DEFAULT_BASE/latest, unpack pensar.exe and put it on your PATH." ;;
     *) unsupported "$os" "$arch" ;;
   esac
   case "$arch" in
@@ -121,6 +133,99 @@ detect_libc() {
   else
     echo glibc
   fi
+}
+
+# Before anything is downloaded: without these the musl build does not start ("Error loading
+# shared library libstdc++.so.6"), and nothing this script can do would fix that.
+check_musl_libraries() {
+  [ "$1" = linux-x64-musl ] || return 0
+  [ -z "${PENSAR_INSTALL_OS:-}" ] || return 0 # a forced OS describes another machine
+  missing=""
+  for lib in $MUSL_LIBS; do
+    found=""
+    for libdir in $(musl_library_path); do
+      if [ -e "$libdir/$lib" ]; then found=1 && break; fi
+    done
+    [ -n "$found" ] || missing="$missing $lib"
+  done
+  [ -n "$missing" ] || return 0
+  if command -v apk >/dev/null 2>&1; then
+    how="Install them with \`apk add libstdc++ libgcc\` (as root), then run this again."
+  else
+    how="Install your system's libstdc++ and libgcc packages (on Alpine: \`apk add libstdc++ libgcc\`), then run this again."
+  fi
+  fail "pensar for musl needs the C++ runtime libraries libstdc++ and libgcc, and this system lacks:$missing. Nothing was installed." "$how"
+}
+
+# Where musl's loader looks, one folder per word: LD_LIBRARY_PATH, then its path file (folders
+# separated by colons or newlines), else its built-in /lib:/usr/local/lib:/usr/lib.
+musl_library_path() {
+  if [ -n "${PENSAR_INSTALL_LIBDIRS:-}" ]; then
+    dirs=$PENSAR_INSTALL_LIBDIRS
+  elif [ -r /etc/ld-musl-x86_64.path ]; then
+    dirs=$(tr '\n' ':' </etc/ld-musl-x86_64.path)
+  else
+    dirs=/lib:/usr/local/lib:/usr/lib
+  fi
+  printf '%s:%s\n' "${LD_LIBRARY_PATH:-}" "$dirs" | tr ':' ' '
+}
+
+# The smallest file of the build that this system can unpack and that SHA256SUMS lists (an
+# older release may have only the bare binary): .tar.xz (about 40 MB for linux-x64), .tar.gz
+# (about 53 MB), the binary (about 112 MB).
+pick_asset() {
+  for candidate in "pensar-$1.tar.xz" "pensar-$1.tar.gz" "pensar-$1"; do
+    case "$candidate" in
+      *.tar.xz) [ -n "$(decompressor xz)" ] || continue ;;
+      *.tar.gz) [ -n "$(decompressor gz)" ] || continue ;;
+    esac
+    if [ -n "$(sum_for "$candidate" "$2")" ]; then
+      echo "$candidate"
+      return
+    fi
+  done
+  fail "this release has no pensar-$1." "Pick another PENSAR_VERSION, or check PENSAR_INSTALL_BASE."
+}
+
+# How to decompress xz or gz here: a command that writes to stdout, or "tar" when tar itself
+# reads it (macOS's bsdtar); nothing when this system cannot.
+decompressor() {
+  command -v tar >/dev/null 2>&1 || return 0
+  if [ "$1" = xz ]; then
+    if command -v xz >/dev/null 2>&1; then echo "xz -dc"; return; fi
+    if command -v xzcat >/dev/null 2>&1; then echo "xzcat"; return; fi # busybox (Alpine)
+  else
+    if command -v gzip >/dev/null 2>&1; then echo "gzip -dc"; return; fi
+  fi
+  case "$(tar --version 2>/dev/null | head -n 1)" in
+    *bsdtar*) echo tar ;;
+  esac
+}
+
+# Leaves the binary at $1/unpacked/pensar: the one member named pensar, extracted into a folder
+# of its own, so no other path in the archive is ever written.
+unpack() {
+  mkdir "$1/unpacked"
+  case "$2" in
+    *.tar.xz) how=$(decompressor xz) ;;
+    *.tar.gz) how=$(decompressor gz) ;;
+    *)
+      cp "$1/$2" "$1/unpacked/pensar"
+      return ;;
+  esac
+  if [ "$how" = tar ]; then
+    (cd "$1/unpacked" && tar -xf "$1/$2" pensar) || unpack_failed "$2"
+  else
+    # A pipeline's status is its last command's: the decompressor's failure is noted in a file.
+    (cd "$1/unpacked" && { $how "$1/$2" || : >"$1/unpack-failed"; } | tar -xf - pensar) || unpack_failed "$2"
+    [ ! -e "$1/unpack-failed" ] || unpack_failed "$2"
+  fi
+  if [ ! -f "$1/unpacked/pensar" ] || [ -L "$1/unpacked/pensar" ]; then unpack_failed "$2"; fi
+}
+
+unpack_failed() {
+  fail "could not unpack $1 (its checksum matched). Nothing was installed." \
+    "Check that TMPDIR ($work) has room for about 120 MB, or report it at https://github.com/pensarai/pensar-cli/issues."
 }
 
 unsupported() {
@@ -189,8 +294,12 @@ download_failed() {
   fail "could not download $1." "Check your network, or set PENSAR_INSTALL_BASE if you use a mirror."
 }
 
+sum_for() {
+  awk -v f="$1" '$2 == f || $2 == "*" f { print $1; exit }' "$2"
+}
+
 verify_checksum() {
-  expected=$(awk -v f="$3" '$2 == f || $2 == "*" f { print $1; exit }' "$2/SHA256SUMS")
+  expected=$(sum_for "$3" "$2/SHA256SUMS")
   [ -n "$expected" ] || fail "SHA256SUMS has no entry for $3." "The release looks incomplete; try again later or pick another PENSAR_VERSION."
   if [ "$1" = sha256sum ]; then
     actual=$(sha256sum "$2/$3" | awk '{ print $1 }')

@@ -1,4 +1,5 @@
 // Renders bench/RESULTS.md: machine and versions first, then the medians, then the verdicts.
+import type { ArchiveSizes } from './archive-sizes'
 import type { Binaries } from './build-binaries'
 import type { ContentionResult } from './contention'
 import type { KeychainResult } from './keychain'
@@ -12,6 +13,7 @@ import { mb, mbDelta, median, ms, ratio } from './stats'
 export interface BenchReport {
   machine: MachineInfo
   binaries?: Binaries
+  archives?: ArchiveSizes
   startup?: StartupResult[]
   contention?: ContentionResult
   login?: LoginLatencyResult
@@ -35,6 +37,7 @@ export function renderResults(r: BenchReport): string {
     ...section('Targets', renderChecks(r.checks)),
     ...(r.startup ? section('Start-up and peak RSS (items 1–2)', renderStartup(r.startup)) : []),
     ...(r.binaries ? section('Binary size (item 3)', [`- pensar ${mb(r.binaries.pensarBytes)}, floor ${mb(r.binaries.floorBytes)}: floor ${mbDelta(r.binaries.pensarBytes - r.binaries.floorBytes)}`]) : []),
+    ...(r.archives ? section(`Release archives (${r.archives.target})`, renderArchives(r.archives)) : []),
     ...(r.contention ? section('Refresh under contention (item 4)', renderContention(r.contention)) : []),
     ...(r.login ? section('Login latency (item 5)', renderLogin(r.login)) : []),
     ...(r.keychain ? section('The OS keychain (item 6)', renderKeychain(r.keychain)) : []),
@@ -44,6 +47,11 @@ export function renderResults(r: BenchReport): string {
 
 function section(title: string, lines: string[]): string[] {
   return [`## ${title}`, '', ...lines, '']
+}
+
+function renderArchives(a: ArchiveSizes): string[] {
+  const rows = [a.binary, ...a.archives].map((f) => `| \`${f.file}\` | ${mb(f.bytes)} | ${((100 * f.bytes) / a.binary.bytes).toFixed(0)}% |`)
+  return ['Built by `release()` for this machine\'s target, so these are the files a release ships.', '', '| file | size | of the binary |', '| --- | --- | --- |', ...rows]
 }
 
 function renderChecks(checks: TargetCheck[]): string[] {

@@ -1,11 +1,13 @@
 // `bun run bench [--runs N] [--check] [--only …]`: builds pensar and the floor with the same
 // flags, measures start-up, memory, size, refresh contention, login latency and what the OS
-// keychain costs, and writes bench/RESULTS.md. Scratch goes to bench/.work/ (git-ignored).
-// `--check` exits 1 when a target fails; `--only startup,contention,login,keychain` runs a subset
-// (RESULTS.md then holds only that subset).
+// keychain costs against the floor, and the size of each release archive beside its binary, and
+// writes bench/RESULTS.md. Scratch goes to bench/.work/ (git-ignored). `--check` exits 1 when a
+// target fails; `--only startup,contention,login,keychain,archives` runs a subset (RESULTS.md then
+// holds only that subset).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { measureArchiveSizes } from './archive-sizes'
 import { buildBinaries, type Binaries } from './build-binaries'
 import { secretServiceInstalled, startSecretService, type SecretService } from '../test/helpers/secret-service'
 import { measureContention } from './contention'
@@ -16,7 +18,7 @@ import { loginWithBinary } from './login-with-binary'
 import { describeMachine } from './machine'
 import { renderResults, type BenchReport } from './results-markdown'
 import { measureStartup, startupCases } from './startup'
-import { contentionChecks, loginCheck, notMeasured, sizeCheck, startupChecks } from './targets'
+import { contentionChecks, downloadCheck, loginCheck, notMeasured, sizeCheck, startupChecks } from './targets'
 
 const BENCH_DIR = import.meta.dir
 const WORK_DIR = join(BENCH_DIR, '.work', 'run')
@@ -31,7 +33,7 @@ const { values: flags } = parseArgs({
     'login-runs': { type: 'string', default: '20' },
     processes: { type: 'string', default: '20' },
     check: { type: 'boolean', default: false },
-    /** Comma-separated subset while working on one thing: startup, contention, login, keychain. */
+    /** Comma-separated subset while working on one thing: startup, contention, login, keychain, archives. */
     only: { type: 'string' },
   },
 })
@@ -77,6 +79,10 @@ try {
       if (file && keychain) keychainHomes = { file, keychain, apiUrl: tokenConsole.url, bus: keyring.env }
     }
   }
+  if (wanted('archives')) await section('release archives', async () => {
+    report.archives = await measureArchiveSizes(WORK_DIR)
+    report.checks.push(downloadCheck(report.archives))
+  })
   if (wanted('startup')) await section('start-up and peak RSS', async () => {
     const loggedOut = mkdtempSync(join(WORK_DIR, 'home-logged-out-'))
     const keychain = keychainHomes && { home: keychainHomes.keychain, bus: keychainHomes.bus }

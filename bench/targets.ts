@@ -1,4 +1,5 @@
 // The benchmark targets (bench/RESULTS.md lists them), judged from one run's figures. `pass: null` means "not measured", with why.
+import type { ArchiveSizes } from './archive-sizes'
 import type { Binaries } from './build-binaries'
 import type { ContentionResult } from './contention'
 import type { LoginLatencyResult } from './login-latency'
@@ -9,6 +10,8 @@ export const STARTUP_MAX_RATIO = 1.2
 /** Decimal megabytes, the stricter reading of "MB". */
 export const RSS_MAX_EXTRA_BYTES = 15e6
 export const SIZE_MAX_EXTRA_BYTES = 5e6
+/** What install.sh downloads on linux-x64 (SHA256SUMS and the smallest archive). */
+export const DOWNLOAD_MAX_BYTES = 45e6
 export const CONTENTION_MAX_RATIO = 2
 /** The CLI cannot see an approval before its next poll; 10% covers that poll's round trip and saving. */
 export const LOGIN_MAX_INTERVALS = 1.1
@@ -44,6 +47,18 @@ export function sizeCheck(bin: Binaries): TargetCheck {
     target: 'binary size ≤ floor + 5 MB',
     measured: `${mb(bin.pensarBytes)} vs ${mb(bin.floorBytes)} = floor ${mbDelta(extra)}`,
     pass: extra <= SIZE_MAX_EXTRA_BYTES,
+  }
+}
+
+/** install.sh fetches SHA256SUMS and the smallest archive it can unpack: the .tar.xz where xz is. */
+export function downloadCheck(a: ArchiveSizes): TargetCheck {
+  const smallest = a.archives[0]
+  if (!smallest) return notMeasured('install.sh download ≤ 45 MB', 'no archives were built')
+  const bytes = a.sumsBytes + smallest.bytes
+  return {
+    target: `install.sh download on ${a.target} ≤ ${mb(DOWNLOAD_MAX_BYTES)}`,
+    measured: `${mb(bytes)} (${smallest.file} and SHA256SUMS; the binary is ${mb(a.binary.bytes)})`,
+    pass: bytes <= DOWNLOAD_MAX_BYTES,
   }
 }
 

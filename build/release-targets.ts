@@ -2,6 +2,7 @@
 // the platform its name claims. Only the host's binary can be run, so for the others the
 // executable header is the evidence that the right `--target` went into the right file.
 import { existsSync, readdirSync } from 'node:fs'
+import { binaryFile } from '../src/flows/upgrade/release-files'
 
 export interface ReleaseTarget {
   /** The platform name used in asset names, install.sh and `pensar --version`. */
@@ -10,20 +11,47 @@ export interface ReleaseTarget {
   bunTarget: string
   /** The release asset's file name. */
   file: string
+  /** Linux builds: the dynamic loader and the libraries the binary may link against. */
+  links?: AllowedLinks
 }
 
-const target = (name: string, bunTarget: string, ext = ''): ReleaseTarget => ({ name, bunTarget, file: `pensar-${name}${ext}` })
+export interface AllowedLinks {
+  interpreter: string
+  /** Part of the C library itself: present wherever the loader is. */
+  libc: readonly string[]
+  /**
+   * Libraries a stock system may lack, which install.sh checks for before installing (its
+   * MUSL_LIBS): the ones linked, and what they load in turn (libstdc++ needs libgcc_s).
+   */
+  checkedByInstaller: readonly string[]
+}
+
+const GLIBC = ['libc.so.6', 'libm.so.6', 'libpthread.so.0', 'libdl.so.2', 'librt.so.1']
+const target = (name: string, bunTarget: string, links?: AllowedLinks): ReleaseTarget => ({ name, bunTarget, file: binaryFile(name), ...(links ? { links } : {}) })
 
 // x64 binaries embed Bun's "baseline" runtime (x86-64-v2, CPUs since 2008). Bun's default x64
 // runtime needs AVX2 and dies with "Illegal instruction" on older CPUs and on VMs with a
 // conservative CPU model, before a line of ours runs. Start-up measured the same (10 ms).
 export const RELEASE_TARGETS: readonly ReleaseTarget[] = [
-  target('linux-x64', 'bun-linux-x64-baseline'),
-  target('linux-arm64', 'bun-linux-arm64'),
-  target('linux-x64-musl', 'bun-linux-x64-baseline-musl'),
+  target('linux-x64', 'bun-linux-x64-baseline', {
+    interpreter: '/lib64/ld-linux-x86-64.so.2',
+    libc: [...GLIBC, 'ld-linux-x86-64.so.2'],
+    checkedByInstaller: [],
+  }),
+  target('linux-arm64', 'bun-linux-arm64', {
+    interpreter: '/lib/ld-linux-aarch64.so.1',
+    libc: [...GLIBC, 'ld-linux-aarch64.so.1'],
+    checkedByInstaller: [],
+  }),
+  // Alpine's base image has musl but not libstdc++ or libgcc (`apk add libstdc++ libgcc`).
+  target('linux-x64-musl', 'bun-linux-x64-baseline-musl', {
+    interpreter: '/lib/ld-musl-x86_64.so.1',
+    libc: ['libc.musl-x86_64.so.1'],
+    checkedByInstaller: ['libstdc++.so.6', 'libgcc_s.so.1'],
+  }),
   target('darwin-x64', 'bun-darwin-x64-baseline'),
   target('darwin-arm64', 'bun-darwin-arm64'),
-  target('windows-x64', 'bun-windows-x64-baseline', '.exe'),
+  target('windows-x64', 'bun-windows-x64-baseline'),
 ]
 
 export function findTarget(name: string): ReleaseTarget | undefined {

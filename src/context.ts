@@ -176,6 +176,8 @@ function stdoutOf(io: ProcessIo): Output {
 function createUi(env: Env, io: ProcessIo): Ui {
   const writeErr = writerTo(io, 2)
   if (env.json) return new JsonUi(writeErr, writerTo(io, 1))
+  // A command's answer (`report`, `result`) goes to stdout through the file descriptor
+  // (process-io.ts): no Node stream is built for it, so `status --offline` starts as fast as before.
   if (!env.isTTY || env.isCI) return new PlainUi(writeErr, writerTo(io, 1))
   // Getter: the real stream is built when the Ui first prompts, not at start-up.
   return clackUi(env, io, {

@@ -40,7 +40,8 @@ export async function main(argv: string[], io: ProcessIo, makeRoot: (ctx: Contex
     }
     const help = asked ?? (words.length === 0 ? resolved : undefined)
     if (help) {
-      writerTo(io, 1)(renderHelp(commandTree(help.cmd, help.names, 1), createPaint(!ctx.env.noColor)))
+      // On a terminal, fitted to its width; its columns are read only then (ctx.out builds no stream before).
+      writerTo(io, 1)(renderHelp(commandTree(help.cmd, help.names, 1), createPaint(!ctx.env.noColor), ctx.out.isTerminal ? ctx.out.columns : undefined))
       return EXIT.ok
     }
     await runResolved(resolved)

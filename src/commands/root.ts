@@ -12,6 +12,7 @@ import { loginCommand, type LoginRunner } from './login'
 import { logoutCommand } from './logout'
 import { openCommand } from './open'
 import { statusCommand } from './status'
+import { upgradeCommand } from './upgrade'
 import { usageCommand } from './usage'
 import { versionCommand } from './version'
 import { workspaceCommand } from './workspace'
@@ -33,6 +34,7 @@ export function rootCommand(ctx: Context, runLogin?: LoginRunner): CommandDef<an
       doctor: doctorCommand(ctx),
       ask: askCommand(ctx),
       usage: usageCommand(ctx),
+      upgrade: upgradeCommand(ctx),
       auth: loginCommand(ctx, runLogin, 'auth'),
       version: versionCommand(ctx),
       help: helpCommand(),

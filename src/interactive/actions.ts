@@ -46,7 +46,7 @@ async function loginOrManage(ctx: Context): Promise<unknown> {
       // Any session the Console no longer accepts: the device login, never "run /login" again.
       if (!(error instanceof AuthError)) throw error
       // An ended session is gone from disk; a rejected one the login flow checks again and names.
-      if (error instanceof SessionExpiredError) ctx.ui.warn('Your Pensar Console session has expired; log in again.')
+      if (error instanceof SessionExpiredError) ctx.ui.warn('Your Pensar Console session has expired; logging in again.')
     }
   }
   return (await import('../flows/login/login')).login(ctx, { openBrowser: true })

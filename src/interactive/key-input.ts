@@ -2,7 +2,7 @@
 // (0x03) instead of a SIGINT while the prompt or a step owns the keyboard, so Ctrl-C and Esc can
 // cancel just that step.
 import type { Readable } from 'node:stream'
-import { emitKeypresses } from '../ui/key-presses'
+import { emitKeypresses, restoreMode } from '../ui/key-presses'
 
 export type KeyInputStream = Readable & { isTTY?: boolean; isRaw?: boolean; setRawMode?: (raw: boolean) => unknown }
 
@@ -52,7 +52,7 @@ export function createKeyInput(input: KeyInputStream): KeyInput {
       return () => {
         active = false
         input.off('keypress', onKeypress)
-        if (input.isTTY) input.setRawMode?.(false)
+        if (input.isTTY) restoreMode(input, false)
         input.pause()
       }
     },

@@ -4,6 +4,7 @@
 // The editing rules are a pure function of (state, key) so they are tested without a terminal.
 import type { Writable } from 'node:stream'
 import { isCtrlC, isEscape, type KeyInput, type KeyPress } from './key-input'
+import { cutToWidth, fitLegend, visibleLength } from '../ui/fit'
 import { completeLine, hintFor } from './slash-commands'
 
 export interface EditorState {
@@ -75,7 +76,7 @@ export function readLine(opts: ReadLineOptions): Promise<ReadLineResult> {
     const room = Math.max(8, columns - visibleLength(prompt) - 1)
     const start = Math.max(0, state.cursor - room)
     const col = visibleLength(prompt) + state.cursor - start
-    const hint = hintFor(state.text).slice(0, Math.max(0, columns - 1))
+    const hint = fitHint(hintFor(state.text), columns - 1)
     // Clear from the prompt line down, draw prompt and hint, then put the cursor back on the text.
     output.write(`\r\x1b[J${prompt}${state.text.slice(start, start + room)}\n${dim(hint)}\x1b[1A\r${col > 0 ? `\x1b[${col}C` : ''}`)
   }
@@ -101,6 +102,7 @@ export function readLine(opts: ReadLineOptions): Promise<ReadLineResult> {
   })
 }
 
-function visibleLength(text: string): number {
-  return text.replace(/\x1b\[[0-9;]*m/g, '').length
+/** The hint must stay one row: a legend keeps the items that fit whole, a sentence is cut at a word. */
+function fitHint(hint: string, width: number): string {
+  return hint.includes(' · ') ? fitLegend(hint.split(' · '), width) : cutToWidth(hint, width)
 }

@@ -9,7 +9,8 @@ import { newConversation, type Conversation } from '../flows/ask/conversation'
 import { createPaint, type Paint } from '../ui/style'
 import type { KeyInput } from './key-input'
 import { readLine } from './line-editor'
-import { helpLines, parseLine, UNKNOWN_HINT, type SlashCommandName } from './slash-commands'
+import { fitLegend } from '../ui/fit'
+import { helpLines, parseLine, unknownCommand, type SlashCommandName } from './slash-commands'
 import { runStep, type Step } from './step'
 import { showToast } from './toast'
 
@@ -29,7 +30,7 @@ export interface Connection {
   workspace?: string
 }
 
-export const NOT_CONNECTED_NOTICE = 'Not connected — /login to connect'
+export const NOT_CONNECTED_NOTICE = 'Not logged in to Pensar Console. Type /login to log in.'
 
 /** A line typed at the prompt that is not a /command. */
 export interface Question {
@@ -60,7 +61,8 @@ export interface InteractiveDeps {
 export async function runInteractive(ctx: Context, deps: InteractiveDeps): Promise<void> {
   const paint = createPaint(!ctx.env.noColor)
   const unicode = deps.unicode ?? true
-  deps.output.write(`${paint('bold', 'Apex')} ${paint('dim', '· Pensar Console · /help lists the commands')}\n`)
+  const columns = (deps.output as { columns?: number }).columns ?? 80
+  deps.output.write(`${paint('bold', 'Apex')} ${paint('dim', `· ${fitLegend(['Pensar Console', '/help lists the commands'], columns - 7)}`)}\n`)
   await announceSessionHealth(ctx, deps, paint, unicode)
   const history: string[] = []
   let conversation = newConversation()
@@ -72,7 +74,7 @@ export async function runInteractive(ctx: Context, deps: InteractiveDeps): Promi
     if (parsed.kind === 'empty') continue
     if (history.at(-1) !== read.text.trim()) history.push(read.text.trim())
     if (parsed.kind === 'unknown') {
-      ctx.ui.warn(UNKNOWN_HINT)
+      ctx.ui.warn(unknownCommand(parsed.word))
       continue
     }
     if (parsed.kind === 'question') {
@@ -89,7 +91,7 @@ export async function runInteractive(ctx: Context, deps: InteractiveDeps): Promi
   }
 }
 
-/** One line: who is connected where, or that nobody is; a toast when the session truly expired. */
+/** One line: who is logged in where, or that nobody is; a toast when the session truly expired. */
 async function announceSessionHealth(ctx: Context, deps: InteractiveDeps, paint: Paint, unicode: boolean) {
   let result: SessionHealth | undefined
   // The check may refresh over the network: Esc / Ctrl-C skips it like any other step.
@@ -100,11 +102,15 @@ async function announceSessionHealth(ctx: Context, deps: InteractiveDeps, paint:
   if (result.state === 'ok') ctx.ui.info(connectedLine(result.connection))
   if (result.state === 'none') ctx.ui.info(NOT_CONNECTED_NOTICE)
   if (result.state === 'expired') showToast(deps.output, paint, EXPIRED_NOTICE, 'yellow', unicode)
-  if (result.state === 'unchecked') ctx.ui.warn(`Could not check your Pensar Console session (${result.reason}). It is kept; commands will retry.`)
+  if (result.state === 'unchecked') ctx.ui.warn(`Your login is kept, but Pensar Console did not confirm it: ${result.reason}. Commands will try again.`)
 }
 
-/** `Connected as demo@pensar.local to console.pensar.dev (workspace Acme)`, or with an API key. */
+/**
+ * `Logged in as demo@pensar.local to console.pensar.dev (workspace Acme).`, or with an API key.
+ * "Logged in", not "Connected": a token that is still good is not checked with the Console at
+ * start (docs/message-style.md, "Words").
+ */
 export function connectedLine(c: Connection): string {
   const who = c.apiKey === 'env' ? ' with PENSAR_API_KEY' : c.apiKey ? `${c.user ? ` as ${c.user}` : ''} with an API key` : c.user ? ` as ${c.user}` : ''
-  return `Connected${who} to ${c.console}${c.workspace ? ` (workspace ${c.workspace})` : ''}`
+  return `Logged in${who} to ${c.console}${c.workspace ? ` (workspace ${c.workspace})` : ''}.`
 }

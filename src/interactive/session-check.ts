@@ -3,7 +3,7 @@
 // token, your session will be silently restored"). A token that is still good costs no request;
 // one that is due is renewed by the one refresh implementation (flows/session/refresh.ts).
 import { apiUrlFor, type Context } from '../context'
-import { PensarError } from '../lib/errors'
+import { causeOf, PensarError } from '../lib/errors'
 import { HttpError } from '../lib/http'
 import { readCredentials, SessionExpiredError, type Credentials } from '../flows/session/credentials'
 import type { Connection, SessionHealth } from './repl'
@@ -23,7 +23,7 @@ export async function checkSessionAtStartup(ctx: Context, renew: Renew = renewWi
     if (error instanceof SessionExpiredError) return { state: 'expired' }
     // Network trouble keeps the session (flows/session/refresh.ts); say so instead of crying "expired".
     if (error instanceof PensarError && error.code === 'refresh_failed') return { state: 'unchecked', reason: describe(error) }
-    if (error instanceof HttpError && error.transient) return { state: 'unchecked', reason: error.message }
+    if (error instanceof HttpError && error.transient) return { state: 'unchecked', reason: causeOf(error) }
     throw error
   }
 }
@@ -48,5 +48,5 @@ function hostOf(url: string): string {
 }
 
 function describe(error: PensarError): string {
-  return error.cause instanceof Error ? error.cause.message : error.message
+  return causeOf(error.cause instanceof Error ? error.cause : error)
 }

@@ -61,23 +61,29 @@ export function completeLine(text: string): string {
   return prefix.length > text.trimStart().length ? prefix : text
 }
 
-export const IDLE_HINT = 'Ask a question, or type / for commands · Tab completes · /help lists them · Ctrl-C leaves'
+/** A key legend, in the one format of every legend (docs/message-style.md, "Keys"), after what the line is for. */
+export const IDLE_HINT = 'Ask a question, or type / for commands · Tab complete · Ctrl-C leave'
 export const UNKNOWN_HINT = 'Unknown command — /help lists them'
+
+/** What the prompt says to a line that is no command. */
+export function unknownCommand(word: string): string {
+  return `Unknown command ${word}: /help lists the commands.`
+}
 
 /** The one line shown under the prompt while typing. */
 export function hintFor(text: string): string {
   const typed = text.trim()
   if (typed === '') return IDLE_HINT
-  if (!typed.startsWith('/')) return 'Enter asks the model · Esc clears the line · commands start with /'
+  if (!typed.startsWith('/')) return 'Enter ask the model · Esc clear the line · / commands'
   const exact = parseLine(typed)
   if (exact.kind === 'command') return `${exact.command.word} — ${exact.command.summary}`
   const words = matchingWords(typed)
   if (words.length === 0) return UNKNOWN_HINT
   if (words.length === 1) {
     const command = findCommand(words[0]!)!
-    return `${words[0]} — ${command.summary} (Tab completes)`
+    return `${words[0]} — ${command.summary} · Tab complete`
   }
-  return `${words.join('  ')}  (Tab completes)`
+  return `${words.join('  ')} · Tab complete`
 }
 
 /** The /help text: one line per command. */

@@ -4,7 +4,7 @@
 // shows a prompt (select, pressKey) that prompt owns the keyboard and cancels itself. Whatever the
 // step throws is reported here and the prompt carries on.
 import type { Context } from '../context'
-import { CancelledError, PensarError, SilentError } from '../lib/errors'
+import { CancelledError, causeOf, PensarError, SilentError } from '../lib/errors'
 import { redactText } from '../lib/redact'
 import type { Ui } from '../ui/ui'
 import { isCtrlC, isEscape, type KeyInput } from './key-input'
@@ -20,27 +20,27 @@ export async function runStep(ctx: Context, keys: KeyInput, step: Step): Promise
   const signal = AbortSignal.any([ctx.signal, controller.signal])
   const guard = keyboardGuard(keys, () => controller.abort(new CancelledError()))
   const http = withSignal(ctx.http, signal)
-  const stepCtx: Context = { ...ctx, signal, ui: stepUi(ctx.ui, guard), http }
+  const stepCtx: Context = { ...ctx, signal, ui: stepUi(ctx.ui, guard, ctx.env.debug), http }
   guard.resume()
   try {
     await step(stepCtx)
     return 'done'
   } catch (error) {
-    return report(ctx.ui, error)
+    return report(ctx.ui, error, ctx.env.debug)
   } finally {
     guard.stop()
     http.dispose()
   }
 }
 
-function report(ui: Ui, error: unknown): StepOutcome {
+function report(ui: Ui, error: unknown, debug: boolean): StepOutcome {
   if (error instanceof SilentError) return 'failed' // the flow has said what went wrong
   if (error instanceof CancelledError) {
     ui.info(`${error.message} Nothing was changed.`)
     return 'cancelled'
   }
-  if (error instanceof PensarError) ui.error(toSlashWords(redactText(error.message)), error.hint ? toSlashWords(redactText(error.hint)) : undefined)
-  else ui.error(`Unexpected error: ${redactText(error instanceof Error ? error.message : String(error))}`)
+  if (error instanceof PensarError) ui.error(toSlashWords(redactText(error.message), debug), error.hint ? toSlashWords(redactText(error.hint), debug) : undefined)
+  else ui.error(`Unexpected error: ${redactText(causeOf(error))}.`)
   return 'failed'
 }
 

@@ -4,6 +4,7 @@
 // (never a shell). A non-zero exit within ~1 s counts as failure. The caller always prints the
 // URL too.
 import type * as ChildProcess from 'node:child_process'
+import { clause } from './errors'
 import { unsafeUrlReason } from './safe-url'
 
 export type BrowserOpenResult = { opened: true; command: string } | { opened: false; reason: string }
@@ -97,7 +98,7 @@ function runOpener(path: string, args: string[], settleMs: number): Promise<'ok'
     // Required here, not imported: node:child_process costs ~1 ms to load at start-up.
     const { spawn } = require('node:child_process') as typeof ChildProcess
     const child = spawn(path, args, { detached: true, stdio: 'ignore' })
-    child.on('error', (error) => done(`could not start (${error.message})`))
+    child.on('error', (error) => done(`could not start (${clause(error.message)})`))
     child.on('exit', (code, signal) => done(code === 0 ? 'ok' : `exited with ${signal ?? `code ${code}`}`))
     const timer = setTimeout(() => done('ok'), settleMs)
     child.unref()

@@ -75,3 +75,16 @@ export function cancelledFrom(signal: AbortSignal): PensarError {
 export function errorCode(error: unknown): string | undefined {
   return error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : undefined
 }
+
+/**
+ * Text to quote inside another sentence: its final full stop dropped, so a cause is quoted once
+ * and never ends in `.).` or `..` (docs/message-style.md, "Causes").
+ */
+export function clause(text: string): string {
+  return text.trim().replace(/\.+$/, '')
+}
+
+/** An error's message as a clause (see `clause`). */
+export function causeOf(error: unknown): string {
+  return clause(error instanceof Error ? error.message : String(error))
+}

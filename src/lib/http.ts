@@ -5,7 +5,7 @@
 // (`postStream`, Server-Sent Events) goes through the same fetch, log, errors and listeners.
 import type { $Fetch } from 'ofetch'
 import type { Clock } from './clock'
-import { cancelledFrom, PensarError } from './errors'
+import { cancelledFrom, clause, PensarError } from './errors'
 import type { Log } from './log'
 import { redactForm, redactUrl, redactValue } from './redact'
 import { certificateHint, certificateMessage, certificateProblem } from './tls-errors'
@@ -75,7 +75,7 @@ export class HttpError extends PensarError {
     /** The error answer's JSON body, for fields beyond `error` (a 402's `billingUrl`). */
     readonly details: Record<string, unknown> = {},
   ) {
-    super(message, { code: oauthError ?? (kind === 'status' ? `http_${status}` : kind), hint: hintFor(kind, status, cause), cause })
+    super(message, { code: oauthError ?? (kind === 'status' ? `http_${status}` : kind), hint: hintFor(kind, status, cause, retryAfterMs), cause })
   }
 
   /** Worth trying again later: the network, a timeout, 408/425/429, a 5xx, or a garbled answer (not a certificate: waiting does not fix it). */
@@ -90,6 +90,9 @@ export class HttpError extends PensarError {
 const DEFAULT_TIMEOUT_MS = 15_000
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000
 
+/** The longest `Retry-After` a retry waits out without a word; a longer one ends the request. */
+export const SILENT_WAIT_MAX_MS = 5_000
+
 export function createHttp(deps: { fetch: FetchFn; clock: Clock; log: Log; signal?: AbortSignal }): Http {
   // Loaded on the first request: `--version`, `--help` and `status --offline` never need it.
   let $fetch: Promise<$Fetch> | undefined
@@ -103,6 +106,8 @@ export function createHttp(deps: { fetch: FetchFn; clock: Clock; log: Log; signa
         return await attemptOnce<T>(method, url, body, form, opts)
       } catch (error) {
         if (!(error instanceof HttpError) || !error.transient || attempt >= retries) throw error
+        // A wait the person would notice is never slept through in silence: the error says how long.
+        if ((error.retryAfterMs ?? 0) > SILENT_WAIT_MAX_MS) throw error
         const waitMs = error.retryAfterMs ?? 500 * 2 ** attempt
         deps.log.debug(`retrying ${method} ${redactUrl(url)} in ${waitMs} ms`)
         await deps.clock.sleep(waitMs, signalOf(opts))
@@ -126,7 +131,7 @@ export function createHttp(deps: { fetch: FetchFn; clock: Clock; log: Log; signa
       response = await (await loadFetch()).raw(url, { method, headers, body: payload, signal, retry: 0, ignoreResponseError: true, responseType: 'text' })
       text = (response as { _data?: string })._data ?? ''
     } catch (error) {
-      throw failedRequest(method, url, error, userSignal, timeout.aborted)
+      throw failedRequest(method, url, error, userSignal, timeout.aborted, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS)
     }
     noteServerDate(response)
     deps.log.debug(`← ${response.status} ${method} ${redactUrl(url)} (${deps.clock.now() - started} ms) ${redactText(text)}`)
@@ -141,13 +146,13 @@ export function createHttp(deps: { fetch: FetchFn; clock: Clock; log: Log; signa
   }
 
   /** Ctrl-C, else a timeout or a network failure, as the error to throw. */
-  function failedRequest(method: string, url: string, error: unknown, userSignal: AbortSignal | undefined, timedOut: boolean): PensarError {
+  function failedRequest(method: string, url: string, error: unknown, userSignal: AbortSignal | undefined, timedOut: boolean, timeoutMs: number): PensarError {
     if (userSignal?.aborted) return cancelledFrom(userSignal)
     deps.log.debug(`← ${method} ${redactUrl(url)} failed: ${timedOut ? 'timed out' : describeCause(error)}`)
     const certificate = timedOut ? undefined : certificateProblem(error)
     if (certificate) return new HttpError(certificateMessage(originOf(url), certificate), 'certificate', method, url, undefined, undefined, undefined, undefined, error)
     return new HttpError(
-      timedOut ? `${method} ${displayUrl(url)} timed out.` : `Could not reach ${displayUrl(url)} (${describeCause(error)}).`,
+      timedOut ? `${displayUrl(url)} did not answer within ${formatSeconds(timeoutMs)}.` : `Could not reach ${displayUrl(url)} (${describeCause(error)}).`,
       timedOut ? 'timeout' : 'network', method, url, undefined, undefined, undefined, undefined, error,
     )
   }
@@ -170,7 +175,7 @@ export function createHttp(deps: { fetch: FetchFn; clock: Clock; log: Log; signa
       response = await abortable(deps.fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body), signal: connection.signal }), connection.signal)
     } catch (error) {
       unlink()
-      throw failedRequest('POST', url, error, userSignal, timedOut)
+      throw failedRequest('POST', url, error, userSignal, timedOut, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS)
     } finally {
       clearTimeout(headersTimer)
     }
@@ -256,7 +261,8 @@ function errorFromResponse(method: string, url: string, response: Response, pars
   const body = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {}
   const oauthError = typeof body.error === 'string' ? body.error : undefined
   const description = typeof body.error_description === 'string' ? body.error_description : undefined
-  const detail = [oauthError, description].filter(Boolean).join(': ')
+  // The server's description is quoted once, its own full stop dropped (docs/message-style.md).
+  const detail = [oauthError, description && clause(description)].filter(Boolean).join(': ')
   const message = `${displayUrl(url)} answered ${response.status}${detail ? ` (${detail})` : ''}.`
   return new HttpError(message, 'status', method, url, response.status, oauthError, description, retryAfterMs(response), undefined, body)
 }
@@ -303,13 +309,13 @@ function linkAbort(source: AbortSignal | undefined, target: AbortController): ()
   return () => source.removeEventListener('abort', forward)
 }
 
-/** `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3), in ms; capped at 5 minutes. */
+/** `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3), in ms; capped at a day. */
 function retryAfterMs(response: Response): number | undefined {
   const value = response.headers.get('retry-after')?.trim()
   if (!value) return undefined
   const seconds = Number(value)
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now()
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 300_000) : undefined
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 86_400_000) : undefined
 }
 
 function parseJson(text: string): unknown {
@@ -320,12 +326,41 @@ function parseJson(text: string): unknown {
   }
 }
 
-function describeCause(error: unknown): string {
+/**
+ * Why a request got no answer, in our words: the runtime's message is written for programmers
+ * ("pass `verbose: true` in the second argument to fetch()", "Is the computer able to access the
+ * url?"), so known codes get a plain phrase, and an unknown one loses such advice.
+ */
+export function describeCause(error: unknown): string {
   let e: unknown = error
   while (e instanceof Error && e.cause instanceof Error) e = e.cause
   const code = e && typeof e === 'object' && 'code' in e ? String((e as { code: unknown }).code) : ''
-  const message = e instanceof Error ? e.message : String(e)
+  const known = NETWORK_CAUSES[code]
+  if (known) return known
+  const message = clause((e instanceof Error ? e.message : String(e)).replace(RUNTIME_ADVICE, '').replace(/^[A-Z_]+:\s*/, ''))
+  if (!message) return code || 'no answer'
   return code && !message.includes(code) ? `${code}: ${message}` : message
+}
+
+const NETWORK_CAUSES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ConnectionRefused: 'connection refused',
+  ECONNRESET: 'the connection was closed before an answer came',
+  ConnectionClosed: 'the connection was closed before an answer came',
+  EPIPE: 'the connection was closed before an answer came',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'the name server did not answer',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'the network is unreachable',
+  FailedToOpenSocket: 'could not open a connection',
+}
+
+const RUNTIME_ADVICE = /\s*(?:For more information, pass `verbose: true`[^.]*\.?|Is the computer able to access the url\?|Unable to connect\.)/g
+
+/** `3 s`, `2.5 s`; under a second in ms (`20 ms`), never a misleading `0 s`. */
+function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`
 }
 
 function displayUrl(url: string): string {
@@ -345,11 +380,20 @@ function originOf(url: string): string {
   }
 }
 
-function hintFor(kind: HttpErrorKind, status?: number, cause?: unknown): string | undefined {
+function hintFor(kind: HttpErrorKind, status?: number, cause?: unknown, retryAfter?: number): string | undefined {
   const certificate = kind === 'certificate' ? certificateProblem(cause) : undefined
   if (certificate) return certificateHint(certificate)
   if (kind === 'network' || kind === 'timeout') return 'Check your network connection and proxy settings, or the address given with --api-url / PENSAR_API_URL.'
   if (kind === 'malformed') return 'Check that --api-url / PENSAR_API_URL points at a Pensar Console.'
   if (status !== undefined && status >= 500) return 'Pensar Console had a problem. Try again in a minute.'
+  if (status === 429) return `Pensar Console is limiting requests from this address; try again ${waitText(retryAfter)}.`
   return undefined
+}
+
+/** `in 15 minutes`, `in 40 seconds`, or `later` when the server did not say. */
+export function waitText(ms: number | undefined): string {
+  if (ms === undefined) return 'later'
+  if (ms < 90_000) return `in ${Math.max(1, Math.ceil(ms / 1000))} seconds`
+  const minutes = Math.ceil(ms / 60_000)
+  return `in ${minutes} minutes`
 }

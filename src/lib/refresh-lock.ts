@@ -80,7 +80,7 @@ export async function acquireRefreshLock(opts: RefreshLockOptions): Promise<Refr
     const seen = readLock(opts.path)
     if (seen && isStale(seen, opts, now())) breakStaleLock(opts.path, seen.raw)
     else if (now() > deadline) {
-      throw new PensarError(`Timed out waiting for another pensar process to finish refreshing the session (lock file ${opts.path}).`, {
+      throw new PensarError(`Timed out waiting for another pensar process to finish renewing the session (lock file ${opts.path}).`, {
         hint: 'If no other pensar process is running, delete that file and try again.',
       })
     } else await sleep((opts.pollMs ?? 40) + Math.floor(Math.random() * 20))

@@ -1,19 +1,31 @@
 // A terminal. Prompts are clack's (loaded on first use, so commands that never prompt start
 // fast); lines, the code panel, the spinner and single-key prompts are ours, because clack's
-// spinner calls process.exit(0) on Ctrl-C and we must exit 130. Everything goes to stderr.
+// spinner calls process.exit(0) on Ctrl-C and we must exit 130. Everything goes to stderr, but a
+// command's answer (`report`), which goes to stdout: `pensar status 2>/dev/null` still shows it.
+// Every line is fitted to the width (ui/fit.ts): a long one wraps at spaces inside the `│` gutter
+// or the box, never mid-word and never past the edge.
 // Every string given is made safe (lib/safe-text.ts) before it is painted: our own colours, links,
 // clipboard copy and QR code are escape sequences we add around text that can hold none.
 import type { Readable, Writable } from 'node:stream'
 import { cancelledFrom, CancelledError } from '../lib/errors'
 import { safeBlock, safeLines, safeText } from '../lib/safe-text'
-import { packRows, visibleLength, wrapLine } from './fit'
-import { emitKeypresses } from './key-presses'
+import { cutToWidth, packRows, visibleLength, wrapLine } from './fit'
+import { emitKeypresses, restoreMode } from './key-presses'
 import { qrCodeLines } from './qr-code'
 import type { Paint } from './style'
 import { copyToClipboard, hyperlink } from './terminal-codes'
-import { formatDuration, linesOf, spaceOut, type CodeDisplay, type JsonEvent, type KeyChoice, type Message, type SelectOption, type Spinner, type Ui } from './ui'
+import { formatDuration, linesOf, spaceOut, textOf, type CodeDisplay, type JsonEvent, type KeyChoice, type Line, type Message, type Report, type SelectOption, type Spinner, type Tone, type Ui } from './ui'
 
 type TtyIn = Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown }
+type Out = (text: string) => void
+
+/** A row of a box: safe text (it may carry our own colours), and its tone. */
+interface BoxRow {
+  text: string
+  tone?: Tone
+}
+
+const TONE_COLOUR = { ok: 'green', warn: 'yellow', fail: 'red' } as const
 
 export interface ClackUiDeps {
   input: TtyIn
@@ -24,7 +36,7 @@ export interface ClackUiDeps {
   hyperlinks?: boolean
   /** OSC 52: copy the user code to the clipboard (off with PENSAR_NO_CLIPBOARD=1). */
   clipboard?: boolean
-  /** Where `result` writes: stdout. Without it (tests), the output stream. */
+  /** Where a command's answer (`report`, `result`) goes: stdout. Without it (tests), the output stream. */
   writeOut?: (text: string) => void
   /** The process's stop signal (SIGTERM, SIGHUP): an open prompt ends with it. */
   signal?: AbortSignal
@@ -38,32 +50,48 @@ export class ClackUi implements Ui {
     this.bar = deps.paint('gray', deps.unicode ? '│' : '|')
   }
 
-  /** `lines` are safe already: the first after the symbol, the rest under the bar. */
-  private line(symbol: string, lines: readonly string[]) {
-    const [first = '', ...rest] = lines
-    this.deps.output.write(`${symbol}  ${first}\n${rest.map((l) => `${this.bar}  ${l}\n`).join('')}`)
+  /** `lines` are safe already: the first after the symbol, the rest under the bar, each wrapped to fit. */
+  private line(symbol: string, lines: readonly string[], out: Out = this.err) {
+    const [first = '', ...rest] = lines.flatMap((l) => wrapLine(l, this.columns() - 3))
+    out(`${symbol}  ${first}\n${rest.map((l) => `${this.bar}  ${l}\n`).join('')}`)
+  }
+
+  private symbol(tone: Tone): string {
+    const { paint, unicode } = this.deps
+    if (tone === 'ok') return paint('green', unicode ? '◆' : '+')
+    return tone === 'warn' ? paint('yellow', unicode ? '▲' : '!') : paint('red', unicode ? '■' : 'x')
   }
 
   info(message: Message) {
     this.line(this.deps.paint('cyan', this.deps.unicode ? '●' : '*'), safeLines(message))
   }
   success(message: Message) {
-    this.line(this.deps.paint('green', this.deps.unicode ? '◆' : '+'), safeLines(message))
+    this.line(this.symbol('ok'), safeLines(message))
   }
   warn(message: Message) {
-    this.line(this.deps.paint('yellow', this.deps.unicode ? '▲' : '!'), safeLines(message))
+    this.line(this.symbol('warn'), safeLines(message))
   }
   error(message: Message, hint?: string) {
-    this.line(this.deps.paint('red', this.deps.unicode ? '■' : 'x'), safeLines(hint ? [...linesOf(message), hint] : message))
+    this.line(this.symbol('fail'), safeLines(hint ? [...linesOf(message), hint] : message))
   }
-  note(title: string, lines: string[]) {
-    this.box(safeText(title), safeLines(lines))
+  note(title: string, lines: Line[]) {
+    this.box(safeText(title), rowsOf(lines))
+  }
+  report({ title, lines, verdict }: Report) {
+    const out = this.out
+    this.box(safeText(title), rowsOf(lines), out)
+    if (!verdict) return
+    const text = safeText(verdict.text)
+    this.line(this.symbol(verdict.tone), [verdict.tone === 'ok' ? text : this.deps.paint(TONE_COLOUR[verdict.tone], text)], out)
   }
   result(lines: Message) {
-    const text = safeBlock(lines)
-    if (this.deps.writeOut) this.deps.writeOut(text)
-    else this.deps.output.write(text)
+    this.out(safeBlock(lines))
   }
+
+  /** stderr: the panel, the chatter. */
+  private readonly err: Out = (text) => void this.deps.output.write(text)
+  /** stdout: a command's answer. */
+  private readonly out: Out = (text) => (this.deps.writeOut ?? this.err)(text)
 
   async showCode(code: CodeDisplay) {
     const { paint, output, hyperlinks } = this.deps
@@ -93,7 +121,8 @@ export class ClackUi implements Ui {
     ]
     const withQr = [...panel, '', 'or scan it with your phone:', ...qr]
     const expiry = ['', paint('dim', `The code expires in ${formatDuration(code.expiresInSec * 1000)}.`)]
-    this.box('Log in to Pensar Console', qr.length > 0 && this.fits(withQr.length + expiry.length, qr[0]!.length) ? [...withQr, ...expiry] : [...panel, ...expiry])
+    const shown = qr.length > 0 && this.fits(withQr.length + expiry.length, qr[0]!.length) ? [...withQr, ...expiry] : [...panel, ...expiry]
+    this.box('Log in to Pensar Console', shown.map((text) => ({ text })))
   }
 
   /** The code large and spaced where there is room; in a narrow terminal as typed, never split across rows. */
@@ -111,8 +140,12 @@ export class ClackUi implements Ui {
 
   async select<T>(opts: { message: string; options: SelectOption<T>[]; initial?: T }): Promise<T> {
     const clack = await loadClack(this.deps.unicode)
+    const { paint } = this.deps
+    // Our legend instead of clack's "↑/↓ to navigate • Enter: confirm": one legend format everywhere.
+    const legend = SELECT_KEYS.map(([key, label]) => `${paint('bold', key)} ${label}`).join(paint('dim', ' · '))
     const answer = await clack.select<T>({
-      message: safeText(opts.message),
+      message: `${safeText(opts.message)}\n${legend}`,
+      showInstructions: false,
       options: opts.options.map((o) => ({ value: o.value, label: safeText(o.label), hint: o.hint === undefined ? undefined : safeText(o.hint) })) as Parameters<typeof clack.select<T>>[0]['options'],
       initialValue: opts.initial,
       input: this.deps.input,
@@ -124,13 +157,14 @@ export class ClackUi implements Ui {
   }
 
   pressKey<V>(opts: { message: string; choices: KeyChoice<V>[] }): Promise<V> {
-    const { input, output, paint } = this.deps
+    const { input, paint } = this.deps
     const choices = opts.choices.map((c) => ({ ...c, label: safeText(c.label) }))
     // One key per item, rows broken between items so a narrow terminal never splits one.
     const rows = packRows(choices, (c) => keyName(c.key).length + 1 + c.label.length, 3, this.columns() - 3)
     const legend = rows.map((row) => row.map((c) => `${paint('bold', keyName(c.key))} ${c.label}`).join(paint('dim', ' · ')))
-    this.line(paint('cyan', this.deps.unicode ? '◇' : 'o'), [safeText(opts.message), ...legend])
     return new Promise<V>((resolve, reject) => {
+      // Listening, in raw mode, before the question is drawn: a key pressed the moment it shows
+      // never meets a terminal still in line mode, which would echo it onto the screen.
       emitKeypresses(input)
       const wasRaw = (input as { isRaw?: boolean }).isRaw ?? false
       input.setRawMode?.(true)
@@ -143,7 +177,7 @@ export class ClackUi implements Ui {
       const finish = () => {
         input.off('keypress', onKey)
         signal?.removeEventListener('abort', onAbort)
-        input.setRawMode?.(wasRaw)
+        restoreMode(input, wasRaw)
         input.pause()
       }
       const onKey = (str: string | undefined, key: { name?: string; ctrl?: boolean } = {}) => {
@@ -155,12 +189,13 @@ export class ClackUi implements Ui {
         const choice = choices.find((c) => c.key === pressed)
         if (!choice) return
         finish()
-        output.write(`${this.bar}  ${paint('dim', choice.label)}\n`)
+        // No echo of the key: the flow says what the key did, in a sentence (docs/message-style.md).
         resolve(choice.value)
       }
       input.on('keypress', onKey)
-      if (signal?.aborted) onAbort()
-      else signal?.addEventListener('abort', onAbort, { once: true })
+      if (signal?.aborted) return onAbort()
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.line(paint('cyan', this.deps.unicode ? '◇' : 'o'), [safeText(opts.message), ...legend])
     })
   }
 
@@ -170,10 +205,7 @@ export class ClackUi implements Ui {
     let text = safeText(message)
     let frame = 0
     // One line only: a wrapped line could not be redrawn in place.
-    const fit = (line: string) => {
-      const columns = (output as { columns?: number }).columns ?? 80
-      return line.length > columns - 4 ? `${line.slice(0, Math.max(0, columns - 5))}…` : line
-    }
+    const fit = (line: string) => cutToWidth(line, this.columns() - 4)
     const draw = () => output.write(`\r\x1b[2K${paint('cyan', frames[frame++ % frames.length]!)}  ${fit(text)}`)
     output.write('\x1b[?25l')
     draw()
@@ -203,19 +235,34 @@ export class ClackUi implements Ui {
     return lines + 3 <= rows && width + 4 <= this.columns()
   }
 
-  /** `title` and `given` are safe already (and may carry our own colours). */
-  private box(fullTitle: string, given: readonly string[]) {
-    const { output, paint, unicode } = this.deps
+  /** `title` and the rows are safe already (and may carry our own colours); a row's tone paints it. */
+  private box(fullTitle: string, given: readonly BoxRow[], out: Out = this.err) {
+    const { paint, unicode } = this.deps
     const [tl, tr, bl, br, h, v] = unicode ? ['╭', '╮', '╰', '╯', '─', '│'] : ['+', '+', '+', '+', '-', '|']
+    const title = cutToWidth(fullTitle, this.columns() - 6)
     // A line wider than the terminal wraps inside the box: a terminal's own wrap breaks the frame.
-    const lines = given.flatMap((l) => wrapLine(l, this.columns() - 4))
-    const title = fullTitle.length + 6 <= this.columns() ? fullTitle : `${fullTitle.slice(0, Math.max(1, this.columns() - 7))}…`
+    const lines = given.flatMap((row) => wrapLine(row.text, this.columns() - 4).map((text) => this.toned(text, row.tone)))
     const width = Math.max(title.length + 2, ...lines.map((l) => visibleLength(l))) + 2
-    output.write(`${paint('gray', `${tl}${h} `)}${paint('bold', title)} ${paint('gray', `${h.repeat(Math.max(0, width - title.length - 3))}${tr}`)}\n`)
-    for (const l of lines) output.write(`${paint('gray', v)} ${l}${' '.repeat(Math.max(0, width - visibleLength(l) - 1))}${paint('gray', v)}\n`)
-    output.write(`${paint('gray', `${bl}${h.repeat(width)}${br}`)}\n`)
+    let text = `${paint('gray', `${tl}${h} `)}${paint('bold', title)} ${paint('gray', `${h.repeat(Math.max(0, width - title.length - 3))}${tr}`)}\n`
+    for (const l of lines) text += `${paint('gray', v)} ${l}${' '.repeat(Math.max(0, width - visibleLength(l) - 1))}${paint('gray', v)}\n`
+    out(`${text}${paint('gray', `${bl}${h.repeat(width)}${br}`)}\n`)
+  }
+
+  /** A warning or failure row in its colour; a fine one only marks its `✓` green. */
+  private toned(row: string, tone: Tone | undefined): string {
+    const { paint } = this.deps
+    if (tone === 'warn' || tone === 'fail') return paint(TONE_COLOUR[tone], row)
+    if (tone === 'ok' && row.startsWith('✓')) return `${paint('green', '✓')}${row.slice(1)}`
+    return row
   }
 }
+
+function rowsOf(lines: readonly Line[]): BoxRow[] {
+  return lines.map((l) => ({ text: safeText(textOf(l)), tone: typeof l === 'string' ? undefined : l.tone }))
+}
+
+/** The keys of a list to choose from (clack's select), in the legend format of every key prompt. */
+const SELECT_KEYS = [['↑↓', 'choose'], ['Enter', 'confirm'], ['Esc', 'cancel']] as const
 
 /**
  * clack picks its prompt symbols once, when it is loaded, from TERM alone (`linux` means ASCII),

@@ -8,6 +8,19 @@ import type { Readable } from 'node:stream'
 
 export const ESCAPE_TIMEOUT_MS = 30
 
+/**
+ * Gives the terminal back the mode it had. A terminal that went away (its window closed, SSH
+ * dropped: SIGHUP) refuses with EIO, and there is nothing left to give back; a throw here would
+ * leave the prompt neither answered nor cancelled (and Bun spinning on the error it cannot print).
+ */
+export function restoreMode(input: { setRawMode?: (raw: boolean) => unknown }, raw: boolean): void {
+  try {
+    input.setRawMode?.(raw)
+  } catch {
+    // The terminal is gone.
+  }
+}
+
 /** Makes `input` emit 'keypress' events (once per stream; later calls keep the first set-up). */
 export function emitKeypresses(input: Readable): void {
   // Required, not imported: node:readline is only needed once a prompt reads keys.

@@ -1,15 +1,17 @@
-// No terminal: plain, stable lines on stderr (logs, CI, pipes). Never prompts: a prompt on a
-// closed stdin would never return, so select/pressKey fail with a UsageError naming the flag.
+// No terminal: plain, stable lines (logs, CI, pipes): a command's answer (`report`) on stdout, the
+// rest on stderr. Never prompts: a prompt on a closed stdin would never return, so select/pressKey
+// fail with a UsageError naming the flag.
 // Every string given is passed through safeText first (ui.ts, lib/safe-text.ts): stderr may still be a terminal.
 import { UsageError } from '../lib/errors'
 import { safeBlock, safeJson, safeLines, safeText } from '../lib/safe-text'
-import { formatDuration, linesOf, type CodeDisplay, type JsonEvent, type KeyChoice, type Message, type SelectOption, type Spinner, type Ui } from './ui'
+import { formatDuration, linesOf, textOf, type CodeDisplay, type JsonEvent, type KeyChoice, type Line, type Message, type Report, type SelectOption, type Spinner, type Ui } from './ui'
 
 export type Write = (text: string) => void
 
 export class PlainUi implements Ui {
   readonly interactive: boolean = false
 
+  /** `writeOut`: where a command's answer goes (stdout). */
   constructor(
     protected readonly writeErr: Write,
     protected readonly writeOut: Write = writeErr,
@@ -31,8 +33,11 @@ export class PlainUi implements Ui {
   error(message: Message, hint?: string) {
     this.lines(hint === undefined ? message : [...linesOf(message), hint], 'Error: ')
   }
-  note(title: string, lines: string[]) {
-    this.writeErr(`${safeText(title)}\n${lines.map((l) => `  ${safeText(l)}\n`).join('')}`)
+  note(title: string, lines: Line[]) {
+    this.writeErr(block(title, lines))
+  }
+  report(report: Report) {
+    this.writeOut(reportText(report))
   }
   showCode(code: CodeDisplay) {
     const url = safeText(code.verificationUriComplete ?? code.verificationUri)
@@ -66,10 +71,22 @@ export class PlainUi implements Ui {
   }
 }
 
-/** `--json`: one event object per line on stdout and nothing else there; chatter on stderr. */
+/** The title, then each line indented: `  Label:       value`. The words carry the tone. */
+function block(title: string, lines: readonly Line[]): string {
+  return `${safeText(title)}\n${lines.map((l) => `  ${safeText(textOf(l))}\n`).join('')}`
+}
+
+function reportText({ title, lines, verdict }: Report): string {
+  return block(title, lines) + (verdict ? `${safeText(verdict.text)}\n` : '')
+}
+
+/** `--json`: one event object per line on stdout and nothing else there; chatter (a report and a result too) on stderr. */
 export class JsonUi extends PlainUi {
   override result(lines: Message) {
     this.writeErr(safeBlock(lines))
+  }
+  override report(report: Report) {
+    this.writeErr(reportText(report))
   }
   override emit(event: JsonEvent) {
     // The raw values, exactly; what could drive a terminal is \u-escaped (safeJson).

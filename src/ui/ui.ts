@@ -1,6 +1,8 @@
-// What flows may say and ask, in our own words. Three implementations: clack.ts (a terminal),
-// plain.ts (no terminal: plain lines on stderr) and json.ts (`--json`: events on stdout, the
-// plain lines on stderr). Tests use test/helpers/ui-recorder.ts.
+// What flows may say and ask, in our own words (docs/message-style.md). Three implementations:
+// clack.ts (a terminal), plain.ts's PlainUi (no terminal: plain lines) and JsonUi (`--json`:
+// events on stdout, the plain lines on stderr). Tests use test/helpers/ui-recorder.ts.
+// Streams: a command's answer (`report`) goes to stdout; progress, prompts, warnings and errors to
+// stderr; with `--json`, stdout holds the JSON events only.
 // Every string given to a Ui is text, never markup: each implementation passes all of it through
 // safeText (lib/safe-text.ts), so a server's name or error can never drive the terminal, and a new
 // print site cannot forget to. A line break inside a string is shown as `\n` too: a message of
@@ -48,6 +50,32 @@ export function linesOf(message: Message): readonly string[] {
   return typeof message === 'string' ? [message] : message
 }
 
+/** How a line of a box or report went: painted green, yellow or red on a terminal with colour. */
+export type Tone = 'ok' | 'warn' | 'fail'
+
+/**
+ * A line with a tone. The colour only adds emphasis: the words must say it too ("(low)", "not set
+ * up", "(failed)"), so nothing is lost with NO_COLOR or in a pipe (docs/message-style.md).
+ */
+export interface TonedLine {
+  text: string
+  tone: Tone
+}
+
+export type Line = string | TonedLine
+
+export function textOf(line: Line): string {
+  return typeof line === 'string' ? line : line.text
+}
+
+/** A command's answer: the status report, the doctor report, a list. */
+export interface Report {
+  title: string
+  lines: Line[]
+  /** The last line, how it went as a whole. */
+  verdict?: TonedLine
+}
+
 export interface Ui {
   /** True when prompts are possible: stdin and stdout are terminals and --json is off. */
   readonly interactive: boolean
@@ -55,8 +83,14 @@ export interface Ui {
   success(message: Message): void
   warn(message: Message): void
   error(message: Message, hint?: string): void
-  /** A titled block of lines (the connection summary). */
-  note(title: string, lines: string[]): void
+  /** A titled block of lines (the connection summary on the /login screen), with the chatter on stderr. */
+  note(title: string, lines: Line[]): void
+  /**
+   * The command's answer, on stdout, so `pensar status | grep Workspace` and `pensar doctor >
+   * report.txt` capture it: a box on a terminal, plain `Label: value` lines in a pipe. With
+   * `--json` the data is the JSON, and this goes to stderr.
+   */
+  report(report: Report): void
   /** The user code and the address; on a terminal that has room, a QR code when no browser opened here. */
   showCode(code: CodeDisplay): void | Promise<void>
   /**

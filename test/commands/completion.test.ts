@@ -54,7 +54,7 @@ async function fishOffers(line: string): Promise<string[]> {
   return run.out.split('\n').filter(Boolean).map((l) => l.split('\t')[0]!).sort()
 }
 
-const ROOT_COMMANDS = ['login', 'status', 'logout', 'workspace', 'open', 'doctor', 'ask', 'usage', 'auth', 'version', 'help', 'completion']
+const ROOT_COMMANDS = ['login', 'status', 'logout', 'workspace', 'open', 'doctor', 'ask', 'usage', 'upgrade', 'auth', 'version', 'help', 'completion']
 
 describe('pensar completion', () => {
   test('prints the script on stdout, and nothing else', async () => {

@@ -31,12 +31,13 @@ describe('doctor command', () => {
     fetch.verify()
   })
 
-  test('a failing check: exit 1, the ✗ line and its hint on stderr, nothing on stdout', async () => {
+  test('a failing check: exit 1, the report (the ✗ line, its hint, the verdict) on stdout, nothing on stderr', async () => {
     const { io } = setUp(503)
     expect(await main(['doctor'], io)).toBe(1)
-    expect(io.out()).toBe('')
-    expect(io.err()).toContain('✗ API: https://api.console.pensar.dev/api/cli/config answered 503.')
-    expect(io.err()).toContain('1 check failed')
+    expect(io.out()).toStartWith('What a login needs\n  Console: https://api.console.pensar.dev\n')
+    expect(io.out()).toContain('✗ API (failed): https://api.console.pensar.dev/api/cli/config answered 503.')
+    expect(io.out()).toEndWith('1 check failed: a login would not work until that is fixed.\n')
+    expect(io.err()).toBe('')
   })
 
   test('--help lists it, and `login doctor` does not start a login', async () => {

@@ -2,6 +2,8 @@
 // tree, walked, so a command registered later is held to the same rules.
 import { describe, expect, test } from 'bun:test'
 import { commandTree, type CommandNode } from '../../src/commands/command-tree'
+import { renderHelp } from '../../src/commands/help-text'
+import { createPaint } from '../../src/ui/style'
 import { rootCommand } from '../../src/commands/root'
 import { main } from '../../src/main'
 import { BUILD } from '../../src/build-info'
@@ -38,6 +40,36 @@ describe('--help', () => {
       expect(out.split('\n').filter((line) => line !== line.trimEnd())).toEqual([])
       expect(out).not.toContain('\x1b[')
     }
+  })
+
+  test('on a terminal every help fits 40 and 60 columns, with every word whole; a wide one is the same as in a pipe', async () => {
+    const plain = createPaint(false)
+    // A shell continuation's backslash is no word, nor part of one.
+    const words = (text: string) => text.split(/\s+/).map((w) => w.replace(/\\$/, '')).filter((w) => w && w !== '#').sort()
+    for (const node of await everyCommand()) {
+      const piped = renderHelp(node, plain)
+      for (const cols of [40, 60]) {
+        const fitted = renderHelp(node, plain, cols)
+        const name = `${node.path.join(' ')} at ${cols}`
+        expect({ name, wide: fitted.split('\n').filter((line) => line.length > cols) }).toEqual({ name, wide: [] })
+        // Only a word longer than a column (an address, a JSON shape) is cut, and reads whole without the break.
+        const long = words(piped).filter((w) => w.length > 24) // may be cut: longer than the narrowest column
+        const squashed = fitted.replace(/\\?\n\s*#?\s*/g, '')
+        expect({ name, cut: long.filter((w) => !squashed.includes(w)) }).toEqual({ name, cut: [] })
+        const whole = (text: string) => words(text).filter((w) => !long.some((l) => l.includes(w)))
+        expect({ name, words: whole(fitted) }).toEqual({ name, words: whole(piped) })
+      }
+      expect(renderHelp(node, plain, 1000)).toBe(piped)
+    }
+  })
+
+  test('an example too wide for the terminal: the comment above it, the command continued with a backslash, as a shell reads it', async () => {
+    const t = createTestContext()
+    const login = commandTree(rootCommand(t.ctx)).subcommands.find((c) => c.path.at(-1) === 'login')!
+    t.cleanup()
+    const fitted = renderHelp(login, createPaint(false), 40)
+    expect(fitted).toContain('  # another Console (here a local one)\n  pensar login --api-url \\\n    http://127.0.0.1:4100\n')
+    expect(fitted).toContain('  --workspace <id|slug>\n      Workspace to connect (required\n')
   })
 
   test('`pensar auth status --help` reads USAGE pensar auth status', async () => {

@@ -234,8 +234,9 @@ describe('main: errors quoting what a server sent', () => {
     }
     const io = captureIo({ fetch: fetch.fetch, vars })
     expect(await main(['doctor', '--api-url', 'https://api.test'], io)).toBe(1)
-    expect(obeyedPoison(io.err())).toEqual([])
-    for (const shown of ['home\\x1b[2J', 'firefox\\x1b]52;c;', '\\x1b]0;pwned-title']) expect(io.err()).toContain(shown)
+    // The report is on stdout (docs/message-style.md, "Streams"): both streams are checked.
+    expect(obeyedPoison(io.err() + io.out())).toEqual([])
+    for (const shown of ['home\\x1b[2J', 'firefox\\x1b]52;c;', '\\x1b]0;pwned-title']) expect(io.out()).toContain(shown)
   })
 
   test('Cancelled: its message is made safe as well', async () => {

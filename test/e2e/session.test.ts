@@ -59,8 +59,8 @@ describeE2E('sessions in a real terminal and a real browser', () => {
 
       const status = await s.command(['status'])
       expect(status.exitCode).toBe(0)
-      expect(status.stderr).toContain('API key')
-      expect(status.stderr).toContain('Keyring (keyring)')
+      expect(status.stdout).toContain('API key')
+      expect(status.stdout).toContain('Keyring (keyring)')
       expect(status.stdout + status.stderr).not.toContain(key)
       expect(s.opener.opened()).toEqual([])
     })

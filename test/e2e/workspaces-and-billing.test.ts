@@ -36,8 +36,8 @@ describeE2E('workspace choice and billing in a real terminal and a real browser'
 
       const status = await s.command(['status'])
       expect(status.exitCode).toBe(0)
-      expect(status.stderr).toContain('Borealis (borealis)')
-      expect(status.stderr).toContain('three@e2e.test')
+      expect(status.stdout).toContain('Borealis (borealis)')
+      expect(status.stdout).toContain('three@e2e.test')
     })
   }, SCENARIO_TIMEOUT_MS)
 
@@ -47,7 +47,7 @@ describeE2E('workspace choice and billing in a real terminal and a real browser'
     await runScenario('billing-not-set-up', setup.stage(), async (s) => {
       const term = await loginApprovedInBrowser(s, email)
       await term.waitFor("Billing isn't set up for Unbilled", WAIT_MS)
-      await term.waitFor('Press B to open the billing page', WAIT_MS)
+      await term.waitFor('Open the billing page now?', WAIT_MS)
       term.press('b')
       const billingUrl = await s.opener.waitForUrl(2, WAIT_MS)
       expect(billingUrl).toBe(`${s.stage.consoleUrl}/unbilled/settings/billing`)
@@ -55,7 +55,7 @@ describeE2E('workspace choice and billing in a real terminal and a real browser'
       expect(await term.exitCode()).toBe(0)
 
       const before = await s.command(['status'])
-      expect(before.stderr).toContain('billing NOT ready')
+      expect(before.stdout).toContain('Billing:     not set up')
 
       // The same browser (already signed in) follows the URL the CLI opened.
       await s.page.goto(billingUrl)
@@ -63,7 +63,7 @@ describeE2E('workspace choice and billing in a real terminal and a real browser'
 
       const after = await s.command(['status'])
       expect(after.exitCode).toBe(0)
-      expect(after.stderr).toContain('balance $25.00, billing ready')
+      expect(after.stdout).toMatch(/Balance:\s+\$25\.00\n\s+Billing:\s+ready/)
     })
   }, SCENARIO_TIMEOUT_MS)
 

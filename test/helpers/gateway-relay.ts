@@ -61,6 +61,10 @@ export function startGatewayRelay(consoleUrl: string, opts: { hold?: boolean } =
 
 /** Makes the session stored in `pensarHome` send its gateway requests through the relay. */
 export function useRelay(pensarHome: string, relay: GatewayRelay): void {
-  const file = join(pensarHome, 'config.json')
-  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), gatewayUrl: relay.url }), { mode: 0o600 })
+  // As if the session had been made with this gateway: its secrets go only to the addresses
+  // auth.json names (config.json alone cannot redirect them).
+  for (const name of ['config.json', 'auth.json']) {
+    const file = join(pensarHome, name)
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), gatewayUrl: relay.url }), { mode: 0o600 })
+  }
 }

@@ -25,8 +25,12 @@ export function killAllPensar() {
   running.clear()
 }
 
-export async function runPensar(args: string[], opts: { home: string; env?: Record<string, string | undefined> }): Promise<PensarRun> {
-  const binary = await pensarBinary()
+/**
+ * `command` runs another build instead of dist/pensar, with what starts it: e.g.
+ * `['qemu-aarch64-static', 'dist/…/pensar-linux-arm64']` for the arm64 build under emulation.
+ */
+export async function runPensar(args: string[], opts: { home: string; env?: Record<string, string | undefined>; command?: string[] }): Promise<PensarRun> {
+  const command = opts.command ?? [await pensarBinary()]
   const env: Record<string, string> = {}
   // The file store unless a test asks for another (test/helpers/secret-service.ts runs a keyring):
   // on macOS the binary would otherwise reach the developer's own Keychain.
@@ -34,7 +38,7 @@ export async function runPensar(args: string[], opts: { home: string; env?: Reco
   for (const [k, v] of Object.entries({ ...defaults, ...opts.env })) {
     if (v !== undefined) env[k] = v
   }
-  const proc = Bun.spawn([binary, ...args], { env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' })
+  const proc = Bun.spawn([...command, ...args], { env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' })
   running.add(proc)
   let out = ''
   let err = ''
@@ -61,7 +65,8 @@ export async function runPensar(args: string[], opts: { home: string; env?: Reco
     return code
   })
 
-  // Lines that are not JSON (a command's plain output: an answer, a token) are not events.
+  // Lines that are not JSON (a command's answer without --json: a report, an answer, a token;
+  // docs/message-style.md, "Streams") are not events.
   const events = () => out.split('\n').filter((l) => l.startsWith('{')).flatMap((l) => {
     try {
       return [JSON.parse(l) as Record<string, unknown>]

@@ -1,14 +1,17 @@
 // A Ui for tests: keeps everything said, answers prompts from a script keyed by a piece of the
-// prompt's message, and throws on a prompt nobody scripted (gh's NoSuchPromptErr).
+// prompt's message, and throws on a prompt nobody scripted (gh's NoSuchPromptErr). Everything said
+// is checked against the message style as it is said (message-style.ts): a flow test that makes a
+// flow say something off-style fails, so every message a flow test reaches is covered.
 import { CancelledError, UsageError } from '../../src/lib/errors'
-import { linesOf, type CodeDisplay, type JsonEvent, type KeyChoice, type Message, type SelectOption, type Spinner, type Ui } from '../../src/ui/ui'
+import { linesOf, textOf, type CodeDisplay, type JsonEvent, type KeyChoice, type Line, type Message, type Report, type SelectOption, type Spinner, type Ui } from '../../src/ui/ui'
+import { noteStyle, type MessageKind } from './message-style'
 
 export const CANCEL = Symbol('cancel')
 
 type Answer = unknown | typeof CANCEL | ((options: { value: unknown; label: string }[]) => unknown)
 
 export interface RecordedLine {
-  kind: 'info' | 'success' | 'warn' | 'error' | 'note' | 'spinner'
+  kind: 'info' | 'success' | 'warn' | 'error' | 'note' | 'report' | 'spinner'
   text: string
 }
 
@@ -26,6 +29,8 @@ export class UiRecorder implements Ui {
   readonly results: string[] = []
   readonly codes: CodeDisplay[] = []
   readonly prompts: RecordedPrompt[] = []
+  /** What `report` was given (the answer on stdout), tones included. */
+  readonly reports: Report[] = []
   private readonly script: { match: string; answers: Answer[] }[] = []
 
   constructor(readonly interactive = true) {}
@@ -38,19 +43,23 @@ export class UiRecorder implements Ui {
 
   // A message of several lines is recorded as one text, its lines joined by \n.
   info(text: Message) {
-    this.lines.push({ kind: 'info', text: joined(text) })
+    this.record('info', joined(text))
   }
   success(text: Message) {
-    this.lines.push({ kind: 'success', text: joined(text) })
+    this.record('success', joined(text))
   }
   warn(text: Message) {
-    this.lines.push({ kind: 'warn', text: joined(text) })
+    this.record('warn', joined(text))
   }
   error(text: Message, hint?: string) {
-    this.lines.push({ kind: 'error', text: hint ? `${joined(text)}\n${hint}` : joined(text) })
+    this.record('error', hint ? `${joined(text)}\n${hint}` : joined(text))
   }
-  note(title: string, lines: string[]) {
-    this.lines.push({ kind: 'note', text: [title, ...lines].join('\n') })
+  note(title: string, lines: Line[]) {
+    this.record('note', [title, ...lines.map(textOf)].join('\n'))
+  }
+  report(report: Report) {
+    this.reports.push(report)
+    this.record('report', [report.title, ...report.lines.map(textOf), ...(report.verdict ? [report.verdict.text] : [])].join('\n'))
   }
   showCode(code: CodeDisplay) {
     this.codes.push(code)
@@ -67,15 +76,16 @@ export class UiRecorder implements Ui {
   }
 
   async pressKey<V>(opts: { message: string; choices: KeyChoice<V>[] }): Promise<V> {
+    for (const choice of opts.choices) noteStyle(choice.label, 'key')
     return (await this.prompt('pressKey', opts.message, opts.choices.map((c) => ({ value: c.value, label: `${c.key}: ${c.label}` })))) as V
   }
 
   spinner(message: string): Spinner {
-    this.lines.push({ kind: 'spinner', text: message })
+    this.record('spinner', message)
     return {
-      update: () => {},
+      update: (next) => noteStyle(next, 'spinner'),
       stop: (done) => {
-        if (done) this.lines.push({ kind: 'success', text: done })
+        if (done) this.record('success', done)
       },
     }
   }
@@ -89,7 +99,13 @@ export class UiRecorder implements Ui {
     return this.script.filter((s) => s.answers.length > 0).map((s) => s.match)
   }
 
+  private record(kind: RecordedLine['kind'], text: string) {
+    noteStyle(text, kind)
+    this.lines.push({ kind, text })
+  }
+
   private async prompt(kind: RecordedPrompt['kind'], message: string, options: { value: unknown; label: string }[], initial?: unknown) {
+    noteStyle(message, 'prompt' satisfies MessageKind)
     this.prompts.push({ kind, message, options, initial })
     if (!this.interactive) throw new UsageError(`Cannot ask "${message}" without a terminal.`)
     const entry = this.script.find((s) => s.answers.length > 0 && message.includes(s.match))

@@ -1,16 +1,21 @@
-// install.sh against a local server that serves a release built for this machine only.
+// install.sh against a local server that serves a release built for this machine
+// (test/helpers/release-build.ts): archive choice, checksums, unpacking, the musl check.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pkg from '../../package.json'
-import { hostTargetName } from '../../build/release-targets'
-import { buildHostRelease, pathWith, ROOT, run, serveRelease, type ReleaseServer } from './support'
+import { findTarget, hostTargetName } from '../../build/release-targets'
+import { hostRelease } from '../helpers/release-build'
+import { pathWith, ROOT, run, serveRelease, type ReleaseServer } from './support'
 
 const SLOW = 60_000
 const INSTALL_SH = join(ROOT, 'install.sh')
 const SUPPORTED = ['linux-x64', 'linux-x64-musl', 'linux-arm64', 'darwin-x64', 'darwin-arm64']
-const ASSET = `pensar-${hostTargetName()}`
+const BINARY = `pensar-${hostTargetName()}`
+/** What install.sh fetches on a machine with xz: the smallest archive. */
+const ASSET = `${BINARY}.tar.xz`
+const MB = 1e6
 
 let root: string
 let releaseDir: string
@@ -18,10 +23,9 @@ let server: ReleaseServer
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'pensar-install-test-'))
-  releaseDir = join(root, 'release')
-  await buildHostRelease(releaseDir)
-  server = serveRelease(releaseDir, [pkg.version])
-}, 180_000)
+  releaseDir = await hostRelease()
+  server = await serveRelease(releaseDir, [pkg.version])
+}, 600_000)
 
 afterAll(() => {
   server?.stop()
@@ -71,7 +75,8 @@ describe('install.sh', () => {
     const result = await install(box)
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
-    expect(server.requests.map((r) => r.path)).toEqual([`/good/latest/download/${ASSET}`, '/good/latest/download/SHA256SUMS'])
+    expect(server.requests.map((r) => r.path)).toEqual(['/good/latest/download/SHA256SUMS', `/good/latest/download/${ASSET}`])
+    expect(result.stdout).toContain(`Downloading ${ASSET} from ${server.goodBase}/latest/download`)
     expect(filesIn(box.bin)).toEqual(['pensar'])
     expect(filesIn(box.tmp)).toEqual([])
 
@@ -92,14 +97,21 @@ describe('install.sh', () => {
       box.env.PATH = `${dir}:${box.env.PATH}`
       const result = await install(box)
       expect(result.code).toBe(0)
-      expect(server.requests.map((r) => r.path)).toEqual([`/good/download/v${pkg.version}/${ASSET}`, `/good/download/v${pkg.version}/SHA256SUMS`])
+      expect(server.requests.map((r) => r.path)).toEqual([`/good/download/v${pkg.version}/SHA256SUMS`, `/good/download/v${pkg.version}/${ASSET}`])
       expect(filesIn(dir)).toEqual(['pensar'])
       expect(filesIn(box.bin)).toEqual([])
       expect(result.stdout).not.toContain('not on your PATH')
     }
   }, SLOW)
 
-  test('refuses a tampered binary and leaves nothing behind, not even a partial file', async () => {
+  test.if(hostTargetName() === 'linux-x64')('on linux-x64 it downloads at most 45 MB: SHA256SUMS and the .tar.xz', () => {
+    const downloaded = statSync(join(releaseDir, 'SHA256SUMS')).size + statSync(join(releaseDir, ASSET)).size
+    expect(downloaded).toBeLessThanOrEqual(45 * MB)
+    // and the .tar.xz is the smallest file of the build, which is why it is chosen first
+    for (const other of [BINARY, `${BINARY}.tar.gz`]) expect(statSync(join(releaseDir, other)).size).toBeGreaterThan(statSync(join(releaseDir, ASSET)).size)
+  })
+
+  test('refuses a tampered archive before unpacking it and leaves nothing behind, not even a partial file', async () => {
     const box = sandbox(server.tamperedBase)
     const result = await install(box)
     expect(result.code).toBe(1)
@@ -180,24 +192,34 @@ describe('install.sh', () => {
     expect(musl.stderr).toContain('no build for linux on arm64 (musl)')
     const windows = await install(sandbox(server.goodBase, { PENSAR_INSTALL_OS: 'MINGW64_NT-10.0' }))
     expect(windows.code).toBe(1)
-    expect(windows.stderr).toContain('pensar-windows-x64.exe')
+    expect(windows.stderr).toContain('pensar-windows-x64.zip')
     expect(server.requests).toEqual([])
   }, SLOW)
 
   test('detection overrides choose the asset name, musl included', async () => {
     const box = sandbox(server.goodBase, { PENSAR_INSTALL_OS: 'Linux', PENSAR_INSTALL_ARCH: 'x86_64', PENSAR_INSTALL_LIBC: 'musl' })
     const result = await install(box)
-    // The release in this test holds only the host's binary, so the musl one is not found.
     expect(result.code).toBe(1)
-    expect(server.requests.map((r) => r.path)).toEqual(['/good/latest/download/pensar-linux-x64-musl'])
-    expect(result.stderr).toContain('could not download')
+    expectMuslBuildTried(result.stderr)
+  }, SLOW)
+
+  test('a connection dropped in the middle of the archive installs nothing', async () => {
+    const box = sandbox(server.dropBase)
+    const old = writeOldPensar(box.bin)
+    const result = await install(box)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(`could not download ${server.dropBase}/latest/download/${ASSET}`)
+    expect(server.requests.map((r) => r.path)).toEqual(['/drop/latest/download/SHA256SUMS', `/drop/latest/download/${ASSET}`])
+    expect(readFileSync(join(box.bin, 'pensar'), 'utf8')).toBe(old)
+    expect(filesIn(box.bin)).toEqual(['pensar'])
+    expect(filesIn(box.tmp)).toEqual([])
   }, SLOW)
 
   test('a version that does not exist gets a clear message and installs nothing', async () => {
     const box = sandbox(server.goodBase, { PENSAR_VERSION: '9.9.9' })
     const result = await install(box)
     expect(result.code).toBe(1)
-    expect(result.stderr).toContain(`could not download ${server.goodBase}/download/v9.9.9/${ASSET}`)
+    expect(result.stderr).toContain(`could not download ${server.goodBase}/download/v9.9.9/SHA256SUMS`)
     expect(result.stderr).toContain('Check that version 9.9.9 exists')
     expect(filesIn(box.bin)).toEqual([])
     expect(filesIn(box.tmp)).toEqual([])
@@ -221,6 +243,8 @@ describe('install.sh', () => {
       expect(result.stderr).toBe('')
       expect(result.code).toBe(0)
       expect(server.requests.map((r) => r.agent.split('/')[0])).toEqual(['Wget', 'Wget'])
+      // no tar on this PATH: the bare binary is the only file it can use
+      expect(server.requests.map((r) => r.path)).toEqual(['/good/latest/download/SHA256SUMS', `/good/latest/download/${BINARY}`])
       expect(filesIn(box.bin)).toEqual(['pensar'])
     }, SLOW)
 
@@ -234,6 +258,111 @@ describe('install.sh', () => {
     }, SLOW)
   })
 })
+
+describe('install.sh picks the smallest archive the system can unpack', () => {
+  const BASICS = ['uname', 'mktemp', 'mkdir', 'cp', 'chmod', 'mv', 'rm', 'head', 'awk', 'tr', 'ls', 'grep', 'basename', 'curl', 'sha256sum']
+
+  test('tar and gzip without xz: the .tar.gz', async () => {
+    const box = sandbox(server.goodBase, { PENSAR_INSTALL_LIBC: 'glibc' })
+    box.env.PATH = pathWith(join(box.home, 'only-tools'), [...BASICS, 'tar', 'gzip'])
+    const result = await install(box)
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(server.requests.map((r) => r.path)).toEqual(['/good/latest/download/SHA256SUMS', `/good/latest/download/${BINARY}.tar.gz`])
+    expect((await run([join(box.bin, 'pensar'), '--version'])).stdout).toContain(pkg.version)
+    expect(filesIn(box.tmp)).toEqual([])
+  }, SLOW)
+
+  // Alpine's base image has busybox and nothing else: its sh, wget, sha256sum, tar and xzcat.
+  test.if(Bun.which('busybox') !== null)('busybox alone, as on Alpine: the .tar.xz, fetched with its wget', async () => {
+    const box = sandbox(server.goodBase, { PENSAR_INSTALL_LIBC: 'glibc' })
+    const tools = join(box.home, 'busybox-only')
+    mkdirSync(tools)
+    const applets = ['sh', 'uname', 'mktemp', 'mkdir', 'cp', 'chmod', 'mv', 'rm', 'head', 'awk', 'tr', 'ls', 'grep', 'basename', 'wget', 'sha256sum', 'tar', 'xzcat', 'gzip']
+    for (const applet of applets) symlinkSync(Bun.which('busybox')!, join(tools, applet))
+    box.env.PATH = tools
+    server.clear()
+    const result = await run([join(tools, 'sh')], { env: box.env, stdin: Bun.file(INSTALL_SH) })
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(server.requests.map((r) => r.path)).toEqual(['/good/latest/download/SHA256SUMS', `/good/latest/download/${ASSET}`])
+    expect(server.requests.map((r) => r.agent)).toEqual(['Wget', 'Wget'])
+    expect((await run([join(box.bin, 'pensar'), '--version'])).stdout).toContain(pkg.version)
+    expect(filesIn(box.tmp)).toEqual([])
+  }, SLOW)
+})
+
+// No Alpine system is at hand: PENSAR_INSTALL_LIBC=musl says "this is musl", and the folders the
+// libraries are looked for in (PENSAR_INSTALL_LIBDIRS, LD_LIBRARY_PATH) are made up per test.
+describe('install.sh on musl checks for libstdc++ and libgcc before anything is installed', () => {
+  const MUSL = { PENSAR_INSTALL_LIBC: 'musl', PENSAR_INSTALL_ARCH: 'x86_64' }
+  const libFolder = (box: Sandbox, libs: string[]) => {
+    const dir = join(box.home, `libs-${libs.length}`)
+    mkdirSync(dir, { recursive: true })
+    for (const lib of libs) writeFileSync(join(dir, lib), '')
+    return dir
+  }
+
+  test('both missing: stops with the exact apk command, before any download', async () => {
+    const box = sandbox(server.goodBase, MUSL)
+    box.env.PENSAR_INSTALL_LIBDIRS = libFolder(box, [])
+    const old = writeOldPensar(box.bin)
+    const result = await install(box)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('lacks: libstdc++.so.6 libgcc_s.so.1. Nothing was installed.')
+    expect(result.stderr).toContain('`apk add libstdc++ libgcc`')
+    expect(server.requests).toEqual([])
+    expect(readFileSync(join(box.bin, 'pensar'), 'utf8')).toBe(old)
+    expect(filesIn(box.tmp)).toEqual([])
+  }, SLOW)
+
+  test('with apk on the PATH (Alpine) the hint is the command itself', async () => {
+    const box = sandbox(server.goodBase, MUSL)
+    box.env.PENSAR_INSTALL_LIBDIRS = libFolder(box, ['libstdc++.so.6'])
+    const fakeApk = join(box.home, 'apk-bin')
+    mkdirSync(fakeApk)
+    writeFileSync(join(fakeApk, 'apk'), '#!/bin/sh\nexit 0\n', { mode: 0o755 })
+    box.env.PATH = `${fakeApk}:${box.env.PATH}`
+    const result = await install(box)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('lacks: libgcc_s.so.1.')
+    expect(result.stderr).toContain('Install them with `apk add libstdc++ libgcc` (as root), then run this again.')
+    expect(server.requests).toEqual([])
+  }, SLOW)
+
+  test('both present, in the library folders or in LD_LIBRARY_PATH: it goes on to the musl build', async () => {
+    for (const where of ['libdirs', 'ld_library_path']) {
+      const box = sandbox(server.goodBase, MUSL)
+      const libs = libFolder(box, ['libstdc++.so.6', 'libgcc_s.so.1'])
+      box.env.PENSAR_INSTALL_LIBDIRS = where === 'libdirs' ? libs : libFolder(box, [])
+      if (where === 'ld_library_path') box.env.LD_LIBRARY_PATH = libs
+      const result = await install(box)
+      expect({ where, code: result.code }).toEqual({ where, code: 1 })
+      expectMuslBuildTried(result.stderr)
+    }
+  }, SLOW)
+
+  test("its list is what the release build lets the musl binary link against (build/release-targets.ts)", () => {
+    const listed = /^MUSL_LIBS="([^"]*)"$/m.exec(readFileSync(INSTALL_SH, 'utf8'))?.[1]?.split(' ')
+    expect(listed).toEqual([...findTarget('linux-x64-musl')!.links!.checkedByInstaller])
+  })
+})
+
+/**
+ * What installing the musl build ends in here: a host-only release has none (SHA256SUMS does not
+ * list it); a full release has it, and this glibc machine cannot start it. Either way, after the
+ * musl check let it through.
+ */
+function expectMuslBuildTried(stderr: string) {
+  const musl = 'pensar-linux-x64-musl'
+  if (existsSync(join(releaseDir, musl))) {
+    expect(server.requests.map((r) => r.path)).toEqual(['/good/latest/download/SHA256SUMS', `/good/latest/download/${musl}.tar.xz`])
+    expect(stderr).toContain('the downloaded pensar does not start on this machine (linux-x64-musl)')
+  } else {
+    expect(server.requests.map((r) => r.path)).toEqual(['/good/latest/download/SHA256SUMS'])
+    expect(stderr).toContain(`this release has no ${musl}`)
+  }
+}
 
 function writeOldPensar(bin: string): string {
   const script = '#!/bin/sh\necho "pensar 0.0.1 (old)"\n'

@@ -51,12 +51,15 @@ describe('pensar doctor (compiled binary, local Console)', () => {
     expect(JSON.stringify(report)).not.toContain(h.auth().refreshToken)
   }, TIMEOUT)
 
-  test('the human report: one ✓/!/✗ line per check on stderr, nothing on stdout', async () => {
+  test('the human report on stdout (`pensar doctor > report.txt` captures it): one ✓/!/✗ line per check, then the verdict; nothing on stderr', async () => {
     const result = await (await runPensar(['login', 'doctor'], { home: h.home })).done(30_000)
     expect(result.code).toBe(0)
-    expect(result.stdout).toBe('')
-    expect(result.stderr.split('\n').filter((l) => /^[✓!✗] /.test(l))).toHaveLength(10)
-    expect(result.stderr).toContain('✓ API: ')
+    expect(result.stderr).toBe('')
+    const lines = result.stdout.trimEnd().split('\n')
+    expect(lines.slice(0, 2)).toEqual(['What a login needs', `  Console: ${pc.url}`])
+    expect(lines.filter((l) => /^  [✓!✗] /.test(l))).toHaveLength(10) // the keychain check is one of them
+    expect(result.stdout).toContain('  ✓ API: ')
+    expect(lines.at(-1)).toMatch(/^(Everything a login needs is in place\.|No failures, \d warnings?\.)$/)
   }, TIMEOUT)
 
   test('HTTP_PROXY without NO_PROXY catches the loopback Console: a proxy warning and a failed API check, exit 1', async () => {

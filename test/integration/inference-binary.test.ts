@@ -51,7 +51,7 @@ describe('pensar ask', () => {
     const first = await pensar(h, ['ask', 'What is SSRF?'])
     expect(first.code).toBe(0)
     expect(first.stdout).toBe('You asked: “What is SSRF?”. This answer comes from the local Pensar Console gateway, standing in for pensar-large — the hosted models answer here once you connect to Pensar Console. ✓\n')
-    expect(first.stderr).toBe('pensar-large · $0.01 · $19.99 left\n')
+    expect(first.stderr).toBe('Answered by pensar-large for $0.01; $19.99 left.\n')
 
     const second = await pensar(h, ['ask', '--json', 'and XSS?'])
     const events = second.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>)
@@ -152,7 +152,7 @@ describe('billing trouble where it happens', () => {
     const h = await loggedInHome(c.url, { root, workspace: 'low-balance' })
     const asked = await pensar(h, ['ask', 'cheap?'])
     expect(asked.code).toBe(0)
-    expect(asked.stderr).toBe(`pensar-large · $0.01 · $0.41 left\nWarning: Low credit balance ($0.41) in Low Balance. Add credits:\n${c.url}/low-balance/settings/billing\n`)
+    expect(asked.stderr).toBe(`Answered by pensar-large for $0.01; $0.41 left.\nWarning: Low credit balance ($0.41) in Low Balance. Add credits:\n${c.url}/low-balance/settings/billing\n`)
   }, TIMEOUT)
 
   test('the Apex Inference category switched off: exit 5 naming the Usage page; status --json says so; switched on, it answers', async () => {

@@ -135,6 +135,19 @@ describe('pensar login (compiled) against the local Console', () => {
     expect((await run.done()).code).toBe(0)
   }, TIMEOUT)
 
+  test('device authorization rate-limited for 15 minutes: said at once, not waited out in silence', async () => {
+    const c = await consoleWith(['--device-code-limit', '1'])
+    const first = await login(newHome(), c.url)
+    await first.waitForEvent('device_code')
+    first.kill()
+    const started = Date.now()
+    const result = await (await runPensar(['login', '--no-browser', '--api-url', c.url], { home: newHome() })).done()
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe('Error: Pensar Console is limiting login requests from this address; try again in 15 minutes.\nEvery login started from this address counts, other people\'s on the same network too.\n')
+    expect(Date.now() - started).toBeLessThan(10_000) // not the 5 minutes a capped Retry-After was once slept through
+    expect((await c.stats()).requests['POST /user_management/authorize/device']).toBe(2) // no retry either
+  }, TIMEOUT)
+
   test('several workspaces: --workspace picks one', async () => {
     const c = await consoleWith()
     await c.createUser('many@pensar.local', [ACME, { name: 'Beta', slug: 'beta', balance: 10, hasPaymentMethod: true }])

@@ -76,9 +76,10 @@ describe('pensar login on a terminal', () => {
     term.press('Down')
     await term.waitFor(/● Low Balance/)
     term.press('Enter')
-    await term.waitFor('Press B to open the billing page, Enter to continue')
+    await term.waitFor('Open the billing page now?')
     term.press('b')
     expect(await opener.waitForUrl(2)).toBe(`${pc.url}/low-tty/settings/billing`)
+    await term.waitFor('Opened the billing page in your browser.') // B during login says so, as on the /login screen
     expect(await term.exitCode()).toBe(0)
     expect(term.screen()).toContain('Logged in as tty@pensar.local')
     const config = JSON.parse(readFileSync(join(home, '.pensar', 'config.json'), 'utf8'))

@@ -90,7 +90,7 @@ test('--api-url naming another Console: the stored session is not sent there (ex
   const seenBefore = proxy.seen.length
   const result = await pensar(['status', '--api-url', 'https://api.console.pensar.dev'], h.home)
   expect(result.code).toBe(4)
-  expect(result.stderr).toContain(`The stored session belongs to ${h.url}, not https://api.console.pensar.dev`)
+  expect(result.stderr).toContain(`Not logged in to https://api.console.pensar.dev: the stored session belongs to ${h.url}.`)
   expect(proxy.seen.slice(seenBefore)).toEqual([])
 }, TIMEOUT)
 
@@ -100,8 +100,10 @@ test('a gatewayUrl in plain http to another host is never sent the token: status
   writeFileSync(join(h.pensarHome, 'config.json'), JSON.stringify({ ...h.config(), gatewayUrl: 'http://gateway.example.test' }))
   const seenBefore = proxy.seen.length
   const result = await pensar(['status'], h.home)
-  expect(result.stderr).toContain('could not check: The gateway address stored for this session (gatewayUrl "http://gateway.example.test") is unsafe')
-  expect(result.stderr).toContain('Nothing was sent to it.')
+  // The report (stdout) says the session was not verified and why, and its verdict what to do.
+  expect(result.stdout).toContain('Online:      not verified: The gateway address stored for this session (gatewayUrl "http://gateway.example.test") is unsafe')
+  expect(result.stdout).toContain('Nothing was sent to it\n')
+  expect(result.stdout).toContain("Your login is kept. Run `pensar login` to get the workspace's gateway address from Pensar Console again.")
   expect(proxy.seen.slice(seenBefore)).toEqual([])
 }, TIMEOUT)
 

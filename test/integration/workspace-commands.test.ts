@@ -10,6 +10,7 @@ import { binarySuite } from '../helpers/binary-suite'
 import { loggedInHome } from '../helpers/logged-in-home'
 import { pensarBinary } from '../helpers/pensar-binary'
 import { runPensar } from '../helpers/run-pensar'
+import { untilProcessEnded } from '../helpers/wait-until'
 
 const TIMEOUT = 90_000
 const { root, startConsole } = binarySuite('pensar-commands-int-')
@@ -172,7 +173,7 @@ describe('login --with-api-key is a login', () => {
       command: ['sh', '-c', `exec "$0" login --with-api-key --api-url "$1" < "$2"`, await pensarBinary(), c.url, keyFile],
       env: { PATH: process.env.PATH, HOME: home, PENSAR_HOME: join(home, '.pensar'), BROWSER: opener.script, NO_PROXY: '127.0.0.1,localhost', TERM: 'xterm-256color' },
     })
-    await term.waitFor('Press B to open the billing page, Enter to continue')
+    await term.waitFor('B open billing page · Enter continue')
     expect(term.screen()).toContain("Billing isn't set up for No Billing")
     term.press('b')
     expect(await opener.waitForUrl()).toBe(`${c.url}/no-billing/settings/billing`)
@@ -194,10 +195,28 @@ describe('pensar workspace switch on a terminal', () => {
     term.press('Down')
     await term.waitFor(/● Low Balance/)
     term.press('Enter')
-    await term.waitFor('Press B to open the billing page, Enter to continue')
+    await term.waitFor('B open billing page · Enter continue')
     term.press('Enter')
     await term.waitFor('Switched to workspace Low Balance (low-balance)')
     expect(await term.exitCode()).toBe(0)
     expect(h.config().workspace.slug).toBe('low-balance')
+  }, TIMEOUT)
+
+  test('the terminal closing at the billing question (SIGHUP): pensar ends, nothing is left running, the stored workspace unchanged', async () => {
+    const c = await demoConsole()
+    const h = await loggedInHome(c.url, { root, workspace: 'acme' })
+    const pidFile = join(h.home, 'pensar.pid')
+    term = await Terminal.start({
+      // exec: the pid written is pensar's own.
+      command: ['sh', '-c', 'echo $$ > "$0"; exec "$1" workspace switch low-balance', pidFile, await pensarBinary()],
+      env: { PATH: process.env.PATH, HOME: h.home, PENSAR_HOME: h.pensarHome, NO_PROXY: '127.0.0.1,localhost', TERM: 'xterm-256color' },
+    })
+    await term.waitFor('B open billing page · Enter continue')
+    const pid = Number(readFileSync(pidFile, 'utf8'))
+    term.stop() // the window closes: the terminal hangs up
+    term = undefined
+    // It used to spin at full CPU, its prompt neither answered nor cancelled.
+    await untilProcessEnded(pid, `pensar (pid ${pid}) to end after its terminal closed`)
+    expect(h.config().workspace.slug).toBe('acme')
   }, TIMEOUT)
 })

@@ -29,7 +29,7 @@ test('/login on a session the Console just ended says so and goes straight to th
   t.fetch.on('POST', TOKEN_ENDPOINT, oauthError('invalid_grant'))
   t.fetch.on('GET', '/api/cli/config', networkError('connection refused'), Infinity)
   await expect(flowActions.login(t.ctx)).rejects.toThrow('connection refused')
-  expect(t.ui.text).toContain('warn: Your Pensar Console session has expired; log in again.')
+  expect(t.ui.text).toContain('warn: Your Pensar Console session has expired; logging in again.')
   expect(t.fetch.calls('/api/cli/config').length).toBeGreaterThan(0)
 })
 

@@ -76,9 +76,20 @@ describe('readLine on a (fake) terminal', () => {
     expect(input.rawModes).toEqual([true, false])
   })
 
+  test('a terminal that went away (SIGHUP, EIO on the mode change) still ends the read as an exit', async () => {
+    const stop = new AbortController()
+    const { input, output, line } = setup(stop.signal)
+    await eventually(() => output.text, 'or type / for commands')
+    input.setRawMode = () => {
+      throw Object.assign(new Error('EIO: i/o error, tcsetattr'), { code: 'EIO' })
+    }
+    stop.abort()
+    expect(await line).toEqual({ kind: 'exit' })
+  })
+
   test('draws the prompt and the hint, follows typing, and returns the line on Enter', async () => {
     const { input, output, line } = setup()
-    await eventually(() => output.text, 'or type / for commands')
+    await eventually(() => output.text, 'Ask a question, or type / for commands · Tab complete')
     input.write('/sta')
     await eventually(() => output.text, '/status — Show the connection')
     input.write(KEY.tab)

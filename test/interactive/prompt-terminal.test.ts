@@ -1,8 +1,8 @@
 // The interactive prompt of the COMPILED binary in a real terminal (tmux), against the local
 // Console on port 0: connect through /login (approved through the control API), /status, switch
 // workspace with S and the arrow keys, billing with B, disconnect with D, Esc out of a pending
-// login, /doctor (cancelled, then failing), and the startup toast after the Console revoked the
-// session.
+// login, /doctor (cancelled, then failing), the startup toast after the Console revoked the
+// session, and the terminal closing under the prompt.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,8 +12,11 @@ import { Terminal } from '../e2e/support/terminal'
 import { startTestConsole } from '../helpers/console'
 import { pensarBinary } from '../helpers/pensar-binary'
 import { killAllPensar, runPensar } from '../helpers/run-pensar'
+import { untilProcessEnded } from '../helpers/wait-until'
 
 const EMAIL = 'demo@pensar.local'
+/** The hint line under an empty prompt. */
+const PROMPT_HINT = 'Ask a question, or type / for commands · Tab complete · Ctrl-C leave'
 const TIMEOUT = 60_000
 
 type TestConsole = Awaited<ReturnType<typeof startTestConsole>>
@@ -51,7 +54,7 @@ async function openPrompt(home: string, apiUrl: string, opener: UrlOpener): Prom
     },
   })
   cleanups.push(() => term.stop())
-  await term.waitFor('or type / for commands')
+  await term.waitFor(PROMPT_HINT)
   return term
 }
 
@@ -73,7 +76,7 @@ async function connectThroughLogin(term: Terminal, opener: UrlOpener, nth: numbe
   await term.waitFor('Which workspace should Apex use?')
   term.press('Enter') // Acme: the first, by name
   await term.waitFor('Logged in as demo@pensar.local')
-  await term.waitFor('or type / for commands')
+  await term.waitFor(PROMPT_HINT)
 }
 
 describe('the interactive prompt in a terminal', () => {
@@ -88,7 +91,7 @@ describe('the interactive prompt in a terminal', () => {
     expect(readJson(join(pensarHome(home), 'auth.json')).refreshToken).toBeString()
 
     await run(term, '/status')
-    await term.waitFor(/token accepted, balance \$50\.00/)
+    await term.waitFor('Balance:     $50.00')
 
     await run(term, '/login')
     // The box and the key legend are drawn in two writes: wait for both.
@@ -103,10 +106,10 @@ describe('the interactive prompt in a terminal', () => {
     term.press('Down') // from Acme (the current one) to Low Balance
     await term.waitFor(/● Low Balance/)
     term.press('Enter')
-    await term.waitFor('Press B to open the billing page, Enter to continue')
+    await term.waitFor('Open the billing page now?')
     term.press('Enter')
     await term.waitFor('Switched to workspace Low Balance (low-balance), balance $0.42.')
-    await term.waitFor('or type / for commands')
+    await term.waitFor(PROMPT_HINT)
     expect(readJson(join(pensarHome(home), 'config.json')).workspace.slug).toBe('low-balance')
 
     await run(term, '/login')
@@ -115,7 +118,7 @@ describe('the interactive prompt in a terminal', () => {
     expect(await opener.waitForUrl(2)).toEndWith('/low-balance/settings/billing')
     term.press('d')
     await term.waitFor('Disconnected.')
-    await term.waitFor('or type / for commands')
+    await term.waitFor(PROMPT_HINT)
     expect(existsSync(join(pensarHome(home), 'auth.json'))).toBe(false)
     expect(readJson(join(pensarHome(home), 'config.json')).workspace).toBeUndefined()
 
@@ -134,7 +137,7 @@ describe('the interactive prompt in a terminal', () => {
     await term.waitFor(userCode.split('').join(' '))
     term.press('Escape')
     await term.waitFor('Login cancelled. Nothing was changed.')
-    await term.waitFor('or type / for commands')
+    await term.waitFor(PROMPT_HINT)
     const files = existsSync(pensarHome(home)) ? readdirSync(pensarHome(home)) : []
     expect(files.filter((f) => f === 'auth.json' || f === 'config.json')).toEqual([])
 
@@ -143,7 +146,7 @@ describe('the interactive prompt in a terminal', () => {
     await term.waitFor(second.split('').join(' '))
     term.press('C-c')
     await term.waitFor('Login cancelled. Nothing was changed.')
-    await term.waitFor('or type / for commands')
+    await term.waitFor(PROMPT_HINT)
     expect(existsSync(join(pensarHome(home), 'auth.json'))).toBe(false)
 
     term.press('C-l')
@@ -155,7 +158,7 @@ describe('the interactive prompt in a terminal', () => {
     await term.waitFor('Not logged in to Pensar Console.')
 
     await run(term, '/nonsense')
-    await term.waitFor('Unknown command — /help lists them')
+    await term.waitFor('Unknown command /nonsense: /help lists the commands.')
     term.press('C-c')
     expect(await term.exitCode()).toBe(0)
   }, TIMEOUT)
@@ -200,16 +203,16 @@ describe('/doctor in a terminal', () => {
     await request
     term.press('Escape')
     await term.waitFor('Cancelled. Nothing was changed.')
-    await term.waitFor('or type / for commands')
-    expect(term.screen()).not.toContain('Checking what a login')
+    await term.waitFor(PROMPT_HINT)
+    expect(term.screen()).not.toContain('What a login needs')
 
     silent.stop(true) // now nothing listens there: the API check fails at once
     await run(term, '/doctor')
     const report = await term.waitFor('a login would not work until that is fixed.')
-    expect(report).toContain(`Checking what a login to ${apiUrl} needs:`)
+    expect(report).toContain(`Console: ${apiUrl}`)
     expect(report).toContain('✓ PENSAR_HOME:')
-    expect(report).toMatch(/✗ API: Could not reach/)
-    await term.waitFor('or type / for commands')
+    expect(report).toMatch(/✗ API \(failed\): Could not reach/)
+    await term.waitFor(PROMPT_HINT)
 
     await run(term, '/exit')
     expect(await term.exitCode()).toBe(0)
@@ -269,9 +272,23 @@ describe('the startup session check', () => {
     const term = await openPrompt(home, shortLived.url, opener)
     // The check runs before the prompt is drawn, so by now anything it had to say is on screen.
     expect(term.screen()).not.toContain('expired')
-    expect(term.screen()).not.toContain('Could not check')
+    expect(term.screen()).not.toContain('did not confirm')
     expect(readJson(join(pensarHome(home), 'auth.json')).refreshToken).not.toBe(auth.refreshToken)
     term.press('C-c')
     expect(await term.exitCode()).toBe(0)
+  }, TIMEOUT)
+
+  test('the terminal closing (SIGHUP) ends the prompt: nothing is left running', async () => {
+    const home = tempHome()
+    const pidFile = join(home, 'pensar.pid')
+    const term = await Terminal.start({
+      // exec: the pid written is pensar's own.
+      command: ['sh', '-c', 'echo $$ > "$0"; exec "$1"', pidFile, binary],
+      env: { PATH: process.env.PATH, HOME: home, PENSAR_HOME: pensarHome(home), PENSAR_API_URL: consoleServer.url, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', NO_COLOR: '1', TERM: 'xterm-256color' },
+    })
+    await term.waitFor(PROMPT_HINT)
+    const pid = Number(readFileSync(pidFile, 'utf8'))
+    term.stop()
+    await untilProcessEnded(pid, `the prompt (pid ${pid}) to end after its terminal closed`)
   }, TIMEOUT)
 })

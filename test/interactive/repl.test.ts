@@ -57,7 +57,7 @@ describe('the prompt loop', () => {
     h.input.write(`/help${KEY.enter}`)
     await eventually(h.screen, '/logout  Disconnect')
     h.input.write(`/frobnicate${KEY.enter}`)
-    await eventually(h.screen, 'warn: Unknown command — /help lists them')
+    await eventually(h.screen, 'warn: Unknown command /frobnicate: /help lists the commands.')
     h.input.write(`/exit${KEY.enter}`)
     await h.done
     expect(h.calls).toEqual([])
@@ -114,7 +114,7 @@ describe('steps', () => {
     await eventually(() => String(Boolean(seen.signal)), 'true')
     h.input.write(KEY.esc)
     await eventually(h.screen, 'Cancelled. Nothing was changed.')
-    expect(h.screen()).toContain('spinner: Waiting for approval in the browser · Esc cancels')
+    expect(h.screen()).toContain('spinner: Waiting for approval in the browser · Esc cancel')
     expect(seen.signal!.aborted).toBe(true)
     expect(t.ctx.signal.aborted).toBe(false) // only the step was cancelled, not the program
     await atPrompt(h, 2)
@@ -163,7 +163,7 @@ describe('steps', () => {
     await eventually(h.screen, 'error: You are not logged in to Pensar Console.\nRun /login (or set PENSAR_API_KEY).')
     await atPrompt(h, 2)
     h.input.write(`/logout${KEY.enter}`)
-    await eventually(h.screen, 'error: Unexpected error: boom [redacted]')
+    await eventually(h.screen, 'error: Unexpected error: boom [redacted].')
     await atPrompt(h, 3)
     h.input.write(`/exit${KEY.enter}`)
     await h.done
@@ -179,7 +179,7 @@ describe('steps', () => {
         const original = t.ui.select.bind(t.ui)
         t.ui.select = (() => new Promise((resolve) => (answer = resolve as never))) as typeof original
         const picked = await ctx.ui.select({ message: 'Which workspace?', options: [{ value: 'acme', label: 'Acme' }] })
-        ctx.ui.success(`picked ${picked}`)
+        ctx.ui.success(`Picked ${picked}.`)
       },
     })
     h.input.write(`/login${KEY.enter}`)
@@ -190,7 +190,7 @@ describe('steps', () => {
     h.input.write(KEY.esc)
     await eventually(() => decoded.join(','), 'escape')
     answer('acme')
-    await eventually(h.screen, 'success: picked acme')
+    await eventually(h.screen, 'success: Picked acme.')
     expect(stepSignal!.aborted).toBe(false)
     h.input.write(KEY.ctrlC)
     await h.done
@@ -200,18 +200,18 @@ describe('steps', () => {
     let offered: string[] = []
     const h = await start({
       login: async (ctx) => {
-        t.ui.answer('Press B', (options: { value: unknown; label: string }[]) => {
+        t.ui.answer('billing page now', (options: { value: unknown; label: string }[]) => {
           offered = options.map((o) => o.label)
           return options.at(-1)!.value
         })
-        await ctx.ui.pressKey({ message: 'Press B to open the billing page, Enter to continue', choices: [{ key: 'b', value: 'open', label: 'open billing' }, { key: 'enter', value: 'go', label: 'continue' }] })
-        ctx.ui.success('saved')
+        await ctx.ui.pressKey({ message: 'Open the billing page now?', choices: [{ key: 'b', value: 'open', label: 'open billing page' }, { key: 'enter', value: 'go', label: 'continue' }] })
+        ctx.ui.success('Saved.')
       },
     })
     h.input.write(`/login${KEY.enter}`)
     await eventually(h.screen, 'Cancelled. Nothing was changed.')
-    expect(offered).toEqual(['b: open billing', 'enter: continue', 'escape: cancel'])
-    expect(h.screen()).not.toContain('saved')
+    expect(offered).toEqual(['b: open billing page', 'enter: continue', 'escape: cancel'])
+    expect(h.screen()).not.toContain('Saved.')
     h.input.write(KEY.ctrlC)
     await h.done
   })
@@ -244,9 +244,10 @@ describe('/doctor', () => {
     t.fetch.on('GET', '/api/cli/config', networkError('connection refused'))
     h.input.write(`/doctor${KEY.enter}`)
     await eventually(h.screen, 'a login would not work until that is fixed.')
-    expect(h.screen()).toContain(`Checking what a login to ${t.ctx.env.apiUrl} needs:`)
-    expect(h.screen()).toMatch(/✗ API: .*connection refused/)
-    expect(t.ui.lines.filter((l) => l.kind === 'error').map((l) => l.text)).toEqual([expect.stringMatching(/^1 check failed/)])
+    expect(h.screen()).toContain(`report: What a login needs\nConsole: ${t.ctx.env.apiUrl}\n`)
+    expect(h.screen()).toMatch(/✗ API \(failed\): .*connection refused/)
+    expect(t.ui.reports.at(-1)?.verdict).toEqual({ tone: 'fail', text: expect.stringMatching(/^1 check failed/) })
+    expect(t.ui.lines.filter((l) => l.kind === 'error')).toEqual([]) // the report said it; no error after it
     await atPrompt(h, 2)
     h.input.write(`/status${KEY.enter}`)
     await eventually(() => h.calls.join(), 'status')
@@ -262,7 +263,7 @@ describe('/doctor', () => {
     await eventually(() => String(t.fetch.requests.length), '1')
     h.input.write(KEY.esc)
     await eventually(h.screen, 'Cancelled. Nothing was changed.')
-    expect(h.screen()).not.toContain('Checking what a login')
+    expect(h.screen()).not.toContain("What a login needs")
     expect(t.ctx.signal.aborted).toBe(false)
     await atPrompt(h, 2)
     h.input.write(`/exit${KEY.enter}`)
@@ -281,11 +282,11 @@ describe('the startup session check', () => {
   })
 
   test.each([
-    [ACME, 'Connected as demo@pensar.local to 127.0.0.1:4100 (workspace Acme)'],
-    [{ state: 'ok', connection: { user: 'ci@pensar.local', apiKey: 'file', console: 'api.console.pensar.dev', workspace: 'Acme' } }, 'Connected as ci@pensar.local with an API key to api.console.pensar.dev (workspace Acme)'],
-    [{ state: 'ok', connection: { apiKey: 'env', console: 'api.console.pensar.dev' } }, 'Connected with PENSAR_API_KEY to api.console.pensar.dev'],
-    [{ state: 'none' }, 'Not connected — /login to connect'],
-  ] as [SessionHealth, string][])('one line says who is connected, or that nobody is: %p', async (health, line) => {
+    [ACME, 'Logged in as demo@pensar.local to 127.0.0.1:4100 (workspace Acme).'],
+    [{ state: 'ok', connection: { user: 'ci@pensar.local', apiKey: 'file', console: 'api.console.pensar.dev', workspace: 'Acme' } }, 'Logged in as ci@pensar.local with an API key to api.console.pensar.dev (workspace Acme).'],
+    [{ state: 'ok', connection: { apiKey: 'env', console: 'api.console.pensar.dev' } }, 'Logged in with PENSAR_API_KEY to api.console.pensar.dev.'],
+    [{ state: 'none' }, 'Not logged in to Pensar Console. Type /login to log in.'],
+  ] as [SessionHealth, string][])('one line says who is logged in, or that nobody is: %p', async (health, line) => {
     const h = await start({}, health)
     await atPrompt(h, 1)
     h.input.write(KEY.ctrlC)
@@ -296,7 +297,7 @@ describe('the startup session check', () => {
 
   test('an unreachable Console is a warning, not an expiry', async () => {
     const h = await start({}, { state: 'unchecked', reason: 'connection refused' })
-    await eventually(h.screen, 'warn: Could not check your Pensar Console session (connection refused)')
+    await eventually(h.screen, 'warn: Your login is kept, but Pensar Console did not confirm it: connection refused. Commands will try again.')
     h.input.write(KEY.ctrlC)
     await h.done
     expect(h.output.text).not.toContain('expired')

@@ -57,11 +57,11 @@ describe('hintFor (the line under the prompt)', () => {
     expect(hintFor('/doctor')).toBe('/doctor — Check why a login would fail here')
   })
   test('a prefix: the matches and that Tab completes', () => {
-    expect(hintFor('/lo')).toBe('/login  /logout  (Tab completes)')
-    expect(hintFor('/he')).toContain('/help — List the commands (Tab completes)')
+    expect(hintFor('/lo')).toBe('/login  /logout · Tab complete')
+    expect(hintFor('/he')).toContain('/help — List the commands · Tab complete')
   })
-  test('a question: Enter asks the model', () => {
-    expect(hintFor('what is')).toStartWith('Enter asks the model')
+  test('a question: Enter asks the model, in the legend format', () => {
+    expect(hintFor('what is')).toBe('Enter ask the model · Esc clear the line · / commands')
   })
   test('no match: the unknown-command hint', () => {
     expect(hintFor('/nope')).toBe(UNKNOWN_HINT)

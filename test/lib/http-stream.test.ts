@@ -57,7 +57,7 @@ describe('http.postStream', () => {
     fetch.on('POST', '/gateway/v1/messages', () => never)
     const error = (await spying.postStream(URL_, {}, { timeoutMs: 20 }).catch((e) => e)) as HttpError
     expect(error).toBeInstanceOf(HttpError)
-    expect([error.kind, error.message]).toEqual(['timeout', 'POST https://gateway.test/gateway/v1/messages timed out.'])
+    expect([error.kind, error.message]).toEqual(['timeout', 'https://gateway.test/gateway/v1/messages did not answer within 20 ms.'])
     expect(signal?.aborted).toBe(true)
   })
 

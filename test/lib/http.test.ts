@@ -118,7 +118,7 @@ describe('http', () => {
     fetch.on('POST', '/x', () => new Promise<Response>(() => {}))
     const error = (await http.postJson(URL_, {}, { timeoutMs: 50 }).catch((e) => e)) as HttpError
     expect(error.kind).toBe('timeout')
-    expect(error.message).toBe('POST https://api.test/x timed out.')
+    expect(error.message).toBe('https://api.test/x did not answer within 50 ms.')
   }, 30_000)
 
   test('an aborted signal rejects with a CancelledError', async () => {

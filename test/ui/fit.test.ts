@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'bun:test'
-import { packRows, visibleLength, wrapLine } from '../../src/ui/fit'
+import { cutToWidth, fitLegend, packRows, visibleLength, wrapLine } from '../../src/ui/fit'
+import { createPaint } from '../../src/ui/style'
+
+const paint = createPaint(true)
+const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m|\x1b\]8;[^\x07\x1b]*(?:\x07|\x1b\\)/g, '')
 
 describe('wrapLine', () => {
   test('a line that fits is left alone', () => {
@@ -19,11 +23,47 @@ describe('wrapLine', () => {
     for (const row of rows) expect(row.length).toBeLessThanOrEqual(30)
   })
 
-  test('a line with escape codes is never cut (it would garble them)', () => {
-    const link = `\x1b]8;;https://c/device\x1b\\${'x'.repeat(50)}\x1b]8;;\x1b\\`
-    expect(wrapLine(link, 30)).toEqual([link])
-    expect(visibleLength(link)).toBe(50)
+  test('a coloured line wraps by what shows, and each row closes and reopens its colour', () => {
+    const line = `Billing:     ${paint('yellow', 'not set up — see Settings > Billing in Pensar Console')}`
+    const rows = wrapLine(line, 40)
+    expect(rows.map(plain)).toEqual(['Billing:     not set up — see Settings >', '             Billing in Pensar Console'])
+    expect(rows[0]).toEndWith('\x1b[39m')
+    expect(rows[1]).toBe('             \x1b[33mBilling in Pensar Console\x1b[39m')
     expect(visibleLength('\x1b[1mbold\x1b[22m')).toBe(4)
+  })
+
+  test('a link longer than a row is cut into rows that each link to the same address', () => {
+    const link = `\x1b]8;;https://c/device\x1b\\${'x'.repeat(50)}\x1b]8;;\x1b\\`
+    const rows = wrapLine(link, 30)
+    expect(rows.map(plain).join('')).toBe('x'.repeat(50))
+    for (const row of rows) {
+      expect(visibleLength(row)).toBeLessThanOrEqual(30)
+      expect(row).toStartWith('\x1b]8;;https://c/device\x1b\\')
+      expect(row).toEndWith('\x1b]8;;\x1b\\')
+    }
+  })
+
+  test('rows hang under a leading mark, and under the line\'s own indent', () => {
+    expect(wrapLine('✓ Session: the access token is valid for 4m 58s by the clock of the server.', 40)).toEqual([
+      '✓ Session: the access token is valid for',
+      '           4m 58s by the clock of the',
+      '           server.',
+    ])
+    // A label wider than half the row: the rows hang after the mark instead.
+    expect(wrapLine('! Browser (warning): no display, so the address must be opened by hand.', 40)).toEqual([
+      '! Browser (warning): no display, so the',
+      '  address must be opened by hand.',
+    ])
+    expect(wrapLine('    pensar always prints the address: open it in a browser on any computer.', 40)).toEqual([
+      '    pensar always prints the address:',
+      '    open it in a browser on any',
+      '    computer.',
+    ])
+    expect(wrapLine('Logged in as demo@pensar.local. Apex will use workspace No Billing (no-billing).', 40)).toEqual([
+      'Logged in as demo@pensar.local. Apex',
+      'will use workspace No Billing',
+      '(no-billing).',
+    ])
   })
 
   test('a silly width still terminates with rows of at least 12 characters', () => {
@@ -33,11 +73,26 @@ describe('wrapLine', () => {
     expect(rows.some((row) => row.length > 3)).toBe(true)
   })
 
-  test('a line in one style wraps in that style; one with escapes inside stays whole', () => {
+  test('a line in one style wraps in that style; one with escapes inside wraps with them intact', () => {
     const dim = (text: string) => `\x1b[2m${text}\x1b[22m`
     expect(wrapLine(dim('The code expires in 10 minutes.'), 16)).toEqual([dim('The code expires'), dim('in 10 minutes.')])
+    const boldCyan = (text: string) => paint('bold', paint('cyan', text))
+    expect(wrapLine(boldCyan('B C D F - G H J K'), 12)).toEqual([boldCyan('B C D F - G'), boldCyan('H J K')])
     const mixed = `a \x1b[1mbold\x1b[22m word and more words`
-    expect(wrapLine(mixed, 12)).toEqual([mixed])
+    expect(wrapLine(mixed, 12)).toEqual(['a \x1b[1mbold\x1b[22m word', 'and more', 'words'])
+  })
+})
+
+describe('one-row fits', () => {
+  test('fitLegend keeps the items that fit whole', () => {
+    expect(fitLegend(['/ commands', 'Tab complete', '/help list', 'Ctrl-C leave'], 30)).toBe('/ commands · Tab complete')
+    expect(fitLegend(['/ commands', 'Tab complete'], 100)).toBe('/ commands · Tab complete')
+    expect(fitLegend(['/doctor — Check why a login would fail here', 'Tab complete'], 30)).toBe('/doctor — Check why a login…')
+  })
+
+  test('cutToWidth cuts at a word and says so with …', () => {
+    expect(cutToWidth('Waiting for approval in the browser (code expires in 9m 59s)', 30)).toBe('Waiting for approval in the…')
+    expect(cutToWidth('short', 30)).toBe('short')
   })
 })
 

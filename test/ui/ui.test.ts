@@ -107,6 +107,20 @@ describe('ClackUi (terminal)', () => {
     expect(input.isRaw).toBe(false)
   })
 
+  test('a terminal that went away (SIGHUP, EIO on every mode change) still ends the key prompt with the cancellation', async () => {
+    const stop = new AbortController()
+    const { ui, input, output } = clackUi({ signal: stop.signal })
+    const answer = ui.pressKey({ message: 'What next?', choices: [{ key: 'enter', value: 1, label: 'keep' }] })
+    await waitFor(() => output().includes('What next?'))
+    input.setRawMode = () => {
+      throw Object.assign(new Error('EIO: i/o error, tcsetattr'), { code: 'EIO' })
+    }
+    stop.abort(new CancelledError('Stopped by SIGHUP.', { exitCode: 129 }))
+    const error = await answer.catch((e) => e)
+    expect(error).toBeInstanceOf(CancelledError)
+    expect(error.exitCode).toBe(129)
+  })
+
   test('says so when the browser could not be opened', async () => {
     const { ui, output } = clackUi()
     await ui.showCode({ ...code, browser: { opened: false, reason: 'no display' } })

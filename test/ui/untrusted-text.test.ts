@@ -26,7 +26,8 @@ const CALLS: Record<Exclude<keyof Ui, 'interactive'>, Call> = {
   success: ({ ui }) => (ui.success(evil), ui.success([evil, evil])),
   warn: ({ ui }) => (ui.warn(evil), ui.warn([evil, evil])),
   error: ({ ui }) => (ui.error(evil, evil), ui.error([evil, evil])),
-  note: ({ ui }) => ui.note(evil, [evil, `Workspace: ${evil}`]),
+  note: ({ ui }) => ui.note(evil, [evil, `Workspace: ${evil}`, { text: `Billing: ${evil}`, tone: 'warn' }]),
+  report: ({ ui }) => ui.report({ title: evil, lines: [evil, { text: `Balance: ${evil}`, tone: 'fail' }], verdict: { text: evil, tone: 'warn' } }),
   showCode: ({ ui }) => ui.showCode({ userCode: evil, verificationUri: evilUrl, verificationUriComplete: evilUrl, expiresInSec: 600, browser: { opened: false, reason: evil } }),
   emit: ({ ui }) => ui.emit({ event: 'hostile', name: evil }),
   result: ({ ui }) => ui.result(`${evil}\n${evil}`),
@@ -50,7 +51,7 @@ const CALLS: Record<Exclude<keyof Ui, 'interactive'>, Call> = {
 function clackHarness(): Harness {
   const input = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(raw: boolean) { input.isRaw = raw } })
   let out = ''
-  // Wide enough that no line wraps: what is tested is what is shown, not where a row breaks.
+  // Wide enough that no line wraps: a shown `\x1b[2J` stays in one piece to be found.
   const output = Object.assign(new PassThrough(), { columns: 1000, rows: 60 })
   output.on('data', (d) => (out += String(d)))
   // Colours, links and the clipboard all on: our own sequences around the text must still work.
@@ -81,7 +82,7 @@ describe.each(HARNESSES)('%s', (_name, make) => {
     expect(obeyedPoison(h.output())).toEqual([])
   })
 
-  test.each(['info', 'warn', 'error', 'note', 'showCode', 'spinner'] as const)('%s shows the hostile text instead of dropping it', async (method) => {
+  test.each(['info', 'warn', 'error', 'note', 'report', 'showCode', 'spinner'] as const)('%s shows the hostile text instead of dropping it', async (method) => {
     const h = make()
     await CALLS[method](h)
     for (const shown of SHOWN_FORMS) expect(h.output()).toContain(shown)

@@ -128,9 +128,10 @@ function report(ctx: Context, done: Extract<AnswerEvent, { kind: 'done' }>): voi
     ctx.ui.emit({ event: 'done', ...(done.id ? { id: done.id } : {}), model: done.model, usage: done.usage, balance: done.balance ?? null })
     return
   }
-  const cost = done.usage.cost === null ? 'cost not reported' : formatCost(done.usage.cost)
-  const left = done.balance === undefined ? '' : ` · ${formatMoney(done.balance)} left`
-  ctx.ui.info(`${done.model} · ${cost}${left}`)
+  // A sentence, like every message (docs/message-style.md): who answered, for how much, what is left.
+  const cost = done.usage.cost === null ? ', cost not reported' : ` for ${formatCost(done.usage.cost)}`
+  const left = done.balance === undefined ? '' : `; ${formatMoney(done.balance)} left`
+  ctx.ui.info(`Answered by ${done.model}${cost}${left}.`)
 }
 
 /** A balance under $1 after a question: the login's low-balance warning, once per process. */

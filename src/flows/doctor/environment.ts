@@ -70,7 +70,7 @@ function checkCaFile(name: (typeof CA_VARIABLES)[number], path: string, probes: 
   } catch (error) {
     return fail('ca', `${name}=${path} cannot be read (${errorCode(error) ?? String(error)}).`, `Fix the path or its mode, or unset ${name}.`)
   }
-  if (text === null) return fail('ca', `${name}=${path} does not exist.`, 'Point it at the PEM file of your organisation’s CA, or unset it.')
+  if (text === null) return fail('ca', `${name}=${path} does not exist.`, "Point it at the PEM file of your organisation's CA, or unset it.")
   const count = text.match(/-----BEGIN CERTIFICATE-----/g)?.length ?? 0
   if (count === 0) return warn('ca', `${name}=${path} holds no PEM certificate, so it adds nothing.`, 'It must contain "-----BEGIN CERTIFICATE-----" blocks (convert a .der/.cer with `openssl x509 -inform der`).')
   return ok('ca', `${name}=${path} ${name === 'SSL_CERT_FILE' ? 'holds' : 'adds'} ${count} certificate${count === 1 ? '' : 's'}.`)

@@ -63,7 +63,7 @@ export async function checkStoredFiles(ctx: Context, probes: SystemProbes): Prom
       problems.push(`${path} cannot be read (${errorCode(error) ?? String(error)})`)
     }
   }
-  if (problems.length) return { result: fail('files', `${problems.join('; ')}.`, 'Run `pensar login` to write fresh files (or fix the file’s owner and mode).'), files: { readable: false } }
+  if (problems.length) return { result: fail('files', `${problems.join('; ')}.`, "Run `pensar login` to write fresh files (or fix the file's owner and mode)."), files: { readable: false } }
   const damage = await authFieldProblem(ctx)
   const files = { readable: true, config: parsed['config.json'] }
   if (damage) return { result: fail('files', damage.message, damage.hint), files }

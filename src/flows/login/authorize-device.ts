@@ -55,12 +55,14 @@ async function waitForApproval(ctx: Context, endpoints: Endpoints, code: DeviceC
 
 async function offerFreshCode(ctx: Context): Promise<boolean> {
   ctx.ui.warn('The code expired before it was approved.')
-  const choice = await ctx.ui.pressKey({
+  const fresh = await ctx.ui.pressKey({
     message: 'Get a fresh code?',
     choices: [
       { key: 'enter', value: true, label: 'new code' },
-      { key: 'escape', value: false, label: 'quit' },
+      { key: 'escape', value: false, label: 'cancel' },
     ],
   })
-  return choice
+  // Esc ends the login with the expiry as its reason; Enter says what it does.
+  if (fresh) ctx.ui.info('Asking Pensar Console for a fresh code.')
+  return fresh
 }

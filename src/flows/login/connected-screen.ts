@@ -6,15 +6,15 @@
 // the interactive prompt's /login, and `pensar login` on a connected terminal (`offerRelogin`).
 import type { Context } from '../../context'
 import { AuthError } from '../../lib/errors'
-import { unsafeUrlReason } from '../../lib/safe-url'
 import { shortened } from '../../lib/safe-text'
-import { formatMoney, formatWorkspace } from '../../ui/ui'
-import { LOW_BALANCE_DOLLARS } from '../workspace/billing'
+import { formatWorkspace, type Line } from '../../ui/ui'
+import { openBillingPage } from '../workspace/billing'
 import { safeConsolePageUrl } from '../../lib/console-pages'
 import { CannotSwitchError, switchWorkspace } from '../workspace/switch-workspace'
 import { disconnect, readStoredSession, type StoredSession } from './existing-session'
 import type { LoginOptions } from './options'
 import { SessionExpiredError } from '../session/credentials'
+import { onlineLines, statusTitle, unverifiedAdvice } from '../status/render'
 import { checkStatus, type StatusOutcome } from '../status/status'
 
 export type ConnectedScreenResult = 'back' | 'switched' | 'disconnected' | 'relogin'
@@ -32,15 +32,17 @@ export interface ConnectedScreenOptions {
 
 type Key = 'switch' | 'billing' | 'disconnect' | 'relogin' | 'back'
 
-/** Shows the connection and acts on S / B / L / D until one of them ends the screen or Esc leaves it. */
+/** Shows the connection and acts on S / B / L / D until one of them ends the screen or Esc leaves it. Every key ends with a sentence that says what it did. */
 export async function connectedScreen(ctx: Context, stored: StoredSession, opts: ConnectedScreenOptions = {}): Promise<ConnectedScreenResult> {
   const outcome = await checkConnection(ctx)
   const session = (await readStoredSession(ctx)) ?? stored // the check may have renewed the token
   const billingUrl = billingPageOf(session)
-  ctx.ui.note('Connected to Pensar Console', connectionLines(session, outcome, billingUrl))
+  ctx.ui.note(statusTitle(outcome), connectionLines(session, outcome, billingUrl))
+  if (outcome.unverified) ctx.ui.warn(unverifiedAdvice(outcome.unverified))
   for (;;) {
-    const key = await ctx.ui.pressKey<Key>({ message: 'What next?', choices: keyChoices(billingUrl, opts) })
-    if (key === 'back' || key === 'relogin') return key
+    const key = await ctx.ui.pressKey<Key>({ message: 'What next?', choices: keyChoices(billingUrl, opts, outcome) })
+    if (key === 'back') return (ctx.ui.info('Kept the connection as it is.'), 'back')
+    if (key === 'relogin') return (ctx.ui.info('Logging in again.'), 'relogin')
     if (key === 'disconnect') return (await disconnect(ctx), 'disconnected')
     if (key === 'billing' && billingUrl) await openBillingPage(ctx, billingUrl)
     if (key === 'switch') {
@@ -73,9 +75,14 @@ async function checkConnection(ctx: Context): Promise<StatusOutcome> {
   throw new AuthError(outcome.problem?.message ?? 'Not logged in to Pensar Console.', { code: outcome.problem?.code, hint: outcome.problem?.hint })
 }
 
-function keyChoices(billingUrl: string | undefined, opts: ConnectedScreenOptions) {
+/**
+ * Esc has one name per meaning (docs/message-style.md, "Keys"): "back" leaves a screen of the
+ * prompt, "cancel" stops a command that was about to do something (`pensar login`). S is not
+ * offered for PENSAR_API_KEY: the key, not the stored session, decides the workspace.
+ */
+function keyChoices(billingUrl: string | undefined, opts: ConnectedScreenOptions, { report }: StatusOutcome) {
   return [
-    { key: 's', value: 'switch' as const, label: 'switch workspace' },
+    ...(report.source === 'env' ? [] : [{ key: 's', value: 'switch' as const, label: 'switch workspace' }]),
     ...(billingUrl ? [{ key: 'b', value: 'billing' as const, label: 'open billing page' }] : []),
     ...(opts.offerRelogin ? [{ key: 'l', value: 'relogin' as const, label: 'log in again' }] : []),
     { key: 'd', value: 'disconnect' as const, label: 'disconnect' },
@@ -84,32 +91,22 @@ function keyChoices(billingUrl: string | undefined, opts: ConnectedScreenOptions
   ]
 }
 
-function connectionLines(session: StoredSession, { report, offlineReason }: StatusOutcome, billingUrl: string | undefined): string[] {
+/** What `status` shows, in the same words, from the same check: the key's view for PENSAR_API_KEY. */
+function connectionLines(session: StoredSession, outcome: StatusOutcome, billingUrl: string | undefined): Line[] {
+  const { report, unverified } = outcome
+  const stored = report.source === 'env' ? undefined : session.config
+  const workspace = report.workspace ?? stored?.workspace
   const online = report.online?.ok ? report.online : undefined
+  const where = billingUrl ? 'press B to open the billing page' : 'see Settings > Billing in Pensar Console'
   return [
-    `User:      ${shortened(report.user?.email ?? session.config.user?.email ?? 'unknown')}${report.authType === 'api-key' ? ' (API key)' : ''}`,
-    `Workspace: ${formatWorkspace(session.config.workspace)}`,
-    `Balance:   ${online?.balance != null ? formatMoney(online.balance) : `unavailable${offlineReason ? ` (${offlineReason})` : ''}`}`,
-    `Billing:   ${billingState(online, billingUrl)}`,
+    `User:      ${shortened(report.user?.email ?? stored?.user?.email ?? 'unknown')}${report.authType === 'api-key' ? ' (API key)' : ''}`,
+    `Workspace: ${workspace ? formatWorkspace(workspace) : 'unknown'}`,
+    ...(online ? onlineLines(online, where, 11) : ['Balance:   unknown', 'Billing:   unknown']),
+    ...(unverified ? [{ text: `Online:    not verified: ${unverified.reason}`, tone: 'warn' as const }] : []),
     `Console:   ${report.apiUrl}`,
   ]
 }
 
-/** Billing warnings name the key that opens the billing page. */
-function billingState(online: { balance: number | null; billingReady: boolean | null } | undefined, billingUrl: string | undefined): string {
-  if (!online || online.billingReady === null) return 'unknown'
-  const press = billingUrl ? ' — press B to open the billing page' : ' — see Settings > Billing in Pensar Console'
-  if (!online.billingReady) return `not set up${press}`
-  if (online.balance !== null && online.balance < LOW_BALANCE_DOLLARS) return `low balance${press}`
-  return 'ready'
-}
-
 function billingPageOf(session: StoredSession): string | undefined {
   return safeConsolePageUrl(session.config.consoleUrl ?? session.config.apiUrl, session.config.workspace.slug, 'billing')
-}
-
-async function openBillingPage(ctx: Context, url: string) {
-  const result = await ctx.browser.open(url)
-  if (result.opened) ctx.ui.success(`Opened the billing page in your browser: ${url}`)
-  else ctx.ui.warn(`Could not open a browser (${result.reason}). The billing page is at ${url}`)
 }

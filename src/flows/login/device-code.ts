@@ -3,6 +3,7 @@
 import type { Context } from '../../context'
 import { asObject, optNum, optStr, str } from '../../lib/console-api'
 import { PensarError } from '../../lib/errors'
+import { HttpError, waitText } from '../../lib/http'
 import { assertSafeUrl } from '../../lib/safe-url'
 import type { Endpoints } from './discovery'
 
@@ -28,11 +29,23 @@ const FIELDS = {
 
 export async function requestDeviceCode(ctx: Context, endpoints: Endpoints): Promise<DeviceCode> {
   // Asking again is harmless (a new code), so a dropped connection gets one retry.
-  const answer =
+  const ask = () =>
     endpoints.kind === 'oauth'
-      ? await ctx.http.postForm<unknown>(endpoints.deviceAuthorizationEndpoint, { client_id: endpoints.clientId, scope: DEVICE_SCOPE }, { retries: 1 })
-      : await ctx.http.postJson<unknown>(endpoints.deviceCodeUrl, { clientName: 'pensar CLI' }, { retries: 1 })
-  return parseDeviceCode(ctx, answer, FIELDS[endpoints.kind])
+      ? ctx.http.postForm<unknown>(endpoints.deviceAuthorizationEndpoint, { client_id: endpoints.clientId, scope: DEVICE_SCOPE }, { retries: 1 })
+      : ctx.http.postJson<unknown>(endpoints.deviceCodeUrl, { clientName: 'pensar CLI' }, { retries: 1 })
+  try {
+    return parseDeviceCode(ctx, await ask(), FIELDS[endpoints.kind])
+  } catch (error) {
+    // Rate-limited for longer than a retry waits out (lib/http.ts): say so now, not after minutes of silence.
+    if (error instanceof HttpError && error.status === 429) {
+      throw new PensarError(`Pensar Console is limiting login requests from this address; try again ${waitText(error.retryAfterMs)}.`, {
+        code: 'rate_limited',
+        hint: 'Every login started from this address counts, other people\'s on the same network too.',
+        cause: error,
+      })
+    }
+    throw error
+  }
 }
 
 function parseDeviceCode(ctx: Context, answer: unknown, names: (typeof FIELDS)[keyof typeof FIELDS]): DeviceCode {

@@ -4,7 +4,7 @@
 // ends it: a spent code is never polled again.
 import type { Context } from '../../context'
 import { asObject, optNum, optSafeUrl, optStr, parseUser, parseWorkspaceRef, str } from '../../lib/console-api'
-import { PensarError } from '../../lib/errors'
+import { clause, PensarError } from '../../lib/errors'
 import { HttpError } from '../../lib/http'
 import type { UserRef, WorkspaceRef } from '../../lib/store'
 import type { DeviceCode } from './device-code'
@@ -45,7 +45,7 @@ export class DeniedError extends PensarError {
 export class CodeExpiredError extends PensarError {
   constructor(unreachable?: HttpError) {
     super(
-      unreachable ? `The code expired while Pensar Console could not be reached (${unreachable.message})` : 'The code expired. Run `pensar login` again.',
+      unreachable ? `The code expired before Pensar Console could confirm it: ${clause(unreachable.message)}.` : 'The code expired. Run `pensar login` again.',
       { code: 'expired_token', hint: unreachable ? (unreachable.hint ?? 'Run `pensar login` again.') : undefined },
     )
   }
@@ -76,7 +76,7 @@ export async function pollForGrant(ctx: Context, endpoints: Endpoints, code: Dev
     } catch (error) {
       if (!(error instanceof HttpError) || !error.transient) throw error
       lastFailure = error
-      backoffMs = error.retryAfterMs ?? Math.min(MAX_BACKOFF_MS, Math.max(intervalMs, backoffMs * 2))
+      backoffMs = Math.min(MAX_BACKOFF_MS, error.retryAfterMs ?? Math.max(intervalMs, backoffMs * 2))
       ctx.log.debug(`poll failed (${error.message}); next try in ${backoffMs} ms`)
       continue
     }

@@ -101,9 +101,10 @@ function storedOrigins(ctx: Pick<Context, 'env' | 'store'>, auth: AuthFile): Ori
   }
   const apiUrl = checked.url
   if (ctx.env.apiUrlExplicit && !sameApiUrl(ctx.env.apiUrl, apiUrl)) {
-    throw new AuthError(`The stored session belongs to ${apiUrl}, not ${ctx.env.apiUrl} (--api-url / PENSAR_API_URL); its credentials are only sent to the Console that issued them.`, {
+    // That Console never issued these credentials: nothing is sent to it, or checked there.
+    throw new AuthError(`Not logged in to ${ctx.env.apiUrl}: the stored session belongs to ${apiUrl}.`, {
       code: 'other_console',
-      hint: `Run \`pensar login\` to log in to ${ctx.env.apiUrl}, or leave out --api-url / PENSAR_API_URL to use the stored session.`,
+      hint: `Run \`pensar login --api-url ${ctx.env.apiUrl}\` to log in there (it replaces the stored session), or leave out --api-url and PENSAR_API_URL to use ${apiUrl}.`,
     })
   }
   const gatewayUrl = auth.apiUrl === undefined ? config?.gatewayUrl : auth.gatewayUrl
@@ -127,12 +128,14 @@ export function recordedCredentials(ctx: Pick<Context, 'env' | 'store'>): Record
   return { kind: config.authType, source: 'file', origins: storedOrigins(ctx, { version: 1, apiUrl: config.apiUrl, gatewayUrl: config.gatewayUrl }) }
 }
 
-/** PENSAR_API_KEY goes to the API in use, and to the stored gateway only when that belongs to the same API. */
+/**
+ * PENSAR_API_KEY goes to the API in use only. The stored gateway belongs to the stored session's
+ * workspace, not to the key: the key's own gateway is what `GET /auth/validate` says, given to
+ * the authed client as its `GatewayTarget` (status, ask).
+ */
 function envKeyOrigins(ctx: Pick<Context, 'env' | 'store'>): Origins {
   const apiUrl = apiUrlFor(ctx)
-  const config = ctx.store.readConfig()
-  const gatewayUrl = config?.gatewayUrl && config.apiUrl && sameApiUrl(config.apiUrl, apiUrl) ? config.gatewayUrl : apiUrl
-  return { apiUrl, gatewayUrl: gatewayUrl.replace(/\/+$/, '') }
+  return { apiUrl, gatewayUrl: apiUrl }
 }
 
 /** Where the session's document is, for messages: auth.json's path, or the keychain entry. */

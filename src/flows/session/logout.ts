@@ -3,7 +3,7 @@
 // forget tokens, API key, signing key and workspace, keeping unrelated settings. Offline, the
 // local credentials still go, and we say the server-side revocation did not happen.
 import type { Context } from '../../context'
-import { CancelledError, PensarError } from '../../lib/errors'
+import { CancelledError, causeOf, PensarError } from '../../lib/errors'
 import { StoreError } from '../../lib/file-errors'
 import { lstatOf } from '../../lib/home-files'
 import { withSessionLock } from './session-lock'
@@ -78,7 +78,7 @@ async function revokeRefreshToken(ctx: Context, auth: AuthFile | undefined): Pro
     await revokeToken(ctx, { endpoint: auth.revocationEndpoint, clientId: auth.clientId, refreshToken }, { timeoutMs: REVOKE_TIMEOUT_MS })
     return { outcome: 'revoked' }
   } catch (error) {
-    return { outcome: 'failed', reason: error instanceof Error ? error.message : String(error) }
+    return { outcome: 'failed', reason: causeOf(error) }
   }
 }
 
@@ -86,8 +86,8 @@ async function forgetCredentials(ctx: Context): Promise<void> {
   try {
     await ctx.store.clearSession()
   } catch (error) {
-    const reason = error instanceof StoreError ? error.message : (error as Error).message
-    throw new PensarError(`Could not remove the credentials in ${ctx.env.home}. ${reason}`, {
+    const message = error instanceof StoreError ? `Could not remove the credentials in ${ctx.env.home}. ${error.message}` : `Could not remove the credentials in ${ctx.env.home} (${causeOf(error)}).`
+    throw new PensarError(message, {
       code: 'store_failed',
       hint: error instanceof StoreError ? `${error.hint} Then run \`pensar logout\` again.` : `Make ${ctx.env.home} writable and run \`pensar logout\` again, or delete ${ctx.store.paths.auth} yourself.`,
       cause: error,
@@ -96,16 +96,12 @@ async function forgetCredentials(ctx: Context): Promise<void> {
 }
 
 function report(ctx: Context, revocation: { outcome: Revocation; reason?: string }, opts: LogoutOptions): void {
+  // One message per outcome: a failed revocation is the warning alone, never "Logged out." and then "Logged out locally."
   if (revocation.outcome === 'failed') {
-    ctx.ui.warn(
-      `Removed the credentials from this computer, but could not reach Pensar Console to revoke the session (${revocation.reason}). ` +
-        'The server-side revocation did not happen: that session stays valid at Pensar Console until it expires.',
-    )
-  }
-  if (!opts.quiet) {
-    const how: Record<Revocation, string> = {
+    ctx.ui.warn(`Logged out on this computer only: the session was not revoked at Pensar Console (${revocation.reason}). It stays valid there until it expires.`)
+  } else if (!opts.quiet) {
+    const how: Record<Exclude<Revocation, 'failed'>, string> = {
       revoked: "This computer's session was revoked at Pensar Console and its credentials removed.",
-      failed: 'Logged out locally.',
       unsupported: 'Credentials removed (this Console has no revocation endpoint, so the session ends when it expires).',
       'api-key': 'API key removed from this computer. The key itself stays valid: revoke it in Pensar Console (Settings > API keys) if it should stop working.',
       nothing: 'Credentials removed.',

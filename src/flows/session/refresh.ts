@@ -4,7 +4,7 @@
 // have refreshed already), and writes the rotated refresh token to disk before anything uses
 // the new access token. Only `invalid_grant` ends a session; network trouble never does.
 import type { Context } from '../../context'
-import { AuthError, cancelledFrom, PensarError } from '../../lib/errors'
+import { AuthError, cancelledFrom, causeOf, PensarError } from '../../lib/errors'
 import { HttpError } from '../../lib/http'
 import { withSessionLock } from './session-lock'
 import { InvalidGrantError, requestRefreshGrant, type RefreshedTokens } from './refresh-grant'
@@ -161,10 +161,9 @@ async function replacedMeanwhile(ctx: Context, sentRefreshToken: string | undefi
 
 function refreshFailed(ctx: Context, error: unknown): PensarError {
   if (error instanceof PensarError && !(error instanceof HttpError)) return error
-  const reason = error instanceof Error ? error.message : String(error)
-  return new PensarError(`Could not renew the Pensar Console session: ${reason}`, {
+  return new PensarError(`Could not renew the Pensar Console session: ${causeOf(error)}.`, {
     code: 'refresh_failed',
-    hint: `Your login is kept (${storedIn(ctx)}); try again when Pensar Console is reachable.`,
+    hint: `Your login is kept (${storedIn(ctx)}); try again when Pensar Console answers.`,
     cause: error,
   })
 }

@@ -2,7 +2,7 @@
 // skew, and the end of a session. Disk space for the new tokens is reserved before the grant,
 // because the Console spends the old refresh token the moment it answers.
 import type { Context } from '../../context'
-import { PensarError } from '../../lib/errors'
+import { causeOf, PensarError } from '../../lib/errors'
 import { StoreError } from '../../lib/file-errors'
 import { KeychainError } from '../../lib/keychain-errors'
 import { accessTokenExpiresAt } from '../../lib/jwt'
@@ -28,8 +28,8 @@ export async function saveTokens(ctx: Context, tokens: RefreshedTokens): Promise
   try {
     await ctx.store.writeAuth({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt, tokenType: tokens.tokenType })
   } catch (error) {
-    const reason = error instanceof PensarError ? error.message : `${storedIn(ctx)}: ${(error as Error).message}`
-    throw new PensarError(`The session was renewed but could not be saved. ${reason}`, {
+    const message = error instanceof PensarError ? `The session was renewed but could not be saved. ${error.message}` : `The session was renewed but could not be saved to ${storedIn(ctx)} (${causeOf(error)}).`
+    throw new PensarError(message, {
       code: 'store_failed', hint: error instanceof KeychainError ? `${error.hint} Then run \`pensar login\`.` : 'Free disk space or make PENSAR_HOME writable, then run `pensar login`.', cause: error,
     })
   }

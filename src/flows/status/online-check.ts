@@ -2,11 +2,11 @@
 // workspace, asking the Console which one it belongs to. Apart from status.ts so that
 // `status --offline` never loads the authed client, the refresh flow or request signing.
 import type { Context } from '../../context'
-import { createAuthedClient } from '../session/authed-client'
+import { createAuthedClient, type GatewayTarget } from '../session/authed-client'
 import { asObject, optNum } from '../../lib/console-api'
 import { PensarError } from '../../lib/errors'
 import { withSessionLock } from '../session/session-lock'
-import { validateApiKey } from '../session/validate-api-key'
+import { validateApiKey, type ApiKeyInfo } from '../session/validate-api-key'
 import type { StatusReport } from './report'
 
 export const ONLINE_BUDGET_MS = 3_000
@@ -26,11 +26,11 @@ export function onlineDeadline(ctx: Context, apiUrl: string): AbortSignal {
 }
 
 /** API-key auth without a stored workspace: ask the server which one, and store it. */
-export async function resolveApiKeyWorkspace(ctx: Context, report: StatusReport, apiKey: string, source: 'env' | 'file', deadline: AbortSignal): Promise<void> {
+export async function resolveApiKeyWorkspace(ctx: Context, report: StatusReport, apiKey: string, source: 'env' | 'file', deadline: AbortSignal): Promise<ApiKeyInfo> {
   const info = await validateApiKey(ctx, report.apiUrl, apiKey, { timeoutMs: ONLINE_BUDGET_MS, signal: deadline, from: source === 'env' ? 'the API key in PENSAR_API_KEY' : 'the stored API key' })
   report.workspace = info.workspace
   report.user = info.user ?? report.user
-  if (source !== 'file') return
+  if (source !== 'file') return info
   await withSessionLock(
     ctx,
     () =>
@@ -40,10 +40,11 @@ export async function resolveApiKeyWorkspace(ctx: Context, report: StatusReport,
       }),
     { signal: deadline },
   )
+  return info
 }
 
-export async function checkOnline(ctx: Context, deadline: AbortSignal): Promise<NonNullable<StatusReport['online']>> {
-  const client = createAuthedClient(ctx)
+export async function checkOnline(ctx: Context, deadline: AbortSignal, target?: GatewayTarget): Promise<NonNullable<StatusReport['online']>> {
+  const client = createAuthedClient(ctx, target)
   const body = await client.get<unknown>(`${await client.gatewayUrl()}/gateway/validate`, { timeoutMs: ONLINE_BUDGET_MS, retries: 0, signal: deadline })
   const o = asObject(body, 'the gateway validation')
   const credits = asObject(o.credits ?? {}, 'the gateway validation')

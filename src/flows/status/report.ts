@@ -31,8 +31,21 @@ export interface StatusReport {
 
 export interface StatusOutcome {
   report: StatusReport
-  /** Why it is not connected (`not_logged_in`, `session_expired`, …), when it is not. */
+  /** Why it is not connected (`not_logged_in`, `session_expired`, `other_console`, …), when it is not. */
   problem?: { code: string; message: string; hint?: string }
-  /** Why the online check could not finish (network, timeout, 5xx). */
-  offlineReason?: string
+  /** Logged in, but the online check could not finish (network, timeout, 5xx, a failed renewal). */
+  unverified?: Unverified
+  /** The access token was renewed during the online check. */
+  renewed?: boolean
+  /** The Console the stored session was made with, when known (it may differ from `report.apiUrl`). */
+  sessionApiUrl?: string
+}
+
+export interface Unverified {
+  /** What went wrong, as a clause (no final full stop). */
+  reason: string
+  /** What to do about it. */
+  hint: string
+  /** The token had to be renewed, and the renewal failed. */
+  renewalFailed: boolean
 }

@@ -1,10 +1,13 @@
 // `pensar login status` / `pensar status` / `pensar auth status`: what this
 // computer is connected with, then a short online check (GET /gateway/validate, with any token
 // renewal it needs, all within one 3 s budget).
-// Exit 0 when connected, 4 when not logged in, expired or rejected. An unreachable Console is
-// reported (`online.ok: false`) but does not make a good session "not connected".
+// Exit 0 when connected, 4 when not logged in, expired or rejected, or when --api-url names
+// another Console than the stored session's. An unreachable Console is reported (`online.ok:
+// false`, "not verified") but does not make a good session "not connected".
+// Every line agrees with what was checked and where: the report never names one Console and
+// checks another, and PENSAR_API_KEY shows the key's view only (no stored token's expiry).
 import { apiUrlFor, type Context } from '../../context'
-import { AuthError, CancelledError, EXIT, PensarError, SilentError } from '../../lib/errors'
+import { AuthError, CancelledError, causeOf, EXIT, PensarError, SilentError } from '../../lib/errors'
 import { looseModes, type LooseMode } from '../../lib/file-modes'
 import { octal } from '../../lib/home-files'
 import { looseHomeWarning, type AuthFile, type ConfigFile, type CredentialsPlace } from '../../lib/store'
@@ -12,7 +15,7 @@ import type { JsonEvent } from '../../ui/ui'
 import { readCredentials, recordedCredentials, SESSION_EXPIRED_MESSAGE, SessionExpiredError, type Credentials, type RecordedCredentials } from '../session/credentials'
 import { tokenExpiresAt } from '../session/token-expiry'
 import { renderStatus } from './render'
-import type { StatusOptions, StatusOutcome, StatusReport } from './report'
+import type { StatusOptions, StatusOutcome, StatusReport, Unverified } from './report'
 
 export type { StatusOptions, StatusOutcome, StatusReport } from './report'
 
@@ -42,7 +45,17 @@ export async function checkStatus(ctx: Context, opts: StatusOptions): Promise<St
 
 /** The answer, as soon as there is one: it may leave a token renewal running (ctx.background). */
 async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
-  const place = safely(() => ctx.store.credentialsPlace()) ?? { backend: 'file', location: ctx.store.paths.auth }
+  const place = storedPlace(ctx)
+  const outcome = await checkCredentials(ctx, opts, place)
+  // --api-url naming another Console (credentials.ts): the last connection was to the stored one.
+  if (outcome.problem?.code !== 'other_console') return outcome
+  // With the keychain, config.json records the session's Console: no secret is read for this.
+  const fromFile = place.backend === 'file' ? (await safelyAsync(() => ctx.store.readAuth()))?.apiUrl : undefined
+  const sessionApiUrl = fromFile ?? safely(() => ctx.store.readConfig())?.apiUrl
+  return sessionApiUrl ? { ...outcome, sessionApiUrl } : outcome
+}
+
+async function checkCredentials(ctx: Context, opts: StatusOptions, place: CredentialsPlace): Promise<StatusOutcome> {
   const report = await localReport(ctx, place)
   // `--offline` reads no secret: with the keychain it answers from what config.json records, so a
   // status poll never opens the keychain (nor waits on a locked one). The online check reads it.
@@ -57,25 +70,46 @@ async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOu
     return notConnected(report, creds.expired ? new SessionExpiredError() : new AuthError('Not logged in to Pensar Console.'))
   }
   Object.assign(report, { loggedIn: true, authType: creds.kind, source: creds.source, apiUrl: creds.origins.apiUrl })
+  // An API key has no expiry; PENSAR_API_KEY is not the stored session, so none of its facts apply.
+  if (creds.kind === 'api-key') report.expiresAt = null
   if (creds.kind === 'api-key' && creds.source === 'env') Object.assign(report, { user: null, workspace: null })
   if (opts.offline) return { report }
   const stored = creds as Exclude<Credentials, { kind: 'none' }> // online, they were read whole
   // Loaded only now, so `--offline` starts without the authed client, refresh and signing code.
   const { checkOnline, onlineDeadline, resolveApiKeyWorkspace } = await import('./online-check')
   const deadline = onlineDeadline(ctx, report.apiUrl)
+  const expiresBefore = report.expiresAt
   try {
-    if (stored.kind === 'api-key' && !report.workspace) await resolveApiKeyWorkspace(ctx, report, stored.apiKey, stored.source, deadline)
-    report.online = await checkOnline(ctx, deadline)
-    report.expiresAt = (await localReport(ctx, place)).expiresAt // a refresh may have renewed it
-    if (creds.kind === 'api-key') report.expiresAt = null
-    return { report }
+    const key = stored.kind === 'api-key' && !report.workspace ? await resolveApiKeyWorkspace(ctx, report, stored.apiKey, stored.source, deadline) : undefined
+    // PENSAR_API_KEY is checked where the key says, never with the stored session's gateway and workspace.
+    const target = stored.source === 'env' ? { gatewayUrl: key?.gatewayUrl ?? report.apiUrl, workspaceId: report.workspace?.id } : undefined
+    report.online = await checkOnline(ctx, deadline, target)
+    if (stored.kind === 'workos') {
+      // A refresh may have renewed the token, and moved the session (an older auth.json into the keychain).
+      const now = await localReport(ctx, storedPlace(ctx))
+      Object.assign(report, { expiresAt: now.expiresAt, credentialStore: now.credentialStore, credentialBackend: now.credentialBackend })
+    }
+    return { report, renewed: report.expiresAt !== expiresBefore }
   } catch (error) {
     // Not logged in, expired, rejected, or the stored files cannot be read (StoreError, exit 4).
     if (error instanceof AuthError || (error instanceof PensarError && error.exitCode === EXIT.auth)) return notConnected(report, error)
     if (error instanceof CancelledError) throw error // Ctrl-C: exit 130, not "offline"
     report.online = { ok: false, balance: null, billingReady: null, inferenceEnabled: null }
-    return { report, offlineReason: error instanceof Error ? error.message : String(error) }
+    return { report, unverified: unverifiedBy(error) }
   }
+}
+
+/** Why a logged-in session could not be confirmed, and what to do about it. */
+function unverifiedBy(error: unknown): Unverified {
+  const renewalFailed = error instanceof PensarError && error.code === 'refresh_failed'
+  const cause = renewalFailed && error.cause instanceof Error ? error.cause : error
+  const hint =
+    cause instanceof PensarError && cause.hint
+      ? cause.hint
+      : cause instanceof PensarError && cause.code === 'timeout'
+        ? 'Check your network connection, then run `pensar status` again.'
+        : 'Try again in a minute.'
+  return { reason: causeOf(cause), hint, renewalFailed }
 }
 
 /** Others can read the credentials (auth.json 0644, a shared folder): said at once, not only by doctor. */
@@ -125,6 +159,11 @@ function notConnected(report: StatusReport, error: unknown): StatusOutcome {
   if (error instanceof SessionExpiredError) return { report, problem: { code: 'session_expired', message: SESSION_EXPIRED_MESSAGE } }
   if (error instanceof PensarError) return { report, problem: { code: error.code, message: error.message, hint: error.hint } }
   throw error
+}
+
+/** Where config.json says the secrets are; the file when it cannot be read. */
+function storedPlace(ctx: Context): CredentialsPlace {
+  return safely(() => ctx.store.credentialsPlace()) ?? { backend: 'file', location: ctx.store.paths.auth }
 }
 
 function safely<T>(read: () => T): T | undefined {

@@ -2,6 +2,7 @@
 // to fit the terminal (a pipe gets every label whole; scripts should use --json). Every label is
 // text the Console chose (emails, key names), made safe for a terminal.
 import { safeText } from '../../lib/safe-text'
+import { wrapWords } from '../../ui/fit'
 import { formatCost } from '../../ui/ui'
 import type { Spend, UsageReport } from './report'
 
@@ -23,8 +24,10 @@ export function usageTable(report: UsageReport, width: number | undefined): stri
   const section = (title: string, rows: Row[]) => [line(title, REQUESTS, SPEND), ...(rows.length ? rows.map((r) => line(r.label, r.requests, r.spend)) : ['  (none)'])]
   const days = /^(\d+)d$/.exec(report.since)?.[1]
   const period = days ? (days === '1' ? 'the last day' : `the last ${days} days`) : `since ${report.since}`
+  const title = safeText(`${report.workspace.name} (${report.workspace.slug}): spend in ${period}`)
   return [
-    safeText(`${report.workspace.name} (${report.workspace.slug}): spend in ${period}`),
+    // The title wraps at words on a terminal, as every line does there (docs/message-style.md, "Fit").
+    ...(width === undefined ? [title] : wrapWords(title, width)),
     '',
     ...section('User', users),
     '',

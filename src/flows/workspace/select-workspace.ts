@@ -54,7 +54,7 @@ export async function listWorkspaces(ctx: Context, apiUrl: string, token: string
 async function waitForFirstWorkspace(ctx: Context, apiUrl: string, token: string, consoleUrl: string, openBrowser: boolean) {
   const createUrl = `${consoleUrl.replace(/\/+$/, '')}/workspaces/new`
   const safe = !unsafeUrlReason(createUrl)
-  ctx.ui.warn(safe ? ['You have no Pensar Console workspace yet. Create one at:', createUrl] : 'You have no Pensar Console workspace yet. Create one in Pensar Console')
+  ctx.ui.warn(safe ? ['You have no Pensar Console workspace yet. Create one at:', createUrl] : 'You have no Pensar Console workspace yet. Create one in Pensar Console.')
   ctx.ui.emit({ event: 'waiting_for_workspace', ...(safe ? { url: createUrl } : {}) })
   if (safe && openBrowser) await ctx.browser.open(createUrl)
   const giveUpAt = ctx.clock.now() + WAIT_FOR_WORKSPACE_AT_MOST_MS

@@ -4,6 +4,7 @@
 import type { Context } from '../../context'
 import { parseWorkspaceList, type WorkspaceSummary } from '../../lib/console-api'
 import { safeText, shortened } from '../../lib/safe-text'
+import { cutToWidth } from '../../ui/fit'
 import { formatMoney, type JsonEvent } from '../../ui/ui'
 import { createAuthedClient } from '../session/authed-client'
 import { readCredentials } from '../session/credentials'
@@ -21,7 +22,8 @@ export async function showWorkspaces(ctx: Context): Promise<ListedWorkspace[]> {
   const currentId = await currentWorkspaceId(ctx, workspaces)
   const listed = workspaces.map((w) => ({ ...w, billingReady: w.hasPaymentMethod && w.balance > 0, current: w.id === currentId }))
   if (ctx.env.json) ctx.ui.emit({ workspaces: listed } as unknown as JsonEvent)
-  else ctx.ui.result(workspaceTable(listed))
+  // On a terminal the table fits its width; in a pipe every cell is whole.
+  else ctx.ui.result(workspaceTable(listed, ctx.out.isTerminal ? ctx.out.columns : undefined))
   return listed
 }
 
@@ -32,14 +34,28 @@ async function currentWorkspaceId(ctx: Context, workspaces: WorkspaceSummary[]):
   return ctx.store.readConfig()?.workspace?.id
 }
 
-/** `* acme  Acme  $50.00  ready`: one row per workspace under a header, `*` on the current one. */
-export function workspaceTable(workspaces: ListedWorkspace[]): string[] {
+const NAME = 2
+/** A name column narrower than this says too little: it is left out (the slug names the workspace). */
+const MIN_NAME = 8
+
+/**
+ * `* acme  Acme  $50.00  ready`: one row per workspace under a header, `*` on the current one.
+ * Wider than `columns` (a terminal), the names are cut with `…`, or left out when too little of
+ * them would show; the slug, which `workspace switch` takes, is never cut.
+ */
+export function workspaceTable(workspaces: ListedWorkspace[], columns?: number): string[] {
   // Cells as they will show (made safe, long names cut), so the columns line up on screen.
   const shown = (text: string) => safeText(shortened(text))
   const rows = workspaces.map((w) => [w.current ? '*' : ' ', shown(w.slug), shown(w.name), formatMoney(w.balance), billingWord(w)])
-  const all = [['', 'SLUG', 'NAME', 'BALANCE', 'BILLING'], ...rows]
-  const widths = all[0]!.map((_, column) => Math.max(...all.map((row) => row[column]!.length)))
-  const balance = 3 // right-aligned, so the decimal points line up
+  let all = [['', 'SLUG', 'NAME', 'BALANCE', 'BILLING'], ...rows]
+  const widthsOf = (table: string[][]) => table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)))
+  const over = columns === undefined ? 0 : widthsOf(all).reduce((sum, w) => sum + w + 2, -2) - columns
+  if (over > 0) {
+    const room = widthsOf(all)[NAME]! - over
+    all = room >= MIN_NAME ? all.map((row) => row.map((cell, column) => (column === NAME ? cutToWidth(cell, room) : cell))) : all.map((row) => row.filter((_, column) => column !== NAME))
+  }
+  const widths = widthsOf(all)
+  const balance = all[0]!.indexOf('BALANCE') // right-aligned, so the decimal points line up
   return all.map((row) => row.map((cell, column) => (column === balance ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd())
 }
 

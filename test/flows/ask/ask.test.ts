@@ -46,7 +46,7 @@ describe('asking', () => {
     t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(answerSse(ANSWER), 64)))
     const result = await ask(t.ctx, { prompt: '  What is SSRF?  ' })
     expect(t.out.text).toBe(`${ANSWER}\n`)
-    expect(t.ui.lines.at(-1)).toEqual({ kind: 'info', text: 'pensar-large · $0.01 · $49.99 left' })
+    expect(t.ui.lines.at(-1)).toEqual({ kind: 'info', text: 'Answered by pensar-large for $0.01; $49.99 left.' })
     expect(result).toMatchObject({ answer: ANSWER, model: 'pensar-large', usage: { cost: 0.01, inputTokens: 3, outputTokens: 9 }, balance: 49.99 })
     const sent = t.fetch.calls(MESSAGES_PATH)[0]!
     expect(sent.url).toBe(`${TEST_API}${MESSAGES_PATH}`)
@@ -120,7 +120,7 @@ describe('asking', () => {
     expect(JSON.parse(sent.body).model).toBe('pensar-small')
     expect(signatureValid(sent)).toBe(true)
     expect(t.fetch.calls(MODELS_PATH)).toHaveLength(0)
-    expect(t.ui.text).toContain('pensar-small · $0.01')
+    expect(t.ui.text).toContain('Answered by pensar-small for $0.01;')
   })
 
   test('--json: delta events and a done event with usage and balance on stdout, nothing else there', async () => {
@@ -149,7 +149,7 @@ describe('asking', () => {
       { role: 'user', content: 'first' }, { role: 'assistant', content: 'first answer' }, { role: 'user', content: 'second' },
     ])
     expect(t.out.text).toBe('first answer\nsecond answer\n')
-    expect(t.ui.text).toContain('pensar-large · $0.02 · $49.97 left')
+    expect(t.ui.text).toContain('Answered by pensar-large for $0.02; $49.97 left.')
     expect(t.fetch.calls(MODELS_PATH)).toHaveLength(1) // the default model is asked once
   })
 })
@@ -218,7 +218,7 @@ describe('billing trouble where it happens', () => {
     stubModels(t.fetch)
     t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(answerSse('first answer'), 20)))
     t.fetch.on('POST', MESSAGES_PATH, refusal())
-    t.ui.answer('Press B', 'open')
+    t.ui.answer('billing page', 'open')
     const conversation = newConversation()
     await ask(t.ctx, { prompt: 'first' }, conversation)
     const before = authFile()
@@ -333,7 +333,7 @@ describe('untrusted text', () => {
     await ask(t.ctx, { prompt: 'q', model: 'm\x1b[31m' })
     expect(t.out.text).toBe('ok\\x1b]52;c;ZXZpbA==\\x07 \\x1b[2J\\u202egnp.exe\nnext\n')
     // The model's name goes through the Ui, which makes every string safe (test/ui/untrusted-text.test.ts).
-    expect(t.ui.text).toContain('m\x1b[31m · cost not reported')
+    expect(t.ui.text).toContain('Answered by m\x1b[31m, cost not reported.')
   })
 
   test('on a terminal the answer is wrapped between words to its width', async () => {

@@ -70,7 +70,7 @@ describe('pensar doctor', () => {
     expect(check(report, 'api').message).toContain("issuer's OpenID discovery")
     expect(check(report, 'session').message).toMatch(/valid for 4m 00s by the server's clock; a refresh token is stored/)
     expect(t.ui.text).toContain('✓ PENSAR_HOME:')
-    expect(t.ui.text).toContain('success: Everything a login needs is in place.')
+    expect(t.ui.reports[0]!.verdict).toEqual({ tone: 'ok', text: 'Everything a login needs is in place.' })
     t.fetch.verify()
   })
 
@@ -91,8 +91,10 @@ describe('pensar doctor', () => {
     const error = await doctor(t.ctx, {}, t.probes).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(SilentError)
     expect((error as SilentError).exitCode).toBe(1)
-    expect(t.ui.text).toContain(`✗ API: ${TEST_API}/api/cli/config answered 503.\n    The Console is having trouble`)
-    expect(t.ui.text).toContain('error: 1 check failed')
+    expect(t.ui.text).toContain(`✗ API (failed): ${TEST_API}/api/cli/config answered 503.\n    The Console is having trouble`)
+    expect(t.ui.reports[0]!.lines).toContainEqual({ tone: 'fail', text: `✗ API (failed): ${TEST_API}/api/cli/config answered 503.` })
+    expect(t.ui.reports[0]!.lines).toContainEqual({ tone: 'warn', text: "! Clock (warning): Not checked: the server's answer had no Date header." })
+    expect(t.ui.reports[0]!.verdict).toEqual({ tone: 'fail', text: '1 check failed, 1 warning: a login would not work until that is fixed.' })
   })
 
   test('changes nothing: no folder created, a corrupt file left where it is, the session not checked', async () => {

@@ -154,7 +154,7 @@ describe('login --with-api-key says what a browser login says', () => {
     t.fetch.on('GET', '/auth/validate', billed(0.42, true))
     t.fetch.on('GET', '/api/cli/config', json({ consoleUrl: CONSOLE_URL }))
     await loginWithApiKey(t.ctx, piped('psk_live_abc123\n'))
-    expect(keyboard.prompts.map((p) => p.message)).toEqual(['Press B to open the billing page, Enter to continue'])
+    expect(keyboard.prompts.map((p) => p.message)).toEqual(['Open the billing page now?'])
     expect(t.browser.opened).toEqual([`${CONSOLE_URL}/acme/settings/billing`])
     expect(keyboard.text).toContain('Logged in as demo@pensar.local with an API key. Apex will use workspace Acme (acme), balance $0.42.')
   })

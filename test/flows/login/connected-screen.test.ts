@@ -41,6 +41,7 @@ describe('the /login screen', () => {
     expect(screenText()).toContain('Balance:   $50.00')
     expect(screenText()).toContain('Billing:   ready')
     expect(t.ui.prompts[0]!.options.map((o) => o.label)).toEqual(['s: switch workspace', 'b: open billing page', 'd: disconnect', 'escape: back'])
+    expect(t.ui.lines.at(-1)).toEqual({ kind: 'info', text: 'Kept the connection as it is.' }) // every key ends with a sentence
     expect(files()).toEqual(before)
     t.fetch.verify()
   })
@@ -51,6 +52,7 @@ describe('the /login screen', () => {
     expect(await connectedScreen(t.ctx, (await readStoredSession(t.ctx))!, { offerRelogin: true })).toBe('relogin')
     expect(t.ui.prompts[0]!.options.map((o) => o.label)).toContain('l: log in again')
     expect(t.ui.prompts[0]!.options.map((o) => o.label)).toEqual(['s: switch workspace', 'b: open billing page', 'l: log in again', 'd: disconnect', 'enter: keep', 'escape: cancel'])
+    expect(t.ui.lines.at(-1)).toEqual({ kind: 'info', text: 'Logging in again.' })
   })
 
   test('for `pensar login`, Enter keeps the connection and nothing changes on disk', async () => {
@@ -58,6 +60,7 @@ describe('the /login screen', () => {
     const before = files()
     t.ui.answer('What next?', (options: { value: unknown; label: string }[]) => options.find((o) => o.label.startsWith('enter:'))!.value)
     expect(await connectedScreen(t.ctx, (await readStoredSession(t.ctx))!, { offerRelogin: true })).toBe('back')
+    expect(t.ui.lines.at(-1)).toEqual({ kind: 'info', text: 'Kept the connection as it is.' })
     expect(files()).toEqual(before)
   })
 
@@ -67,7 +70,7 @@ describe('the /login screen', () => {
     expect(await show()).toBe('back')
     expect(screenText()).toContain('Billing:   not set up — press B to open the billing page')
     expect(t.browser.opened).toEqual([BILLING_URL])
-    expect(screenText()).toContain(`Opened the billing page in your browser: ${BILLING_URL}`)
+    expect(screenText()).toContain('success: Opened the billing page in your browser.')
   })
 
   test('a low balance names the B key too', async () => {
@@ -83,6 +86,7 @@ describe('the /login screen', () => {
     t.fetch.on('POST', '/oauth/revoke', json({}))
     t.ui.answer('What next?', 'disconnect')
     expect(await show()).toBe('disconnected')
+    expect(t.ui.lines.at(-1)).toEqual({ kind: 'success', text: 'Disconnected. Run `pensar login` to connect again.' })
     expect(await t.ctx.store.readAuth()).toBeUndefined()
     expect(t.ctx.store.readConfig()?.workspace).toBeUndefined()
     expect(t.fetch.calls('/oauth/revoke')[0]?.form?.token).toBe('rt_original0123456789') // this device's session ends at the Console too
@@ -95,6 +99,9 @@ describe('the /login screen', () => {
     t.ui.answer('What next?', 'switch')
     t.ui.answer('Which workspace', (options: { value: unknown }[]) => options[1]!.value)
     expect(await show()).toBe('switched')
+    // "Switched", not "Logged in": the same session, another workspace.
+    expect(t.ui.lines.at(-1)).toEqual({ kind: 'success', text: 'Switched to workspace Other (other), balance $7.00. Apex uses it from now on.' })
+    expect(t.ui.text).not.toContain('Logged in')
     expect(t.ctx.store.readConfig()?.workspace).toEqual({ id: OTHER.id, name: OTHER.name, slug: OTHER.slug })
     expect((await t.ctx.store.readAuth())?.signingKey).toBe('sk_other0123456789')
     t.fetch.verify()
@@ -136,7 +143,38 @@ describe('the /login screen', () => {
     await connected(networkError('connection refused'))
     t.ui.answer('What next?', 'back')
     expect(await show()).toBe('back')
-    expect(screenText()).toContain('Balance:   unavailable')
+    expect(screenText()).toStartWith('note: Logged in, not verified\n')
+    expect(screenText()).toContain('Balance:   unknown')
     expect(screenText()).toContain('Billing:   unknown')
+    expect(screenText()).toContain('Online:    not verified: Could not reach https://api.test.pensar/gateway/validate (connection refused)\n')
+    expect(screenText()).toContain('warn: Your login is kept. Check your network connection')
+    expect(screenText()).toEndWith('info: Kept the connection as it is.')
+  })
+})
+
+describe('the /login screen tells what status tells', () => {
+  test('a renewal answered 503: "Logged in, not verified", what failed, and what to do', async () => {
+    t = createTestContext({ interactive: true })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    t.fetch.on('POST', TOKEN_ENDPOINT, oauthError('temporarily_unavailable', 503))
+    t.ui.answer('What next?', 'back')
+    await show()
+    expect(screenText()).toStartWith('note: Logged in, not verified\n')
+    expect(screenText()).toContain(`Online:    not verified: ${TOKEN_ENDPOINT} answered 503 (temporarily_unavailable)\n`)
+    expect(screenText()).toContain('warn: Your login is kept. Pensar Console had a problem. Try again in a minute.')
+    expect(screenText()).not.toContain('Connected')
+  })
+
+  test("PENSAR_API_KEY set: the key's user and workspace, and no S (the key decides the workspace)", async () => {
+    t = createTestContext({ interactive: true, env: { vars: { PENSAR_API_KEY: 'psk_envkey123' } } })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000) })
+    t.fetch.on('GET', '/auth/validate', json({ valid: true, workspace: { id: 'ws_key', name: 'Keyed', slug: 'keyed' }, user: { id: 'u2', email: 'ci@x.y' } }))
+    t.fetch.on('GET', VALIDATE, validated(12, true))
+    t.ui.answer('What next?', 'back')
+    await show()
+    expect(screenText()).toContain('User:      ci@x.y (API key)')
+    expect(screenText()).toContain('Workspace: Keyed (keyed)')
+    expect(screenText()).not.toContain('Acme')
+    expect(t.ui.prompts[0]!.options.map((o) => o.label)).not.toContain('s: switch workspace')
   })
 })

@@ -6,6 +6,7 @@ import { login } from '../../../src/flows/login/login'
 import { CodeExpiredError, DeniedError } from '../../../src/flows/login/poll-token'
 import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
 import { json, networkError, oauthError } from '../../helpers/fake-fetch'
+import { FakeBrowser } from '../../helpers/fake-browser'
 import { CANCEL } from '../../helpers/ui-recorder'
 import {
   ACCESS_TOKEN, ACME, CONSOLE_URL, DEVICE_CODE, LOW, NO_BILLING, REFRESH_TOKEN, SIGNING_KEY, USER_CODE,
@@ -192,6 +193,30 @@ describe('login: polling (RFC 8628 §3.5)', () => {
     expect((await stored()).auth?.accessToken).toBe(ACCESS_TOKEN)
   })
 
+  test('rate-limited device authorization with a long Retry-After: said at once, never slept through', async () => {
+    t = createTestContext()
+    stubDiscovery(t.fetch)
+    t.fetch.on('POST', '/user_management/authorize/device', json({ error: 'too_many_requests', error_description: 'Too many logins were started from this address. Try again in 15 minutes.' }, 429, { 'retry-after': '900' }))
+    const error = await run().catch((e) => e)
+    expect(error.message).toBe('Pensar Console is limiting login requests from this address; try again in 15 minutes.')
+    expect(error.code).toBe('rate_limited')
+    expect(t.clock.sleeps).toEqual([]) // no silent wait of 15 minutes (nor of the 5 a cap once allowed)
+    expect(t.fetch.calls('/user_management/authorize/device')).toHaveLength(1)
+  })
+
+  test('a short Retry-After on device authorization is waited out and retried', async () => {
+    t = createTestContext()
+    stubDiscovery(t.fetch)
+    t.fetch.on('POST', '/user_management/authorize/device', json({ error: 'too_many_requests' }, 429, { 'retry-after': '2' }))
+    stubDeviceCode(t.fetch)
+    stubPolls(t.fetch, 0)
+    stubWorkspaces(t.fetch, [ACME])
+    stubSelect(t.fetch, ACME)
+    await run()
+    expect(t.clock.sleeps[0]).toBe(2000)
+    t.fetch.verify()
+  })
+
   test('a Console unreachable until the code expires: the error says so', async () => {
     t = createTestContext()
     stubDiscovery(t.fetch)
@@ -199,7 +224,7 @@ describe('login: polling (RFC 8628 §3.5)', () => {
     t.fetch.on('POST', '/user_management/authenticate', networkError('connection refused'), Infinity)
     const error = await run().catch((e) => e)
     expect(error).toBeInstanceOf(CodeExpiredError)
-    expect(error.message).toContain('could not be reached')
+    expect(error.message).toContain('before Pensar Console could confirm it: Could not reach')
     expect(error.message).toContain('connection refused')
     expect(t.clock.sleptMs).toBe(60_000)
   })
@@ -313,6 +338,18 @@ describe('login: billing warnings', () => {
     await run()
     expect(t.ui.text).toContain('Low credit balance ($0.42)')
     expect(t.browser.opened).toContain(`${CONSOLE_URL}/low-balance/settings/billing`)
+    // B during login says what it did, as B on the /login screen does; the question does not repeat the keys.
+    expect(t.ui.prompts[0]).toMatchObject({ message: 'Open the billing page now?', options: [{ label: 'b: open billing page' }, { label: 'enter: continue' }] })
+    expect(t.ui.text).toContain('warn: Low credit balance ($0.42) in Low Balance. Add credits:')
+    expect(t.ui.text).toContain('success: Opened the billing page in your browser.\nsuccess: Logged in as demo@pensar.local.')
+  })
+
+  test('B when no browser opens: says why, and where the page is', async () => {
+    t = createTestContext({ interactive: true, browser: new FakeBrowser({ opened: false, reason: 'no display' }) })
+    t.ui.answer('billing page', 'open')
+    stubHappyPath(t.fetch, { workspaces: [LOW] })
+    await run()
+    expect(t.ui.text).toContain(`warn: Could not open a browser (no display). The billing page is at:\n${CONSOLE_URL}/low-balance/settings/billing`)
   })
 
   test('no warning and no prompt for a funded workspace', async () => {

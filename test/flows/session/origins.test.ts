@@ -57,7 +57,7 @@ describe('the origins of a stored session', () => {
     await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -5_000) })
     const error = await catching(() => getValidAccessToken(t.ctx))
     expect(error.code).toBe('other_console')
-    expect(error.message).toContain(`belongs to ${TEST_API}, not https://other.test`)
+    expect(error.message).toBe(`Not logged in to https://other.test: the stored session belongs to ${TEST_API}.`)
     expect(t.fetch.requests).toHaveLength(0)
   })
 
@@ -86,6 +86,21 @@ describe('the authed client sends credentials only to the session\'s own address
       expect(error.message).toContain('Nothing was sent to it.')
     }
     expect(t.fetch.requests).toHaveLength(0)
+  })
+
+  test("PENSAR_API_KEY never goes to the stored session's gateway: only to the API, or the gateway its own /auth/validate named", async () => {
+    t = createTestContext({ env: { vars: { PENSAR_API_KEY: 'psk_envkey0123456789' } } })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000), extraConfig: { gatewayUrl: 'https://gateway.of-the-stored-session.test' } })
+    const creds = await readCredentials(t.ctx)
+    expect(creds.kind === 'api-key' && creds.origins).toEqual({ apiUrl: TEST_API, gatewayUrl: TEST_API })
+    const error = await catching(() => createAuthedClient(t.ctx).get('https://gateway.of-the-stored-session.test/gateway/validate'))
+    expect(error.code).toBe('foreign_destination')
+    expect(t.fetch.requests).toHaveLength(0)
+    t.fetch.on('GET', '/gateway/validate', json({ ok: true }))
+    const keyOwn = createAuthedClient(t.ctx, { gatewayUrl: 'https://gateway.of-the-key.test', workspaceId: 'ws_key' })
+    await keyOwn.get(`${await keyOwn.gatewayUrl()}/gateway/validate`)
+    const sent = t.fetch.calls('/gateway/validate')[0]!
+    expect([sent.url, sent.headers.get('x-workspace-id'), sent.headers.get('authorization')]).toEqual(['https://gateway.of-the-key.test/gateway/validate', 'ws_key', 'Bearer psk_envkey0123456789'])
   })
 
   test('a gateway on this computer over plain http is fine (the local Console)', async () => {

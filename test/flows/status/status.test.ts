@@ -129,8 +129,8 @@ describe('status --json', () => {
     const { report } = await runStatus()
     expect(report).toMatchObject({ loggedIn: true, authType: 'api-key', source: 'env', workspace: { slug: 'other' }, expiresAt: null, online: { ok: true, balance: 12.5 } })
     expect(t.fetch.calls(VALIDATE)[0]!.headers.get('authorization')).toBe('Bearer psk_envkey123')
-    // The stored workspace is another login's: the key implies its own.
-    expect(t.fetch.calls(VALIDATE)[0]!.headers.get('x-workspace-id')).toBeNull()
+    // The stored workspace is another login's: the key's own, from /auth/validate, is sent.
+    expect(t.fetch.calls(VALIDATE)[0]!.headers.get('x-workspace-id')).toBe('ws_other')
     expect(JSON.parse(readFileSync(join(t.home, 'config.json'), 'utf8')).workspace).toEqual(WORKSPACE)
   })
 
@@ -184,7 +184,7 @@ describe('status for a person', () => {
     t.fetch.on('GET', VALIDATE, validated(0.42, false))
     await status(t.ctx, { offline: false })
     const text = t.ui.text
-    for (const part of ['WorkOS', USER.email, 'Acme (acme)', TEST_API, join(t.home, 'auth.json'), 'expires in 4m 00s', 'balance $0.42', 'billing NOT ready']) {
+    for (const part of ['Connected to Pensar Console', 'WorkOS', USER.email, 'Acme (acme)', `Console:     ${TEST_API}`, join(t.home, 'auth.json'), 'expires in 4m 00s', 'Balance:     $0.42 (low)', 'Billing:     not set up']) {
       expect(text).toContain(part)
     }
     expect(text).not.toContain(token)
@@ -283,7 +283,8 @@ describe('one budget for the whole online check', () => {
     const started = t.clock.now()
     await status(t.ctx, { offline: false })
     expect(t.clock.now() - started).toBeLessThan(ONLINE_BUDGET_MS + 60) // one poll of the lock at most
-    expect(t.ui.text).toContain(`could not check: ${TEST_API} did not answer within 3 s.`)
+    expect(t.ui.text).toContain(`Online:      not verified: ${TEST_API} did not answer within 3 s\n`)
+    expect(t.ui.text).toContain('report: Logged in, not verified')
     expect(t.fetch.requests).toHaveLength(0)
     expect(readFileSync(join(t.home, 'auth.json'), 'utf8')).toBe(before)
     expect(readFileSync(lockPath(), 'utf8')).toBe(held)
@@ -302,7 +303,7 @@ describe('one budget for the whole online check', () => {
     })
     const outcome = await checkStatus(t.ctx, { offline: false })
     expect(outcome.report).toMatchObject({ loggedIn: true, online: OFFLINE })
-    expect(outcome.offlineReason).toBe(`${TEST_API} did not answer within 3 s.`)
+    expect(outcome.unverified).toEqual({ reason: `${TEST_API} did not answer within 3 s`, hint: 'Check your network connection, then run `pensar status` again.', renewalFailed: false })
     expect(readFileSync(join(t.home, 'config.json'), 'utf8')).toBe(config)
     t.fetch.verify()
   }, 1_000) // without the deadline the request would wait for its own 3 s timeout
@@ -370,5 +371,104 @@ describe('with the OS keychain', () => {
     expect(report.expiresAt).toBe(new Date(Math.floor((t.clock.now() + 300_000) / 1000) * 1000).toISOString())
     expect(Object.values(secrets.sessions())[0]).toMatchObject({ refreshToken: 'rt_rotated1_0123456789' })
     expect(existsSync(join(t.home, 'auth.json'))).toBe(false)
+  })
+})
+
+describe('status tells the truth: the heading and every line agree with what was checked, and where', () => {
+  const personContext = (env: Parameters<typeof createTestContext>[0] = {}) => (t = createTestContext(env))
+  const exitOf = (run: Promise<unknown>) => run.then(() => EXIT.ok as number, (error) => (error instanceof SilentError ? error.exitCode : Promise.reject(error)))
+
+  test('a failed renewal (the token endpoint answers 503) reads as not verified, and says what to do', async () => {
+    personContext()
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    t.fetch.on('POST', '/user_management/authenticate', oauthError('temporarily_unavailable', 503, 'Try again later.'))
+    expect(await exitOf(status(t.ctx, { offline: false }))).toBe(EXIT.ok) // the login is kept
+    const [report] = t.ui.reports
+    expect(report!.title).toBe('Logged in, not verified')
+    expect(report!.lines).toContainEqual({ tone: 'warn', text: 'Token:       expired; renewing it failed' })
+    expect(report!.lines).toContainEqual({
+      tone: 'warn',
+      text: `Online:      not verified: ${TEST_API}/user_management/authenticate answered 503 (temporarily_unavailable: Try again later)`,
+    })
+    expect(report!.verdict).toEqual({ tone: 'warn', text: 'Your login is kept. Pensar Console had a problem. Try again in a minute.' })
+    expect(t.ui.text).not.toMatch(/Connected|renewed automatically|could not check|\.\)\./)
+    expect(t.fetch.calls(VALIDATE)).toEqual([]) // nothing was checked with a token that could not be renewed
+  })
+
+  test('--api-url naming another Console: says the session belongs to the other one, checks nothing, exit 4', async () => {
+    personContext({ env: { apiUrl: 'https://other.console.test', apiUrlExplicit: true } })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    expect(await exitOf(status(t.ctx, { offline: false }))).toBe(EXIT.auth)
+    expect(t.ui.lines).toEqual([
+      { kind: 'info', text: `Last connection: ${USER.email}, Acme (acme) at ${TEST_API}` },
+      {
+        kind: 'error',
+        text:
+          `Not logged in to https://other.console.test: the stored session belongs to ${TEST_API}.\n` +
+          `Run \`pensar login --api-url https://other.console.test\` to log in there (it replaces the stored session), or leave out --api-url and PENSAR_API_URL to use ${TEST_API}.`,
+      },
+    ])
+    expect(t.fetch.requests).toEqual([])
+  })
+
+  test('--api-url naming the stored Console (a trailing slash, another case) is that Console', async () => {
+    personContext({ env: { apiUrl: `${TEST_API.toUpperCase()}/`, apiUrlExplicit: true } })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    t.fetch.on('GET', VALIDATE, validated())
+    expect(await exitOf(status(t.ctx, { offline: false }))).toBe(EXIT.ok)
+    expect(t.ui.reports[0]!.title).toBe('Connected to Pensar Console')
+  })
+
+  test('--json: another Console is loggedIn false with code other_console, the address asked about', async () => {
+    jsonContext()
+    t.ctx.env.apiUrl = 'https://other.console.test'
+    t.ctx.env.apiUrlExplicit = true
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    const { report, exitCode } = await runStatus()
+    expect(report).toMatchObject({ loggedIn: false, apiUrl: 'https://other.console.test', user: USER, online: null })
+    expect(exitCode).toBe(EXIT.auth)
+    expect(t.ui.text).toContain('error: Not logged in to https://other.console.test')
+  })
+
+  test('PENSAR_API_KEY over a stored browser session, offline: the key only, no token expiry', async () => {
+    personContext({ env: { vars: { PENSAR_API_KEY: 'psk_envkey123' } } })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await status(t.ctx, { offline: true })
+    const [report] = t.ui.reports
+    expect(report!.title).toBe('Logged in to Pensar Console')
+    expect(report!.lines).toEqual([
+      'Auth:        API key from PENSAR_API_KEY',
+      'User:        not checked (--offline)',
+      'Workspace:   not checked (--offline)',
+      `Console:     ${TEST_API}`,
+      'Credentials: PENSAR_API_KEY (environment)',
+      'Online:      not checked (--offline)',
+    ])
+  })
+
+  test('PENSAR_API_KEY over a stored browser session, online: the key checked at its own gateway, for its own workspace', async () => {
+    personContext({ env: { vars: { PENSAR_API_KEY: 'psk_envkey123' } } })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000), extraConfig: { gatewayUrl: 'https://gateway.of-the-stored-session.test' } })
+    t.fetch.on('GET', '/auth/validate', json({ valid: true, workspace: { id: 'ws_other', name: 'Other', slug: 'other' }, user: { id: 'u2', email: 'ci@x.y' } }))
+    t.fetch.on('GET', VALIDATE, validated(12.5, true))
+    await status(t.ctx, { offline: false })
+    const call = t.fetch.calls(VALIDATE)[0]!
+    expect(call.url).toBe(`${TEST_API}/gateway/validate`)
+    expect(call.headers.get('x-workspace-id')).toBe('ws_other')
+    const text = t.ui.text
+    expect(text).toContain('Workspace:   Other (other)')
+    expect(text).toContain('User:        ci@x.y')
+    expect(text).not.toContain('Token:')
+    expect(text).not.toContain('token accepted')
+  })
+
+  test('a renewal that worked says so', async () => {
+    personContext()
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    t.fetch.on('POST', '/user_management/authenticate', json(refreshedTokens(t.clock.now())))
+    t.fetch.on('GET', VALIDATE, validated())
+    await status(t.ctx, { offline: false })
+    expect(t.ui.reports[0]!.title).toBe('Connected to Pensar Console')
+    expect(t.ui.reports[0]!.lines).toContain('Token:       renewed just now, expires in 5m 00s')
   })
 })

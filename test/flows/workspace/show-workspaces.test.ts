@@ -98,4 +98,26 @@ describe('workspaceTable', () => {
       '*  low-balance  Low Balance                    $0.42  low balance',
     ])
   })
+
+  test('on a narrow terminal the names are cut, then left out; the slug is never cut', () => {
+    const listed = [
+      { ...ACME, name: 'Acme Security Research', billingReady: true, current: true },
+      { ...LOW, billingReady: true, current: false },
+      { ...NO_BILLING, billingReady: false, current: false },
+    ]
+    expect(workspaceTable(listed, 50)).toEqual([
+      '   SLUG         NAME          BALANCE  BILLING',
+      '*  acme         Acme Securi…   $50.00  ready',
+      '   low-balance  Low Balance     $0.42  low balance',
+      '   no-billing   No Billing      $0.00  not set up',
+    ])
+    expect(workspaceTable(listed, 40)).toEqual([
+      '   SLUG         BALANCE  BILLING',
+      '*  acme          $50.00  ready',
+      '   low-balance    $0.42  low balance',
+      '   no-billing     $0.00  not set up',
+    ])
+    for (const cols of [40, 50]) for (const row of workspaceTable(listed, cols)) expect(row.length).toBeLessThanOrEqual(cols)
+    expect(workspaceTable(listed, 100)).toEqual(workspaceTable(listed))
+  })
 })
