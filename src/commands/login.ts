@@ -18,7 +18,8 @@ const loginArgs = {
   workspace: { type: 'string', valueHint: 'id|slug', description: 'Workspace to connect (required without a terminal when you have several)' },
   browser: { type: 'boolean', default: true, description: 'Open the verification page in your browser', negativeDescription: 'Do not open a browser; only print the address' },
   'with-api-key': { type: 'boolean', description: 'Log in with an API key read from stdin (e.g. `pensar login --with-api-key < key.txt`)' },
-  'credential-store': { type: 'string', valueHint: 'auto|keychain|file', description: 'Where to keep the secrets: the OS keychain when it answers (auto, default), only the keychain, or a 0600 file (as PENSAR_CREDENTIAL_STORE)' },
+  // `<store>`, not `<auto|keychain|file>`: the option's name must fit a 40-column terminal whole.
+  'credential-store': { type: 'string', valueHint: 'store', description: 'Where to keep the secrets: auto (the OS keychain when it answers, else a 0600 file; the default), keychain (the keychain or an error) or file (as PENSAR_CREDENTIAL_STORE)' },
   ...globalArgs,
 } as const
 
