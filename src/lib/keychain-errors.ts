@@ -3,7 +3,7 @@
 // auth.json does), a write that must go to the keychain and cannot is an error (exit 1) that
 // keeps what is stored, and `auto`'s fall back to the file is one line saying why and how to
 // choose (docs/cli-reference.md, "Where secrets are kept").
-import { EXIT, PensarError } from './errors'
+import { clause, EXIT, PensarError } from './errors'
 import { KEYCHAIN_SERVICE, type Keychain, type KeychainUnavailable } from './keychain'
 
 export class KeychainError extends PensarError {}
@@ -68,8 +68,14 @@ export function stayedInFile(keychain: Keychain, error: KeychainUnavailable, aut
   return `The session could not move to the ${keychain.name}, which ${problemOf(error)}; it stays in ${authPath} (0600) until the keychain takes it at a later save.`
 }
 
-/** An entry pensar could not remove: the person can, with the keychain's own tool. */
+/** An entry pensar could not remove: the person can, with the keychain's own tool (the command last, whole, to be copied). */
 export function entryLeftBehind(keychain: Keychain, entry: string, why: string): string {
-  const tool = keychain.name.includes('Secret Service') ? `secret-tool clear service ${KEYCHAIN_SERVICE} account '${entry}'` : `remove "${KEYCHAIN_SERVICE}" / "${entry}" in ${keychain.name.includes('macOS') ? 'Keychain Access' : 'Credential Manager'}`
-  return `The ${keychain.name} entry "${entry}" could not be removed (${why}). Remove it yourself once it is unlocked: ${tool}.`
+  const lead = `The ${keychain.name} entry "${entry}" could not be removed (${clause(why)}).`
+  if (keychain.name.includes('Secret Service')) return `${lead} Once it is unlocked, remove it yourself with \`secret-tool clear service ${KEYCHAIN_SERVICE} account ${shellQuote(entry)}\``
+  return `${lead} Once it is unlocked, remove "${KEYCHAIN_SERVICE}" / "${entry}" yourself in ${keychain.name.includes('macOS') ? 'Keychain Access' : 'Credential Manager'}.`
+}
+
+/** One word for a POSIX shell: the entry holds PENSAR_HOME, which may hold a quote. */
+function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`
 }

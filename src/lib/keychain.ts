@@ -11,6 +11,7 @@
 //   Hence the deadline (3 s, PENSAR_KEYCHAIN_TIMEOUT): the call is left running and the command
 //   goes on without it.
 // Bun.secrets itself is touched only when a call is made, so importing this module costs nothing.
+import { clause } from './errors'
 
 /** Apex's service name: its own entries (`workos-refresh-token`) sit beside pensar's. */
 export const KEYCHAIN_SERVICE = 'dev.pensar.apex'
@@ -120,6 +121,7 @@ function withDeadline<T>(work: () => Promise<T>, timeoutMs: number): Promise<T> 
 
 /** Bun's errors, in pensar's terms: a locked keyring, or none to be had. */
 function classify(error: unknown): KeychainUnavailable {
-  const detail = (error instanceof Error ? error.message : String(error)).replace(/\s*\(code: -?\d+\)$/, '')
+  // A clause (lib/errors.ts): messages quote it in parentheses or after a colon.
+  const detail = clause((error instanceof Error ? error.message : String(error)).replace(/\s*\(code: -?\d+\)$/, ''))
   return new KeychainUnavailable(/\blocked\b/i.test(detail) ? 'locked' : 'unavailable', detail)
 }

@@ -115,7 +115,7 @@ describe.skipIf(!secretServiceInstalled())('a keychain that is locked, or never 
     // Logging out cannot remove the entry from a locked keyring: it says so, and how to remove it.
     const logout = await run(['logout'])
     expect(logout.code).toBe(0)
-    expect(logout.stderr).toContain(`could not be removed (the keychain had no such entry to remove: it may be locked, or it was removed already). Remove it yourself once it is unlocked: secret-tool clear service dev.pensar.apex account 'session ${url} ${h.pensarHome}'`)
+    expect(logout.stderr).toContain(`could not be removed (the keychain had no such entry to remove: it may be locked, or it was removed already). Once it is unlocked, remove it yourself with \`secret-tool clear service dev.pensar.apex account 'session ${url} ${h.pensarHome}'\``)
   }, TIMEOUT)
 
   test('a keychain that never answers: every call gives up at the deadline; auto logs in to the file; a session stored there exits 4 in time', async () => {

@@ -304,7 +304,7 @@ describe('moving between the file and the keychain', () => {
     await store.saveSession(session)
     secrets.state = 'locked'
     await store.clearSession()
-    expect(warnings).toEqual([`The OS keychain (Secret Service) entry "${ENTRY()}" could not be removed (the keychain had no such entry to remove: it may be locked, or it was removed already). Remove it yourself once it is unlocked: secret-tool clear service dev.pensar.apex account '${ENTRY()}'.`])
+    expect(warnings).toEqual([`The OS keychain (Secret Service) entry "${ENTRY()}" could not be removed (the keychain had no such entry to remove: it may be locked, or it was removed already). Once it is unlocked, remove it yourself with \`secret-tool clear service dev.pensar.apex account '${ENTRY()}'\``])
     expect(config()).not.toHaveProperty('credentialStore')
   })
 })

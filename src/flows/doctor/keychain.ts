@@ -32,7 +32,7 @@ export async function checkKeychain(ctx: Context): Promise<KeychainProbe> {
   if (answer.kind === 'absent' && entry) answer = await lockedOrMissing(keychain, answer)
   if (answer.kind === 'failed') return { result: unusable(ctx, keychain, answer.error, inKeychain), sessionUnreadable: inKeychain }
   if (answer.kind === 'absent' && entry) {
-    return { result: fail('keychain', `The ${keychain.name} answers and is unlocked, but the session's entry "${entry}" is not in it (removed by hand?).`, 'Run `pensar login` to log in again.'), sessionUnreadable: true }
+    return { result: fail('keychain', `The ${keychain.name} answers and is unlocked, but the session's entry "${entry}" is not in it (perhaps removed by hand).`, 'Run `pensar login` to log in again.'), sessionUnreadable: true }
   }
   return { result: usable(ctx, keychain, answer.ms, entry), sessionUnreadable: false }
 }
@@ -76,7 +76,7 @@ function unusable(ctx: Context, keychain: Keychain, error: KeychainUnavailable, 
 function usable(ctx: Context, keychain: Keychain, ms: number, entry: string | undefined): CheckResult {
   if (entry) {
     const stray = lstatOf(ctx.store.paths.auth)
-    if (stray) return warn('keychain', `The session's secrets are in the ${keychain.name} (entry "${entry}", answered in ${ms} ms), but an old copy is left in ${ctx.store.paths.auth}.`, 'pensar removes it at the next save; to remove it now: rm ' + ctx.store.paths.auth)
+    if (stray) return warn('keychain', `The session's secrets are in the ${keychain.name} (entry "${entry}", answered in ${ms} ms), but an old copy is left in ${ctx.store.paths.auth}.`, `pensar removes it at the next save; to remove it now, run \`rm ${ctx.store.paths.auth}\`.`)
     return ok('keychain', `The session's secrets are in the ${keychain.name} (entry "${entry}"), which answered in ${ms} ms.`)
   }
   const recorded = ctx.store.readConfig()?.credentialStore

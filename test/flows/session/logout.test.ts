@@ -124,7 +124,7 @@ describe('logout with the OS keychain', () => {
     secrets.state = 'locked'
     expect(await logout(t.ctx)).toEqual({ wasLoggedIn: true, revocation: 'nothing' })
     expect(t.ui.text).toContain("Its session could not be ended at Pensar Console; pensar forgets it here, and removes its keychain entry if the keychain lets it.")
-    expect(t.ui.text).toContain("Remove it yourself once it is unlocked: secret-tool clear service dev.pensar.apex account 'session")
+    expect(t.ui.text).toContain("Once it is unlocked, remove it yourself with `secret-tool clear service dev.pensar.apex account 'session")
     expect(config().authType).toBeUndefined()
     expect(t.fetch.requests).toHaveLength(0)
   })
