@@ -70,7 +70,7 @@ describe.skipIf(!secretServiceInstalled())('secrets in the OS keychain (gnome-ke
     expect(status.code).toBe(0)
     expect(JSON.parse(status.stdout)).toMatchObject({ loggedIn: true, credentialStore: 'OS keychain (Secret Service)', credentialBackend: 'keychain', source: 'file', online: { ok: true } })
     const human = await pensar(h, ['status'])
-    expect(human.stderr).toContain('Credentials: OS keychain (Secret Service)')
+    expect(human.stdout).toContain('Credentials: OS keychain (Secret Service)') // the report is the answer: stdout
     const offline = await pensar(h, ['status', '--offline', '--json'])
     expect(JSON.parse(offline.stdout)).toMatchObject({ loggedIn: true, credentialBackend: 'keychain', expiresAt: new Date(h.config().expiresAt).toISOString() })
 
