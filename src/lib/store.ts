@@ -109,10 +109,15 @@ export interface Store {
   withCredentialMode(mode: CredentialMode): Store
   /** Where the stored secrets are, from config.json alone: never opens the keychain. */
   credentialsPlace(): CredentialsPlace
+  /** The same from config.json's content already read (`readConfig()`), so a command reads it once. */
+  credentialsPlaceIn(config: ConfigFile | undefined): CredentialsPlace
   /** Known fields of the wrong type are left out (with one warning), so nothing downstream sees them. */
   readConfig(): ConfigFile | undefined
-  /** The session's document, from auth.json or the keychain; a keychain that cannot answer is a KeychainError (exit 4). */
-  readAuth(): Promise<AuthFile | undefined>
+  /**
+   * The session's document, from auth.json or the keychain; a keychain that cannot answer is a
+   * KeychainError (exit 4). `place`: where config.json, already read, says it is.
+   */
+  readAuth(place?: CredentialsPlace): Promise<AuthFile | undefined>
   /** Merges into the file on disk (unknown fields kept); `undefined` values delete a field. */
   writeConfig(patch: Partial<ConfigFile>): ConfigFile
   writeAuth(patch: Partial<AuthFile>): Promise<AuthFile>
@@ -183,6 +188,11 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: SharedStat
   function entryFor(apiUrl: unknown): string | undefined {
     const checked = typeof apiUrl === 'string' ? checkApiUrlValue(apiUrl) : undefined
     return checked?.ok ? sessionEntryName(checked.url, deps.home) : undefined
+  }
+
+  function publicPlace(place: Place): CredentialsPlace {
+    if (place.backend === 'file') return { backend: 'file', location: paths.auth }
+    return { backend: 'keychain', location: keychain?.name ?? keychainName(process.platform), entry: place.entry ? { service: KEYCHAIN_SERVICE, name: place.entry } : undefined }
   }
 
   function requireKeychain(): Keychain {
@@ -326,16 +336,13 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: SharedStat
     credentialMode: mode,
     keychain,
     withCredentialMode: (next) => storeWithMode(deps, deps.keychain ? next : 'file', shared),
-    credentialsPlace() {
-      const place = placeOf(config.read())
-      if (place.backend === 'file') return { backend: 'file', location: paths.auth }
-      return { backend: 'keychain', location: keychain?.name ?? keychainName(process.platform), entry: place.entry ? { service: KEYCHAIN_SERVICE, name: place.entry } : undefined }
-    },
+    credentialsPlace: () => publicPlace(placeOf(config.read())),
+    credentialsPlaceIn: (current) => publicPlace(placeOf(current)),
     readConfig: () => {
       const raw = config.read()
       return raw && (withValidFields(raw, paths.config, warnOnce) as ConfigFile)
     },
-    readAuth: async () => (await readSecrets(placeOf(config.read()))) as AuthFile | undefined,
+    readAuth: async (place) => (await readSecrets(place ? { backend: place.backend, entry: place.entry?.name } : placeOf(config.read()))) as AuthFile | undefined,
     writeConfig(patch) {
       const next = merged(config.read(), patch)
       write([[config, next]])

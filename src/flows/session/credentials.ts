@@ -7,7 +7,7 @@
 import { apiUrlFor, type Context } from '../../context'
 import { checkApiUrlValue, sameApiUrl } from '../../lib/api-url'
 import { AuthError, PensarError } from '../../lib/errors'
-import type { AuthFile } from '../../lib/store'
+import type { AuthFile, ConfigFile } from '../../lib/store'
 
 export const SESSION_EXPIRED_MESSAGE = 'Your Pensar Console session has expired. Run `pensar login` to reconnect.'
 
@@ -58,10 +58,11 @@ export interface NoCredentials {
 const STRING_FIELDS = ['authType', 'accessToken', 'refreshToken', 'tokenType', 'apiKey', 'signingKey', 'clientId', 'issuer', 'tokenEndpoint', 'revocationEndpoint', 'apiUrl', 'gatewayUrl'] as const
 const NUMBER_FIELDS = ['expiresAt', 'sessionExpiredAt'] as const
 
-export async function readCredentials(ctx: Pick<Context, 'env' | 'store'>): Promise<Credentials> {
+/** `stored`: the session's document as the caller already read it (status reads it once), else read here. */
+export async function readCredentials(ctx: Pick<Context, 'env' | 'store'>, stored: () => Promise<AuthFile | undefined> = () => ctx.store.readAuth()): Promise<Credentials> {
   const envKey = ctx.env.vars.PENSAR_API_KEY?.trim()
   if (envKey) return { kind: 'api-key', source: 'env', apiKey: checkApiKeyShape(envKey, 'PENSAR_API_KEY'), origins: envKeyOrigins(ctx) }
-  const auth = await ctx.store.readAuth()
+  const auth = await stored()
   if (!auth) return { kind: 'none', expired: false }
   checkFieldTypes(auth, () => storedIn(ctx))
   const authType = auth.authType ?? ctx.store.readConfig()?.authType ?? (auth.apiKey ? 'api-key' : 'workos')
@@ -119,10 +120,9 @@ export type RecordedCredentials = { kind: 'api-key' | 'workos'; source: 'env' | 
  * with the keychain answers from this, so it never opens the keychain (or waits on a locked one).
  * PENSAR_API_KEY still wins, and the session's Console is checked as for `readCredentials`.
  */
-export function recordedCredentials(ctx: Pick<Context, 'env' | 'store'>): RecordedCredentials {
+export function recordedCredentials(ctx: Pick<Context, 'env' | 'store'>, config: ConfigFile | undefined): RecordedCredentials {
   const envKey = ctx.env.vars.PENSAR_API_KEY?.trim()
   if (envKey) return { kind: 'api-key', source: 'env', origins: envKeyOrigins(ctx) }
-  const config = ctx.store.readConfig()
   if (!config?.authType) return { kind: 'none', expired: false }
   if (config.sessionExpiredAt !== undefined) return { kind: 'none', expired: true }
   return { kind: config.authType, source: 'file', origins: storedOrigins(ctx, { version: 1, apiUrl: config.apiUrl, gatewayUrl: config.gatewayUrl }) }

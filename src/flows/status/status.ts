@@ -45,24 +45,25 @@ export async function checkStatus(ctx: Context, opts: StatusOptions): Promise<St
 
 /** The answer, as soon as there is one: it may leave a token renewal running (ctx.background). */
 async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
-  const place = storedPlace(ctx)
-  const outcome = await checkCredentials(ctx, opts, place)
+  const stored = await readStored(ctx)
+  const outcome = await checkCredentials(ctx, opts, stored)
   // --api-url naming another Console (credentials.ts): the last connection was to the stored one.
   if (outcome.problem?.code !== 'other_console') return outcome
   // With the keychain, config.json records the session's Console: no secret is read for this.
-  const fromFile = place.backend === 'file' ? (await safelyAsync(() => ctx.store.readAuth()))?.apiUrl : undefined
-  const sessionApiUrl = fromFile ?? safely(() => ctx.store.readConfig())?.apiUrl
+  const sessionApiUrl = stored.auth.value?.apiUrl ?? stored.config?.apiUrl
   return sessionApiUrl ? { ...outcome, sessionApiUrl } : outcome
 }
 
-async function checkCredentials(ctx: Context, opts: StatusOptions, place: CredentialsPlace): Promise<StatusOutcome> {
-  const report = await localReport(ctx, place)
-  // `--offline` reads no secret: with the keychain it answers from what config.json records, so a
-  // status poll never opens the keychain (nor waits on a locked one). The online check reads it.
-  const fromRecord = opts.offline && place.backend === 'keychain'
+async function checkCredentials(ctx: Context, opts: StatusOptions, stored: Stored): Promise<StatusOutcome> {
+  const report = localReport(ctx, stored)
+  const { place } = stored
   let creds: Credentials | RecordedCredentials
   try {
-    creds = fromRecord ? recordedCredentials(ctx) : await readCredentials(ctx)
+    // `--offline` reads no secret: with the keychain it answers from what config.json records, so
+    // a status poll never opens the keychain (nor waits on a locked one). The online check reads it.
+    if (opts.offline && place.backend === 'keychain') creds = recordedCredentials(ctx, stored.config)
+    // auth.json was read once, for the report: the same reading, and its error, serve here.
+    else creds = await readCredentials(ctx, place.backend === 'file' ? stored.auth.get : undefined)
   } catch (error) {
     return notConnected(report, error)
   }
@@ -74,19 +75,19 @@ async function checkCredentials(ctx: Context, opts: StatusOptions, place: Creden
   if (creds.kind === 'api-key') report.expiresAt = null
   if (creds.kind === 'api-key' && creds.source === 'env') Object.assign(report, { user: null, workspace: null })
   if (opts.offline) return { report }
-  const stored = creds as Exclude<Credentials, { kind: 'none' }> // online, they were read whole
+  const read = creds as Exclude<Credentials, { kind: 'none' }> // online, they were read whole
   // Loaded only now, so `--offline` starts without the authed client, refresh and signing code.
   const { checkOnline, onlineDeadline, resolveApiKeyWorkspace } = await import('./online-check')
   const deadline = onlineDeadline(ctx, report.apiUrl)
   const expiresBefore = report.expiresAt
   try {
-    const key = stored.kind === 'api-key' && !report.workspace ? await resolveApiKeyWorkspace(ctx, report, stored.apiKey, stored.source, deadline) : undefined
+    const key = read.kind === 'api-key' && !report.workspace ? await resolveApiKeyWorkspace(ctx, report, read.apiKey, read.source, deadline) : undefined
     // PENSAR_API_KEY is checked where the key says, never with the stored session's gateway and workspace.
-    const target = stored.source === 'env' ? { gatewayUrl: key?.gatewayUrl ?? report.apiUrl, workspaceId: report.workspace?.id } : undefined
+    const target = read.source === 'env' ? { gatewayUrl: key?.gatewayUrl ?? report.apiUrl, workspaceId: report.workspace?.id } : undefined
     report.online = await checkOnline(ctx, deadline, target)
-    if (stored.kind === 'workos') {
+    if (read.kind === 'workos') {
       // A refresh may have renewed the token, and moved the session (an older auth.json into the keychain).
-      const now = await localReport(ctx, storedPlace(ctx))
+      const now = localReport(ctx, await readStored(ctx))
       Object.assign(report, { expiresAt: now.expiresAt, credentialStore: now.credentialStore, credentialBackend: now.credentialBackend })
     }
     return { report, renewed: report.expiresAt !== expiresBefore }
@@ -120,10 +121,31 @@ function warnAboutLooseModes(ctx: Context, modes: LooseMode[]): void {
   }
 }
 
-/** What is stored, before any check: config.json, and auth.json (with the keychain, config.json's copy of the token's expiry). */
-async function localReport(ctx: Context, place: CredentialsPlace): Promise<StatusReport> {
+/**
+ * What is stored, each file read once: config.json, where it says the secrets are, and auth.json
+ * when they are there (its error kept for readCredentials). The keychain is not opened.
+ */
+interface Stored {
+  config: ConfigFile | undefined
+  place: CredentialsPlace
+  auth: { value?: AuthFile; get: () => Promise<AuthFile | undefined> }
+}
+
+async function readStored(ctx: Context): Promise<Stored> {
   const config = safely(() => ctx.store.readConfig())
-  const stored = place.backend === 'keychain' ? recordedSession(config) : fileSession(await safelyAsync(() => ctx.store.readAuth()))
+  const place = config ? ctx.store.credentialsPlaceIn(config) : { backend: 'file' as const, location: ctx.store.paths.auth }
+  if (place.backend === 'keychain') return { config, place, auth: { get: () => ctx.store.readAuth(place) } }
+  try {
+    const value = await ctx.store.readAuth(place)
+    return { config, place, auth: { value, get: async () => value } }
+  } catch (error) {
+    return { config, place, auth: { get: () => Promise.reject(error) } }
+  }
+}
+
+/** The report before any check: config.json, and auth.json (with the keychain, config.json's copy of the token's expiry). */
+function localReport(ctx: Context, { config, place, auth }: Stored): StatusReport {
+  const stored = place.backend === 'keychain' ? recordedSession(config) : fileSession(auth.value)
   return {
     loggedIn: false,
     authType: null,
@@ -161,22 +183,9 @@ function notConnected(report: StatusReport, error: unknown): StatusOutcome {
   throw error
 }
 
-/** Where config.json says the secrets are; the file when it cannot be read. */
-function storedPlace(ctx: Context): CredentialsPlace {
-  return safely(() => ctx.store.credentialsPlace()) ?? { backend: 'file', location: ctx.store.paths.auth }
-}
-
 function safely<T>(read: () => T): T | undefined {
   try {
     return read()
-  } catch {
-    return undefined
-  }
-}
-
-async function safelyAsync<T>(read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read()
   } catch {
     return undefined
   }
