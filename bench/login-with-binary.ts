@@ -19,6 +19,8 @@ export interface LoginOptions {
   console: LocalConsole
   /** Waits this long after the code appears before approving (to vary the poll phase). */
   approveAfterMs?: number
+  /** More environment (a keyring's bus, PENSAR_CREDENTIAL_STORE). */
+  env?: Record<string, string>
 }
 
 interface TimedEvent {
@@ -28,7 +30,7 @@ interface TimedEvent {
 
 export async function loginWithBinary(opts: LoginOptions): Promise<LoginRun> {
   const proc = Bun.spawn([opts.pensar, 'login', '--json', '--workspace', 'acme', '--no-browser'], {
-    env: benchEnv({ HOME: opts.home, PENSAR_HOME: opts.home, PENSAR_API_URL: opts.console.url }),
+    env: benchEnv({ HOME: opts.home, PENSAR_HOME: opts.home, PENSAR_API_URL: opts.console.url, ...opts.env }),
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',

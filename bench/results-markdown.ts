@@ -2,6 +2,7 @@
 import type { ArchiveSizes } from './archive-sizes'
 import type { Binaries } from './build-binaries'
 import type { ContentionResult } from './contention'
+import type { KeychainResult } from './keychain'
 import type { LoginLatencyResult } from './login-latency'
 import type { MachineInfo } from './machine'
 import type { StartupResult } from './startup'
@@ -16,6 +17,7 @@ export interface BenchReport {
   startup?: StartupResult[]
   contention?: ContentionResult
   login?: LoginLatencyResult
+  keychain?: KeychainResult
   checks: TargetCheck[]
   notes: string[]
 }
@@ -38,6 +40,7 @@ export function renderResults(r: BenchReport): string {
     ...(r.archives ? section(`Release archives (${r.archives.target})`, renderArchives(r.archives)) : []),
     ...(r.contention ? section('Refresh under contention (item 4)', renderContention(r.contention)) : []),
     ...(r.login ? section('Login latency (item 5)', renderLogin(r.login)) : []),
+    ...(r.keychain ? section('The OS keychain (item 6)', renderKeychain(r.keychain)) : []),
     ...(r.notes.length ? section('Notes', r.notes.map((n) => `- ${n}`)) : []),
   ].join('\n')
 }
@@ -86,6 +89,19 @@ function renderContention(c: ContentionResult): string[] {
     `- ${c.processes} processes at once: ${spread(c.crowd)}; refreshes per round: ${refreshes(c.crowd)}`,
     `- ratio of the medians ${ratio(c.medianCrowdMs / c.medianSingleMs)}`,
     `- for scale: ${c.processes} floor binaries started at once take ${ms(c.medianFloorCrowdMs)} (process start-up alone on ${navigator.hardwareConcurrency} cores)`,
+  ]
+}
+
+function renderKeychain(k: KeychainResult): string[] {
+  const rows = k.cases.map((s) => `| \`${s.name}\` | ${ms(s.medianMs)} | ${ms(s.medianCpuMs)} | ${mb(s.medianRssBytes)} | ${s.runs} |`)
+  return [
+    "One session stored in auth.json and one in gnome-keyring's Secret Service (a D-Bus session of the benchmark's own), with an access token valid for the whole run, so `login token` reads it and never renews; the cases run interleaved. The round trip is what one `Bun.secrets.get` of the session's entry adds to a fresh process (loading libsecret, connecting to the bus, the read): a probe compiled like pensar, reading, minus the same probe not reading.",
+    '',
+    '| command | wall | CPU | peak RSS | runs |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    `- the keychain's round trip: ${ms(k.roundTripMs)}`,
   ]
 }
 

@@ -1,14 +1,17 @@
 // `bun run bench [--runs N] [--check] [--only …]`: builds pensar and the floor with the same
-// flags, measures start-up, memory, size, refresh contention and login latency against the floor,
-// and the size of each release archive beside its binary, and writes bench/RESULTS.md. Scratch goes
-// to bench/.work/ (git-ignored). `--check` exits 1 when a target fails; `--only
-// startup,contention,login,archives` runs a subset (RESULTS.md then holds only that subset).
+// flags, measures start-up, memory, size, refresh contention, login latency and what the OS
+// keychain costs against the floor, and the size of each release archive beside its binary, and
+// writes bench/RESULTS.md. Scratch goes to bench/.work/ (git-ignored). `--check` exits 1 when a
+// target fails; `--only startup,contention,login,keychain,archives` runs a subset (RESULTS.md then
+// holds only that subset).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { measureArchiveSizes } from './archive-sizes'
 import { buildBinaries, type Binaries } from './build-binaries'
+import { secretServiceInstalled, startSecretService, type SecretService } from '../test/helpers/secret-service'
 import { measureContention } from './contention'
+import { buildKeychainProbe, keychainChecks, measureKeychain, type KeychainHomes } from './keychain'
 import { startLocalConsole, type LocalConsole } from './local-console'
 import { measureLoginLatency } from './login-latency'
 import { loginWithBinary } from './login-with-binary'
@@ -30,7 +33,7 @@ const { values: flags } = parseArgs({
     'login-runs': { type: 'string', default: '20' },
     processes: { type: 'string', default: '20' },
     check: { type: 'boolean', default: false },
-    /** Comma-separated subset while working on one thing: startup, contention, login, archives. */
+    /** Comma-separated subset while working on one thing: startup, contention, login, keychain, archives. */
     only: { type: 'string' },
   },
 })
@@ -58,17 +61,39 @@ if (existsSync(resolve(BENCH_DIR, '../console/main.ts'))) {
   report.notes.push('console/main.ts does not exist yet: items 4 and 5 and the logged-in start-up case were skipped.')
 }
 
+let keyring: SecretService | undefined
+let tokenConsole: LocalConsole | undefined
 try {
   const loggedIn = console_ ? await loggedInHome(console_) : undefined
   const secondHome = console_ && loggedIn && wanted('contention') ? await loggedInHome(console_) : undefined
+  let keychainHomes: KeychainHomes | undefined
+  if (console_ && (wanted('startup') || wanted('keychain'))) {
+    if (!secretServiceInstalled()) report.notes.push('gnome-keyring, dbus-run-session or secret-tool is missing (`.ci/run` installs them): the keychain cases were skipped.')
+    else {
+      step('starting a Secret Service (gnome-keyring) and logging in with each store')
+      keyring = await startSecretService('unlocked')
+      // Tokens that stay valid through the measurement: `login token` must not renew.
+      tokenConsole = await startLocalConsole(['--interval', String(POLL_INTERVAL_SEC), '--access-ttl', '3600'])
+      const file = await loggedInHome(tokenConsole)
+      const keychain = await loggedInHome(tokenConsole, { PENSAR_CREDENTIAL_STORE: 'keychain', ...keyring.env })
+      if (file && keychain) keychainHomes = { file, keychain, apiUrl: tokenConsole.url, bus: keyring.env }
+    }
+  }
   if (wanted('archives')) await section('release archives', async () => {
     report.archives = await measureArchiveSizes(WORK_DIR)
     report.checks.push(downloadCheck(report.archives))
   })
   if (wanted('startup')) await section('start-up and peak RSS', async () => {
     const loggedOut = mkdtempSync(join(WORK_DIR, 'home-logged-out-'))
-    report.startup = measureStartup(startupCases(bin, { loggedIn, loggedOut }), Number(flags.runs))
+    const keychain = keychainHomes && { home: keychainHomes.keychain, bus: keychainHomes.bus }
+    report.startup = measureStartup(startupCases(bin, { loggedIn, loggedOut, keychain }), Number(flags.runs))
     report.checks.push(...startupChecks(report.startup))
+  })
+  if (wanted('keychain')) await section('the OS keychain', async () => {
+    if (!keychainHomes) throw new Error('no keychain session (see notes)')
+    const probe = await buildKeychainProbe(WORK_DIR)
+    report.keychain = measureKeychain(bin.pensar, probe, keychainHomes, Number(flags.runs))
+    report.checks.push(...keychainChecks(report.keychain))
   })
   if (console_ && loggedIn) {
     const c = console_
@@ -85,6 +110,8 @@ try {
   }
 } finally {
   await console_?.stop()
+  await tokenConsole?.stop()
+  await keyring?.stop()
 }
 
 const outFile = join(BENCH_DIR, 'RESULTS.md')
@@ -105,10 +132,10 @@ async function section(name: string, run: () => Promise<void>): Promise<void> {
   }
 }
 
-async function loggedInHome(c: LocalConsole): Promise<string | undefined> {
+async function loggedInHome(c: LocalConsole, env?: Record<string, string>): Promise<string | undefined> {
   const home = mkdtempSync(join(WORK_DIR, 'home-logged-in-'))
   try {
-    await loginWithBinary({ pensar: bin.pensar, home, console: c })
+    await loginWithBinary({ pensar: bin.pensar, home, console: c, env })
     return home
   } catch (error) {
     report.notes.push(`Could not log in with the binary, so the logged-in cases were skipped: ${(error as Error).message.split('\n')[0]}`)

@@ -46,13 +46,14 @@ export function peakRss(argv: string[], env: Record<string, string>): number {
   return kib ? Number(kib) * 1024 : Number.NaN
 }
 
-/** The environment every measured process gets: no colour, no proxy for the local Console. */
+/** The environment every measured process gets: no colour, no proxy for the local Console, the file store unless a case says otherwise. */
 export function benchEnv(extra: Record<string, string>): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     NO_COLOR: '1',
     NO_PROXY: '127.0.0.1,localhost',
     no_proxy: '127.0.0.1,localhost',
+    PENSAR_CREDENTIAL_STORE: 'file',
     ...extra,
   }
 }

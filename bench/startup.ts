@@ -53,7 +53,7 @@ function checkCase(c: StartupCase): void {
   }
 }
 
-export function startupCases(bin: { pensar: string; floor: string }, homes: { loggedIn?: string; loggedOut: string }): StartupCase[] {
+export function startupCases(bin: { pensar: string; floor: string }, homes: { loggedIn?: string; loggedOut: string; keychain?: { home: string; bus: Record<string, string> } }): StartupCase[] {
   const env = (home: string) => benchEnv({ HOME: home, PENSAR_HOME: home })
   const cases: StartupCase[] = [
     { name: 'floor --version', argv: [bin.floor, '--version'], env: env(homes.loggedOut), expectExit: [0] },
@@ -63,6 +63,10 @@ export function startupCases(bin: { pensar: string; floor: string }, homes: { lo
   ]
   if (homes.loggedIn) {
     cases.push({ name: 'pensar login status --offline (logged in)', argv: [bin.pensar, 'login', 'status', '--offline'], env: env(homes.loggedIn), expectExit: [0] })
+  }
+  if (homes.keychain) {
+    const keychainEnv = { ...env(homes.keychain.home), PENSAR_CREDENTIAL_STORE: 'auto', ...homes.keychain.bus }
+    cases.push({ name: 'pensar login status --offline (logged in, keychain)', argv: [bin.pensar, 'login', 'status', '--offline'], env: keychainEnv, expectExit: [0] })
   }
   return cases
 }

@@ -8,6 +8,8 @@ import { systemClock, type Clock } from './lib/clock'
 import { createHttp, type FetchFn, type Http } from './lib/http'
 import { silentLog, type Log } from './lib/log'
 import { resolvePath } from './lib/resolve-path'
+import { createKeychain, keychainTimeoutFrom } from './lib/keychain'
+import { credentialModeFrom, type CredentialMode } from './lib/credential-mode'
 import { createStore, type Store } from './lib/store'
 import { ClackUi, type ClackUiDeps } from './ui/clack'
 import { JsonUi, PlainUi } from './ui/plain'
@@ -30,6 +32,8 @@ export interface Env {
   debug: boolean
   noColor: boolean
   isCI: boolean
+  /** PENSAR_CREDENTIAL_STORE: where a login's secrets go (`auto`: the OS keychain when it answers, else the file). */
+  credentialStore: CredentialMode
   /** The raw environment, for BROWSER and friends. */
   vars: Record<string, string | undefined>
 }
@@ -123,6 +127,7 @@ export function resolveEnv(globals: GlobalOptions, io: Pick<ProcessIo, 'vars' | 
     debug: globals.debug || truthy(vars.PENSAR_DEBUG),
     noColor: vars.NO_COLOR !== undefined || vars.TERM === 'dumb' || !isTerminal(io, 1),
     isCI: truthy(vars.CI),
+    credentialStore: credentialModeFrom(vars.PENSAR_CREDENTIAL_STORE, 'PENSAR_CREDENTIAL_STORE') ?? 'auto',
     vars,
   }
 }
@@ -145,7 +150,13 @@ export async function createContext(globals: GlobalOptions, io: ProcessIo): Prom
     keyboardUi: async () => (keyboardWanted(env, io) ? terminalKeyboardUi(env, io) : undefined),
     browser: createSystemBrowser({ env: io.vars }),
     http: createHttp({ fetch: io.fetch ?? fetch, clock: systemClock, log, signal: io.signal }),
-    store: createStore({ home: env.home, now: () => systemClock.now(), warn: (m) => ui.warn(m) }),
+    store: createStore({
+      home: env.home,
+      now: () => systemClock.now(),
+      warn: (m) => ui.warn(m),
+      credentialMode: env.credentialStore,
+      keychain: createKeychain({ timeoutMs: keychainTimeoutFrom(io.vars.PENSAR_KEYCHAIN_TIMEOUT) }),
+    }),
   }
 }
 

@@ -38,7 +38,7 @@ async function loginOrManage(ctx: Context): Promise<unknown> {
     import('../flows/login/connected-screen'),
     import('../flows/session/credentials'),
   ])
-  const session = readStoredSession(ctx)
+  const session = await readStoredSession(ctx)
   if (session) {
     try {
       return await connectedScreen(ctx, session)

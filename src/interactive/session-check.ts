@@ -13,7 +13,7 @@ export type Renew = (ctx: Context) => Promise<unknown>
 const renewWithRefresh: Renew = async (ctx) => (await import('../flows/session/refresh')).getValidAccessToken(ctx)
 
 export async function checkSessionAtStartup(ctx: Context, renew: Renew = renewWithRefresh): Promise<SessionHealth> {
-  const creds = readCredentials(ctx)
+  const creds = await readCredentials(ctx)
   if (creds.kind === 'none') return { state: creds.expired ? 'expired' : 'none' }
   if (creds.kind === 'api-key') return { state: 'ok', connection: connectionOf(ctx, creds) }
   try {

@@ -1,37 +1,50 @@
-// Everything on disk lives under PENSAR_HOME (default ~/.pensar), as flat JSON:
-//   config.json  nothing secret: API URL, auth type, user, workspace, gateway URL
-//   auth.json    secrets: tokens, expiry, signing key, API key, refresh endpoints, and the
-//                addresses the session was made with (`apiUrl`, `gatewayUrl`): its secrets go
-//                nowhere else, whatever config.json says
-// Files 0600, never written through a symbolic link (lib/home-files.ts). Writes go to a temp file
-// that is fsynced, then renamed, so a crash never leaves half a file; what a killed process leaves
-// (temp files, the disk reserve) is swept by the next holder of the refresh lock. Fields this
-// version does not know are kept on every write. A file that does not parse is moved aside as
-// `<name>.corrupt-<time>` with one warning, and reads as logged out; a file that cannot be read at
-// all (a folder in its place, another user's) is a StoreError that says what to do.
+// Everything pensar keeps lives under PENSAR_HOME (default ~/.pensar), as flat JSON, except the
+// secrets when the OS keychain holds them:
+//   config.json  nothing secret: API URL, auth type, user, workspace, gateway URL, and where the
+//                secrets are (`credentialStore`: "keychain" or "file"); with the keychain, also
+//                the access token's expiry, so `status --offline` never has to open it
+//   auth.json    the session's document: tokens, expiry, signing key, API key, refresh endpoints,
+//                and the addresses the session was made with (`apiUrl`, `gatewayUrl`), which its
+//                secrets go to and nowhere else, whatever config.json says. Kept in the OS
+//                keychain instead (one entry, the whole document, lib/keychain.ts) when the
+//                credential store is `keychain`, or `auto` and a keychain answers.
+// Files 0600, never written through a symbolic link (lib/home-files.ts, lib/json-file.ts). Fields
+// this version does not know are kept on every write; what a killed process leaves (temp files,
+// the disk reserve) is swept by the next holder of the refresh lock.
 //
-// The two documents are behind one small interface (`JsonDocument`): auth.json's can be replaced
-// by another backend, such as the OS credential store, without touching the callers.
+// A session moves between the file and the keychain on a write, in the order that never loses
+// it: the new place is written and confirmed, then config.json (which says where the secrets
+// are) is renamed into place, and only then is the old copy removed. A crash in between leaves
+// config.json pointing at a complete copy.
 import { checkApiUrlValue } from './api-url'
-import { errorCode } from './errors'
+import type { CredentialMode } from './credential-mode'
+import { CancelledError, errorCode, PensarError } from './errors'
 import { StoreError } from './file-errors'
-import {
-  ensureFolder, fsyncFolder, isLooseMode, isProcessAlive, lstatOf, octal, readRegularFile, removeFile, removeQuietly, reserveSpace, tempNameFor, writeNewFile,
-} from './home-files'
-import { readTextFile } from './read-text-file'
+import { ensureFolder, fsyncFolder, isLooseMode, isProcessAlive, lstatOf, octal, readRegularFile, removeFile, removeQuietly, reserveSpace, tempNameFor, writeNewFile } from './home-files'
+import { createJsonFile, MAX_FILE_BYTES, parseJson, parseJsonObject, type JsonDocument, type StagedWrite } from './json-file'
+import { accessTokenExpiresAt } from './jwt'
+import { keychainName, KeychainUnavailable, KEYCHAIN_SERVICE, sessionEntryName, type Keychain } from './keychain'
+import { entryLeftBehind, fallbackNotice, keychainEntryMissing, KeychainError, keychainReadError, keychainWriteError, stayedInFile, unlockWhileYouApprove } from './keychain-errors'
 import { resolvePath } from './resolve-path'
 
-// `require`, not `import`: in the compiled binary a static import of a Node built-in costs
-// several times more start-up (up to 1 ms for node:fs). Reading goes through readTextFile, so
-// node:fs is loaded only by a command that writes.
+// node:fs on first use only, as in lib/json-file.ts: a static import costs every start-up.
 const fs = () => require('node:fs') as typeof import('node:fs')
 
 export const SCHEMA_VERSION = 1
 
-/** A pensar file is a few kilobytes; a larger one is not ours, and decoding it would cost memory. */
-export const MAX_FILE_BYTES = 1024 * 1024
-
 export type AuthType = 'workos' | 'api-key'
+
+export type { CredentialMode } from './credential-mode'
+export type CredentialBackend = 'keychain' | 'file'
+
+/** Where the stored secrets are, as config.json says (the keychain is not opened to tell). */
+export interface CredentialsPlace {
+  backend: CredentialBackend
+  /** For people: the file's path, or "OS keychain (Secret Service)". */
+  location: string
+  /** The keychain entry, when the keychain holds them (undefined when config.json names no API). */
+  entry?: { service: string; name: string }
+}
 
 export interface WorkspaceRef {
   id: string
@@ -54,6 +67,11 @@ export interface ConfigFile {
   lastWorkspaceId?: string
   consoleUrl?: string
   gatewayUrl?: string
+  /** Where the session's secrets are; absent for a session saved before pensar knew the keychain (then auth.json). */
+  credentialStore?: CredentialBackend
+  /** With the keychain only: the access token's expiry and the end of the session, copied for `status --offline`. */
+  expiresAt?: number
+  sessionExpiredAt?: number
   [unknown: string]: unknown
 }
 
@@ -84,20 +102,33 @@ export interface Reservation {
 
 export interface Store {
   readonly paths: { home: string; config: string; auth: string }
+  readonly credentialMode: CredentialMode
+  /** The OS keychain this store uses (doctor checks it); undefined when it uses the file only. */
+  readonly keychain: Keychain | undefined
+  /** The same store, putting secrets where `mode` says (`login --credential-store`). */
+  withCredentialMode(mode: CredentialMode): Store
+  /** Where the stored secrets are, from config.json alone: never opens the keychain. */
+  credentialsPlace(): CredentialsPlace
+  /** The same from config.json's content already read (`readConfig()`), so a command reads it once. */
+  credentialsPlaceIn(config: ConfigFile | undefined): CredentialsPlace
   /** Known fields of the wrong type are left out (with one warning), so nothing downstream sees them. */
   readConfig(): ConfigFile | undefined
-  readAuth(): AuthFile | undefined
+  /**
+   * The session's document, from auth.json or the keychain; a keychain that cannot answer is a
+   * KeychainError (exit 4). `place`: where config.json, already read, says it is.
+   */
+  readAuth(place?: CredentialsPlace): Promise<AuthFile | undefined>
   /** Merges into the file on disk (unknown fields kept); `undefined` values delete a field. */
   writeConfig(patch: Partial<ConfigFile>): ConfigFile
-  writeAuth(patch: Partial<AuthFile>): AuthFile
-  /** Merges into both files as one step (as writeConfig/writeAuth), e.g. a workspace and its signing key. */
-  patchSession(patch: { config: Partial<ConfigFile>; auth: Partial<AuthFile> }): void
-  /** Writes both files as one step: both temp files are complete and fsynced before either rename. */
-  saveSession(session: { config: Partial<ConfigFile>; auth: Omit<AuthFile, 'version'> }): void
-  /** Deletes auth.json and the session fields of config.json; keeps apiUrl, lastWorkspaceId, unknown fields. */
-  clearSession(): void
-  /** Throws the StoreError a save would meet (a read-only or full disk, a file in the folder's place) before anyone acts. */
-  checkWritable(): void
+  writeAuth(patch: Partial<AuthFile>): Promise<AuthFile>
+  /** Merges into both documents as one step (as writeConfig/writeAuth), e.g. a workspace and its signing key. */
+  patchSession(patch: { config: Partial<ConfigFile>; auth: Partial<AuthFile> }): Promise<void>
+  /** Writes a new session: both documents as one step, the secrets where the credential mode says. */
+  saveSession(session: { config: Partial<ConfigFile>; auth: Omit<AuthFile, 'version'> }): Promise<void>
+  /** Deletes the secrets (keychain entry and any file copy) and the session fields of config.json; keeps apiUrl, lastWorkspaceId, unknown fields. */
+  clearSession(): Promise<void>
+  /** Throws what a save would meet (a read-only or full disk, a file in the folder's place, a keychain that must be used and cannot) before anyone acts. */
+  checkWritable(): Promise<void>
   /** Disk room for rewriting auth.json, held until released (just before the write it protects). */
   reserveRoomForAuth(): Reservation
   /** Removes what a killed pensar left; returns the parsed auth.json temp files among it (their tokens may be live). */
@@ -108,45 +139,193 @@ export interface StoreDeps {
   home: string
   now: () => number
   warn: (message: string) => void
-  /** Where auth.json's content lives; the file beside config.json by default. */
-  secrets?: JsonDocument
+  /** Where writes put the secrets; `file` when there is no keychain. */
+  credentialMode?: CredentialMode
+  /** The OS keychain (lib/keychain.ts); without one, only the file is used. */
+  keychain?: Keychain
 }
 
-/** One JSON object kept somewhere: a file under PENSAR_HOME, or (later) the OS credential store. */
-export interface JsonDocument {
-  /** Shown to people: a path, or the name of a credential store. */
-  readonly location: string
-  /** Undefined when absent or unreadable as JSON (then moved aside with a warning); throws StoreError otherwise. */
-  read(): Record<string, unknown> | undefined
-  /** Prepares `value` so that `commit` cannot fail for space or half-written data. */
-  stage(value: Record<string, unknown>): StagedWrite
-  remove(): void
-}
-
-export interface StagedWrite {
-  commit(): void
-  discard(): void
-}
-
-const SESSION_CONFIG_FIELDS = ['authType', 'user', 'workspace', 'gatewayUrl'] as const
+const SESSION_CONFIG_FIELDS = ['authType', 'user', 'workspace', 'gatewayUrl', 'credentialStore', 'expiresAt', 'sessionExpiredAt'] as const
+/** The copy of the keychain document's state in config.json (see ConfigFile). */
+const SUMMARY_FIELDS = ['expiresAt', 'sessionExpiredAt'] as const
 /** What the secrets travel with: the addresses a session was made with (see AuthFile). */
 const ORIGIN_FIELDS = ['apiUrl', 'gatewayUrl'] as const
 /** A new login's auth.json and the room to save its first renewal: the write check at login. */
 const SESSION_ROOM_BYTES = 16 * 1024
+/** Written and deleted by the login's check that the keychain takes a write. */
+const PROBE_ENTRY = 'pensar reachability check'
+
+type Place = { backend: 'file' } | { backend: 'keychain'; entry: string | undefined }
+type Doc = Record<string, unknown>
 
 export function createStore(deps: StoreDeps): Store {
+  // Shared by every mode's view of the store (`withCredentialMode`).
+  const shared: SharedState = { keychainFailed: false, probeLeft: false, warnOnce: onceEach(deps.warn) }
+  return storeWithMode(deps, deps.keychain ? (deps.credentialMode ?? 'auto') : 'file', shared)
+}
+
+interface SharedState {
+  /** The keychain failed in this process: `auto` said so, and neither tries nor says it again. */
+  keychainFailed: boolean
+  /** The login's probe write timed out and may land once the keychain is unlocked: removed after the save. */
+  probeLeft: boolean
+  warnOnce: (message: string) => void
+}
+
+function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: SharedState): Store {
   const paths = { home: deps.home, config: resolvePath(deps.home, 'config.json'), auth: resolvePath(deps.home, 'auth.json') }
   const config = createJsonFile(paths.config, deps)
-  const secrets = deps.secrets ?? createJsonFile(paths.auth, deps)
-  const warnOnce = onceEach(deps.warn)
+  const authFile = createJsonFile(paths.auth, deps)
+  const { warnOnce } = shared
+  const keychain = deps.keychain
 
-  function merged(doc: JsonDocument, patch: Record<string, unknown>): Record<string, unknown> {
-    const next: Record<string, unknown> = { ...doc.read(), ...patch, version: SCHEMA_VERSION }
+  function placeOf(raw: Doc | undefined): Place {
+    if (raw?.credentialStore !== 'keychain') return { backend: 'file' }
+    return { backend: 'keychain', entry: entryFor(raw.apiUrl) }
+  }
+
+  /** The session's entry is named after PENSAR_HOME and its API (lib/keychain.ts, sessionEntryName). */
+  function entryFor(apiUrl: unknown): string | undefined {
+    const checked = typeof apiUrl === 'string' ? checkApiUrlValue(apiUrl) : undefined
+    return checked?.ok ? sessionEntryName(checked.url, deps.home) : undefined
+  }
+
+  function publicPlace(place: Place): CredentialsPlace {
+    if (place.backend === 'file') return { backend: 'file', location: paths.auth }
+    return { backend: 'keychain', location: keychain?.name ?? keychainName(process.platform), entry: place.entry ? { service: KEYCHAIN_SERVICE, name: place.entry } : undefined }
+  }
+
+  function requireKeychain(): Keychain {
+    if (keychain) return keychain
+    throw new KeychainError(`${paths.config} says the credentials are in the OS keychain, which this pensar cannot use.`, { code: 'keychain_unavailable', hint: 'Run `pensar login` to log in again.', exitCode: 4 })
+  }
+
+  async function readSecrets(place: Place): Promise<Doc | undefined> {
+    if (place.backend === 'file') return authFile.read()
+    const chain = requireKeychain()
+    if (!place.entry) {
+      throw new KeychainError(`${paths.config} says the credentials are in the ${chain.name} but names no valid \`apiUrl\`, so pensar cannot tell which entry is the session's.`, { code: 'keychain_entry_missing', hint: 'Run `pensar login` to log in again.', exitCode: 4 })
+    }
+    let text: string | null
+    try {
+      text = await chain.get(place.entry)
+    } catch (error) {
+      throw error instanceof KeychainUnavailable ? keychainReadError(chain, error) : error
+    }
+    if (text === null) throw keychainEntryMissing(chain, place.entry)
+    const parsed = parseJson(text)
+    if (parsed.ok) return parsed.value
+    warnOnce(`The ${chain.name} entry "${place.entry}" is not usable (${parsed.problem}); carrying on as logged out. \`pensar login\` replaces it.`)
+    return undefined
+  }
+
+  /** A new session replaces whatever was stored, even what cannot be read any more. */
+  async function readSecretsLeniently(place: Place): Promise<Doc | undefined> {
+    try {
+      return await readSecrets(place)
+    } catch (error) {
+      if (error instanceof CancelledError || !(error instanceof PensarError)) throw error
+      return undefined
+    }
+  }
+
+  /** Where a write puts the secrets (docs/cli-reference.md, "Where secrets are kept"). */
+  function targetOf(current: Doc | undefined, from: Place, newSession: boolean): CredentialBackend {
+    if (mode !== 'auto') return mode
+    if (shared.keychainFailed) return 'file'
+    // A session `auto` once kept in the file stays there until the next login; one saved before
+    // pensar knew the keychain (no `credentialStore`) moves into it.
+    if (from.backend === 'file' && current?.credentialStore === 'file' && !newSession) return 'file'
+    return 'keychain'
+  }
+
+  /**
+   * Writes the session's document `auth` and config.json (`configPatch` merged in, and where the
+   * secrets now are), moving the secrets when the target is not where they were.
+   */
+  async function writeSession(auth: Doc, configPatch: Doc | undefined, opts: { newSession: boolean }): Promise<void> {
+    const current = config.read()
+    const from = placeOf(current)
+    const target = targetOf(current, from, opts.newSession)
+    ensureHome(deps.home, warnOnce)
+    if (target === 'keychain' && (await writeToKeychain(auth, current, configPatch, { from, newSession: opts.newSession }))) {
+      await removeOldCopies(from, placeOf({ ...current, ...configPatch, credentialStore: 'keychain' }))
+      return
+    }
+    const nextConfig = configFor(current, configPatch, 'file', auth)
+    const docs: [JsonDocument, Doc][] = [[authFile, auth]]
+    if (configPatch || current?.credentialStore !== 'file') docs.push([config, nextConfig])
+    writeAll(docs)
+    fsyncFolder(deps.home)
+    if (from.backend === 'keychain') await removeKeychainEntry(from.entry)
+  }
+
+  /**
+   * True when the keychain holds `auth` and config.json says so; false when the file is to take it
+   * instead: `auto` falls back, and a session already in the file stays there (a renewal's tokens
+   * must be saved somewhere, and `keychain` only promises never to put secrets in a new file).
+   */
+  async function writeToKeychain(auth: Doc, current: Doc | undefined, configPatch: Doc | undefined, was: { from: Place; newSession: boolean }): Promise<boolean> {
+    const chain = requireKeychain()
+    const entry = entryFor(configPatch?.apiUrl ?? current?.apiUrl)
+    if (!entry) throw new KeychainError(`The credentials cannot go to the ${chain.name}: ${paths.config} names no valid \`apiUrl\`, which names the entry.`, { code: 'keychain_entry_missing', hint: 'Run `pensar login` to log in again.' })
+    // config.json is staged first, so that once the keychain has the secrets only a rename is left.
+    const staged = config.stage(configFor(current, configPatch, 'keychain', auth))
+    try {
+      try {
+        await chain.set(entry, JSON.stringify(auth))
+      } catch (error) {
+        if (!(error instanceof KeychainUnavailable)) throw error
+        if (mode === 'auto') {
+          shared.keychainFailed = true
+          deps.warn(fallbackNotice(chain, error, paths.auth))
+          return false
+        }
+        if (was.newSession || was.from.backend !== 'file' || !lstatOf(paths.auth)?.isFile) throw keychainWriteError(chain, error)
+        warnOnce(stayedInFile(chain, error, paths.auth))
+        return false
+      }
+      staged.commit()
+    } finally {
+      staged.discard()
+    }
+    fsyncFolder(deps.home)
+    if (shared.probeLeft) {
+      shared.probeLeft = false
+      await chain.delete(PROBE_ENTRY).catch(() => false)
+    }
+    return true
+  }
+
+  /** After a move: the file copy, and the entry of another place (another API's, or a moved session's). */
+  async function removeOldCopies(from: Place, now: Place): Promise<void> {
+    if (lstatOf(paths.auth)) {
+      try {
+        removeFile(paths.auth)
+      } catch (error) {
+        warnOnce(`The credentials are now in the ${requireKeychain().name}, but the old copy ${paths.auth} could not be removed (${errorCode(error) ?? String(error)}): delete it yourself.`)
+      }
+    }
+    if (from.backend === 'keychain' && now.backend === 'keychain' && from.entry !== now.entry) await removeKeychainEntry(from.entry)
+  }
+
+  /** Never fails the command: what cannot be removed is said, with how to remove it. */
+  async function removeKeychainEntry(entry: string | undefined): Promise<void> {
+    if (!entry || !keychain) return
+    try {
+      if (!(await keychain.delete(entry))) deps.warn(entryLeftBehind(keychain, entry, 'the keychain had no such entry to remove: it may be locked, or it was removed already'))
+    } catch (error) {
+      deps.warn(entryLeftBehind(keychain, entry, error instanceof Error ? error.message : String(error)))
+    }
+  }
+
+  function merged(current: Doc | undefined, patch: Doc): Doc {
+    const next: Doc = { ...current, ...patch, version: SCHEMA_VERSION }
     for (const [k, v] of Object.entries(next)) if (v === undefined) delete next[k]
     return next
   }
 
-  function write(docs: [JsonDocument, Record<string, unknown>][]) {
+  function write(docs: [JsonDocument, Doc][]) {
     ensureHome(deps.home, warnOnce)
     writeAll(docs)
     fsyncFolder(deps.home)
@@ -154,44 +333,50 @@ export function createStore(deps: StoreDeps): Store {
 
   return {
     paths,
+    credentialMode: mode,
+    keychain,
+    withCredentialMode: (next) => storeWithMode(deps, deps.keychain ? next : 'file', shared),
+    credentialsPlace: () => publicPlace(placeOf(config.read())),
+    credentialsPlaceIn: (current) => publicPlace(placeOf(current)),
     readConfig: () => {
       const raw = config.read()
       return raw && (withValidFields(raw, paths.config, warnOnce) as ConfigFile)
     },
-    readAuth: () => secrets.read() as AuthFile | undefined,
+    readAuth: async (place) => (await readSecrets(place ? { backend: place.backend, entry: place.entry?.name } : placeOf(config.read()))) as AuthFile | undefined,
     writeConfig(patch) {
-      const next = merged(config, patch)
+      const next = merged(config.read(), patch)
       write([[config, next]])
       return next as ConfigFile
     },
-    writeAuth(patch) {
-      const next = merged(secrets, patch)
-      write([[secrets, next]])
+    async writeAuth(patch) {
+      const next = merged(await readSecrets(placeOf(config.read())), patch)
+      await writeSession(next, undefined, { newSession: false })
       return next as AuthFile
     },
-    patchSession(patch) {
-      const nextConfig = merged(config, patch.config)
-      const nextAuth = merged(secrets, { ...originsOf(patch.config), ...patch.auth })
-      write([[secrets, nextAuth], [config, nextConfig]])
+    async patchSession(patch) {
+      const nextAuth = merged(await readSecrets(placeOf(config.read())), { ...originsOf(patch.config), ...patch.auth })
+      await writeSession(nextAuth, patch.config, { newSession: false })
     },
-    saveSession(session) {
-      const nextConfig = merged(config, session.config)
-      // auth.json is replaced whole: stale secrets of an earlier session must not survive.
-      const nextAuth = merged(secrets, {})
+    async saveSession(session) {
+      // The document is replaced whole: stale secrets of an earlier session must not survive.
+      const nextAuth = merged(await readSecretsLeniently(placeOf(config.read())), {})
       for (const k of Object.keys(nextAuth)) if (isKnownAuthField(k)) delete nextAuth[k]
       Object.assign(nextAuth, originsOf(session.config), session.auth, { version: SCHEMA_VERSION })
-      write([[secrets, nextAuth], [config, nextConfig]])
+      await writeSession(nextAuth, session.config, { newSession: true })
     },
-    clearSession() {
+    async clearSession() {
       const current = config.read()
+      const from = placeOf(current)
+      // The secret first: a logout that then fails to rewrite config.json has still removed it.
+      if (from.backend === 'keychain') await removeKeychainEntry(from.entry)
       if (current) {
-        const next: Record<string, unknown> = { ...current, version: SCHEMA_VERSION }
+        const next: Doc = { ...current, version: SCHEMA_VERSION }
         for (const k of SESSION_CONFIG_FIELDS) delete next[k]
         write([[config, next]])
       }
-      secrets.remove()
+      authFile.remove()
     },
-    checkWritable() {
+    async checkWritable() {
       ensureHome(deps.home, warnOnce)
       const probe = tempNameFor(paths.auth)
       try {
@@ -201,6 +386,26 @@ export function createStore(deps: StoreDeps): Store {
       } finally {
         removeQuietly(probe)
       }
+      if (mode === 'file' || !keychain || shared.keychainFailed) return
+      // A write, not a read: a locked keychain asks for its password now, and the person can type
+      // it while they approve the login in the browser (a read of an absent entry asks nothing).
+      try {
+        await keychain.set(PROBE_ENTRY, 'pensar checks that it can save here; nothing secret')
+      } catch (error) {
+        if (!(error instanceof KeychainUnavailable)) throw error
+        if (error.failure === 'timeout') {
+          // Most likely waiting for its password: the save tries again, and falls back only then.
+          shared.probeLeft = true
+          deps.warn(unlockWhileYouApprove(keychain, error, mode === 'keychain' ? undefined : paths.auth))
+          return
+        }
+        if (mode === 'keychain') throw keychainWriteError(keychain, error, { before: true })
+        // `auto`: said now, before a code is shown, rather than after the person approved.
+        shared.keychainFailed = true
+        deps.warn(fallbackNotice(keychain, error, paths.auth))
+        return
+      }
+      await keychain.delete(PROBE_ENTRY).catch(() => false)
     },
     reserveRoomForAuth() {
       ensureHome(deps.home, warnOnce)
@@ -224,6 +429,20 @@ export function createStore(deps: StoreDeps): Store {
   }
 }
 
+/** config.json after a write of the session: the patch, where the secrets are, and (keychain) the copy `status --offline` reads. */
+function configFor(current: Doc | undefined, patch: Doc | undefined, backend: CredentialBackend, auth: Doc): Doc {
+  const next: Doc = { ...current, ...patch, version: SCHEMA_VERSION, credentialStore: backend }
+  for (const k of SUMMARY_FIELDS) delete next[k]
+  if (backend === 'keychain') {
+    const token = typeof auth.accessToken === 'string' ? accessTokenExpiresAt(auth.accessToken) : null
+    const expiresAt = token ?? (typeof auth.expiresAt === 'number' ? auth.expiresAt : undefined)
+    if (expiresAt !== undefined) next.expiresAt = expiresAt
+    if (typeof auth.sessionExpiredAt === 'number') next.sessionExpiredAt = auth.sessionExpiredAt
+  }
+  for (const [k, v] of Object.entries(next)) if (v === undefined) delete next[k]
+  return next
+}
+
 /** The `apiUrl` and `gatewayUrl` a config patch sets, for auth.json too. */
 function originsOf(config: Record<string, unknown>): Record<string, unknown> {
   const origins: Record<string, unknown> = {}
@@ -239,91 +458,6 @@ function writeAll(docs: [JsonDocument, Record<string, unknown>][]) {
     for (const write of staged) write.commit()
   } finally {
     for (const write of staged) write.discard()
-  }
-}
-
-/** A JSON file under PENSAR_HOME. */
-export function createJsonFile(path: string, deps: Pick<StoreDeps, 'home' | 'now' | 'warn'>): JsonDocument {
-  const timestamp = () => new Date(deps.now()).toISOString().replace(/[:.]/g, '-')
-  // Read with bytes that are not UTF-8: rewriting it would replace them, so the original is kept.
-  let notUtf8 = false
-
-  function moveAside(reason: string): undefined {
-    const aside = `${path}.corrupt-${timestamp()}`
-    try {
-      fs().renameSync(path, aside)
-    } catch (error) {
-      // A read-only PENSAR_HOME: still never a crash, just logged out.
-      deps.warn(`${path} could not be read (${reason}) nor moved aside (${errorCode(error) ?? String(error)}); carrying on as logged out.`)
-      return undefined
-    }
-    deps.warn(`${path} could not be read (${reason}); moved it to ${aside} and carrying on as logged out.`)
-    return undefined
-  }
-
-  return {
-    location: path,
-    read() {
-      notUtf8 = false
-      let file
-      try {
-        file = readTextFile(path, { maxBytes: MAX_FILE_BYTES })
-      } catch (error) {
-        if (errorCode(error) === 'EFBIG') return moveAside(`it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`)
-        throw new StoreError(path, deps.home, 'read', error)
-      }
-      if (file === undefined) return undefined
-      const parsed = parseJson(file.text)
-      if (!parsed.ok) return moveAside(parsed.problem)
-      notUtf8 = !file.utf8
-      return parsed.value
-    },
-    stage(value) {
-      const temp = tempNameFor(path)
-      try {
-        writeNewFile(temp, `${JSON.stringify(value, null, 2)}\n`)
-      } catch (error) {
-        throw new StoreError(path, deps.home, 'write', error)
-      }
-      let done = false
-      return {
-        commit() {
-          if (notUtf8) keepOriginal()
-          try {
-            fs().renameSync(temp, path)
-          } catch (error) {
-            throw new StoreError(path, deps.home, 'write', error)
-          }
-          done = true
-          notUtf8 = false
-        },
-        discard() {
-          if (!done) removeQuietly(temp)
-        },
-      }
-    },
-    remove() {
-      try {
-        removeFile(path)
-      } catch (error) {
-        throw new StoreError(path, deps.home, 'remove', error)
-      }
-    },
-  }
-
-  /** A second name for the file about to be replaced (a hard link: it never goes missing meanwhile). */
-  function keepOriginal() {
-    const kept = `${path}.not-utf8-${timestamp()}`
-    try {
-      fs().linkSync(path, kept)
-    } catch {
-      try {
-        fs().copyFileSync(path, kept, fs().constants.COPYFILE_EXCL)
-      } catch (error) {
-        throw new StoreError(kept, deps.home, 'write', error)
-      }
-    }
-    deps.warn(`${path} held bytes that are not UTF-8, which JSON cannot carry; they are U+FFFD in the rewritten file, and the original is kept as ${kept}.`)
   }
 }
 
@@ -359,6 +493,9 @@ const isObjectOf = (...keys: string[]) => (v: unknown) => Boolean(v) && typeof v
 
 /** What each known config.json field must be; a hand edit that breaks one is ignored, not shown. */
 const CONFIG_FIELDS: Record<string, { valid: (v: unknown) => boolean; expected: string }> = {
+  credentialStore: { valid: (v) => v === 'keychain' || v === 'file', expected: '"keychain" or "file"' },
+  expiresAt: { valid: (v) => typeof v === 'number' && Number.isFinite(v), expected: 'a number' },
+  sessionExpiredAt: { valid: (v) => typeof v === 'number' && Number.isFinite(v), expected: 'a number' },
   apiUrl: { valid: (v) => isString(v) && checkApiUrlValue(v as string).ok, expected: 'an http(s) address without credentials, query or fragment' },
   authType: { valid: (v) => v === 'workos' || v === 'api-key', expected: '"workos" or "api-key"' },
   user: { valid: isObjectOf('id', 'email'), expected: 'an object with string `id` and `email`' },
@@ -377,24 +514,6 @@ function withValidFields(raw: Record<string, unknown>, path: string, warn: (mess
     warn(`${path}: \`${field}\` should be ${rule.expected}; ignoring it. \`pensar login\` writes it again.`)
   }
   return valid
-}
-
-/** The JSON object in `text`, or why there is none. */
-export function parseJson(text: string): { ok: true; value: Record<string, unknown> } | { ok: false; problem: string } {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    return { ok: false, problem: 'not valid JSON' }
-  }
-  if (value && typeof value === 'object' && !Array.isArray(value)) return { ok: true, value: value as Record<string, unknown> }
-  return { ok: false, problem: `${value === null ? 'JSON null' : Array.isArray(value) ? 'a JSON array' : `a JSON ${typeof value}`}, not an object` }
-}
-
-/** The JSON object in `text`; undefined when it is not JSON or not an object. */
-export function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  const parsed = parseJson(text)
-  return parsed.ok ? parsed.value : undefined
 }
 
 /** `<name>.tmp-<pid>-<random>` of either file, and the reserve. */

@@ -81,7 +81,7 @@ describe('bash', () => {
     ['pensar ', ROOT_COMMANDS],
     ['pensar lo', ['login', 'logout']],
     ['pensar login ', ['status', 'logout', 'doctor', 'token']],
-    ['pensar login --', ['--workspace', '--no-browser', '--with-api-key', '--api-url', '--json', '--debug', '--help']],
+    ['pensar login --', ['--workspace', '--no-browser', '--with-api-key', '--credential-store', '--api-url', '--json', '--debug', '--help']],
     ['pensar login --workspace ', []], // a value: nothing to offer
     ['pensar login --workspace acme st', ['status']], // the value skipped
     ['pensar --api-url=http://127.0.0.1:4100 wo', ['workspace']], // `=` and `:` do not split words
@@ -117,7 +117,7 @@ describe('bash', () => {
 describe('fish', () => {
   test.each([
     ['pensar ', ROOT_COMMANDS],
-    ['pensar login --', ['--api-url', '--debug', '--help', '--json', '--no-browser', '--with-api-key', '--workspace']],
+    ['pensar login --', ['--api-url', '--credential-store', '--debug', '--help', '--json', '--no-browser', '--with-api-key', '--workspace']],
     ['pensar login --workspace acme st', ['status']],
     ['pensar open ', ['api-keys', 'billing', 'console', 'usage']],
     ['pensar open billing ', []],

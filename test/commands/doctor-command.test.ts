@@ -26,7 +26,7 @@ describe('doctor command', () => {
     expect(lines).toHaveLength(1)
     const report = JSON.parse(lines[0]!)
     expect(report.ok).toBe(true)
-    expect(report.checks.map((c: { id: string }) => c.id)).toEqual(['home', 'files', 'refresh-lock', 'browser', 'proxy', 'ca', 'api', 'clock', 'session'])
+    expect(report.checks.map((c: { id: string }) => c.id)).toEqual(['home', 'files', 'keychain', 'refresh-lock', 'browser', 'proxy', 'ca', 'api', 'clock', 'session'])
     expect(io.err()).toBe('')
     fetch.verify()
   })

@@ -10,6 +10,7 @@ import type { LoginOptions } from '../../src/flows/login/options'
 import { AuthError, CancelledError, PensarError, SilentError, UsageError } from '../../src/lib/errors'
 import { main } from '../../src/main'
 import { createTestContext } from '../helpers/context'
+import { fakeKeychain } from '../helpers/fake-keychain'
 import { FakeFetch, json, networkError, oauthError } from '../helpers/fake-fetch'
 import { hostile, obeyedPoison, POISON, SHOWN_FORMS } from '../helpers/hostile-text'
 import { captureIo } from '../helpers/process-io'
@@ -171,6 +172,20 @@ describe('login command', () => {
     await runCommandLine(root, ['login', '--workspace', 'acme', 'status'])
     expect(ran).toEqual(['status'])
     expect(calls).toEqual([])
+    cleanup()
+  })
+
+  test('--credential-store picks where this login keeps its secrets; another word is a usage error', async () => {
+    const { ctx, cleanup } = createTestContext({ keychain: fakeKeychain().keychain, credentialMode: 'auto' })
+    const modes: string[] = []
+    const login = loginCommand(ctx, async (c) => void modes.push(c.store.credentialMode))
+    await runCommandLine(login, ['--credential-store', 'keychain'])
+    await runCommandLine(login, ['--credential-store=FILE'])
+    await runCommandLine(login, [])
+    expect(modes).toEqual(['keychain', 'file', 'auto'])
+    const error = await runCommandLine(login, ['--credential-store', 'vault']).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UsageError)
+    expect((error as UsageError).message).toBe('--credential-store must be auto, keychain or file, not "vault".')
     cleanup()
   })
 

@@ -14,10 +14,10 @@ import { FakeFetch, json, oauthError } from '../helpers/fake-fetch'
 import { captureIo } from '../helpers/process-io'
 import { accessTokenExpiringIn, seedWorkosSession } from '../helpers/session-fixtures'
 
-function seededHome(accessTtlMs: number) {
+async function seededHome(accessTtlMs: number) {
   const home = join(mkdtempSync(join(tmpdir(), 'pensar-cmd-')), '.pensar')
   const store = createStore({ home, now: Date.now, warn: () => {} })
-  seedWorkosSession({ store } as never, { accessToken: accessTokenExpiringIn(Date.now(), accessTtlMs) })
+  await seedWorkosSession({ store } as never, { accessToken: accessTokenExpiringIn(Date.now(), accessTtlMs) })
   return home
 }
 
@@ -33,7 +33,7 @@ describe('status command', () => {
   })
 
   test.each([[['status']], [['login', 'status']], [['auth', 'status']]])('`pensar %p --json --offline` prints one object and exits 0', async (words) => {
-    const home = seededHome(240_000)
+    const home = await seededHome(240_000)
     const io = captureIo({ vars: { PENSAR_HOME: home } })
     expect(await main([...words, '--json', '--offline'], io)).toBe(0)
     const lines = io.out().trim().split('\n')
@@ -50,7 +50,7 @@ describe('status command', () => {
   })
 
   test('a revoked session: the expiry notice exactly once on stderr, exit 4', async () => {
-    const home = seededHome(240_000)
+    const home = await seededHome(240_000)
     const fetch = new FakeFetch()
     fetch.on('GET', '/gateway/validate', oauthError('invalid_token', 401))
     fetch.on('POST', '/user_management/authenticate', oauthError('invalid_grant'))
@@ -67,7 +67,7 @@ describe('status command', () => {
 
 describe('logout command', () => {
   test.each([[['logout']], [['login', 'logout']], [['auth', 'logout']]])('`pensar %p` revokes, clears, exits 0; twice exits 0', async (words) => {
-    const home = seededHome(240_000)
+    const home = await seededHome(240_000)
     const fetch = new FakeFetch()
     fetch.on('POST', '/oauth/revoke', json({}))
     const io = captureIo({ vars: { PENSAR_HOME: home }, fetch: fetch.fetch })
@@ -80,7 +80,7 @@ describe('logout command', () => {
   })
 
   test('--json: one logged_out event on stdout', async () => {
-    const home = seededHome(240_000)
+    const home = await seededHome(240_000)
     const fetch = new FakeFetch()
     fetch.on('POST', '/oauth/revoke', json({}))
     const io = captureIo({ vars: { PENSAR_HOME: home }, fetch: fetch.fetch })

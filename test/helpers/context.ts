@@ -6,6 +6,8 @@ import type { Context, Env, Output } from '../../src/context'
 import { createBackground } from '../../src/lib/background'
 import { createHttp } from '../../src/lib/http'
 import { silentLog, type Log } from '../../src/lib/log'
+import type { CredentialMode } from '../../src/lib/credential-mode'
+import type { Keychain } from '../../src/lib/keychain'
 import { createStore } from '../../src/lib/store'
 import { FakeBrowser } from './fake-browser'
 import { FakeClock } from './fake-clock'
@@ -46,6 +48,9 @@ export interface TestContextOptions {
   log?: Log
   /** stdout is a terminal of this many columns. */
   stdoutTerminal?: { columns: number }
+  /** An OS keychain for the store (test/helpers/fake-keychain.ts); without one the store uses the file only. */
+  keychain?: Keychain
+  credentialMode?: CredentialMode
 }
 
 export function createTestContext(opts: TestContextOptions = {}): TestContext {
@@ -67,6 +72,7 @@ export function createTestContext(opts: TestContextOptions = {}): TestContext {
     debug: false,
     noColor: true,
     isCI: false,
+    credentialStore: opts.credentialMode ?? 'file',
     vars: {},
     ...opts.env,
   }
@@ -80,7 +86,7 @@ export function createTestContext(opts: TestContextOptions = {}): TestContext {
     signal: abort.signal,
     background: createBackground(),
     http: createHttp({ fetch: fetch.fetch, clock, log, signal: abort.signal }),
-    store: createStore({ home, now: () => clock.now(), warn: (m) => ui.warn(m) }),
+    store: createStore({ home, now: () => clock.now(), warn: (m) => ui.warn(m), keychain: opts.keychain, credentialMode: opts.credentialMode }),
   }
   return { ctx, out, fetch, clock, ui, browser, home, abort, cleanup: () => rmSync(root, { recursive: true, force: true }) }
 }

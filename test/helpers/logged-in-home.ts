@@ -21,13 +21,17 @@ export interface LoggedInHomeOptions {
   /** Workspace slug; the Console creates one for an unknown email. */
   workspace?: string
   timeoutMs?: number
+  /** More environment for the binary (a keyring's bus, PENSAR_CREDENTIAL_STORE). */
+  env?: Record<string, string | undefined>
+  /** More flags for `pensar login` (`--credential-store file`). */
+  flags?: string[]
 }
 
 export async function loggedInHome(consoleUrl: string, opts: LoggedInHomeOptions): Promise<LoggedInHome> {
   const home = mkdtempSync(join(opts.root, 'home-'))
   const email = opts.email ?? 'demo@pensar.local'
-  const args = ['login', '--json', '--no-browser', '--api-url', consoleUrl, ...(opts.workspace ? ['--workspace', opts.workspace] : [])]
-  const run = await runPensar(args, { home })
+  const args = ['login', '--json', '--no-browser', '--api-url', consoleUrl, ...(opts.workspace ? ['--workspace', opts.workspace] : []), ...(opts.flags ?? [])]
+  const run = await runPensar(args, { home, env: opts.env })
   const code = await run.waitForEvent('device_code', opts.timeoutMs ?? 30_000)
   await controlCall(consoleUrl, 'POST', '/_console/device/approve', { user_code: code.user_code, email })
   const result = await run.done(opts.timeoutMs ?? 30_000)

@@ -12,7 +12,9 @@ export function captureIo(opts: { vars?: Record<string, string | undefined>; fet
   let err = ''
   const stream = (write: (s: string) => void) => ({ isTTY: opts.tty ?? false, write: (s: string) => (write(String(s)), true) }) as unknown as NodeJS.WriteStream
   return {
-    vars: { HOME: process.env.HOME, PENSAR_HOME: process.env.PENSAR_HOME, NO_COLOR: '1', ...opts.vars },
+    // The file store unless a test asks for another: the test process can reach a developer's own
+    // keychain (a D-Bus session, macOS), which must never see a test's session.
+    vars: { HOME: process.env.HOME, PENSAR_HOME: process.env.PENSAR_HOME, NO_COLOR: '1', PENSAR_CREDENTIAL_STORE: 'file', ...opts.vars },
     stdin: { isTTY: opts.tty ?? false } as NodeJS.ReadStream,
     stdout: stream((s) => (out += s)),
     stderr: stream((s) => (err += s)),

@@ -32,7 +32,10 @@ export function killAllPensar() {
 export async function runPensar(args: string[], opts: { home: string; env?: Record<string, string | undefined>; command?: string[] }): Promise<PensarRun> {
   const command = opts.command ?? [await pensarBinary()]
   const env: Record<string, string> = {}
-  for (const [k, v] of Object.entries({ PATH: process.env.PATH, HOME: opts.home, PENSAR_HOME: `${opts.home}/.pensar`, NO_COLOR: '1', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', BROWSER: 'true', ...opts.env })) {
+  // The file store unless a test asks for another (test/helpers/secret-service.ts runs a keyring):
+  // on macOS the binary would otherwise reach the developer's own Keychain.
+  const defaults = { PATH: process.env.PATH, HOME: opts.home, PENSAR_HOME: `${opts.home}/.pensar`, NO_COLOR: '1', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', BROWSER: 'true', PENSAR_CREDENTIAL_STORE: 'file' }
+  for (const [k, v] of Object.entries({ ...defaults, ...opts.env })) {
     if (v !== undefined) env[k] = v
   }
   const proc = Bun.spawn([...command, ...args], { env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' })
@@ -52,14 +55,15 @@ export async function runPensar(args: string[], opts: { home: string; env?: Reco
     }
   }
   const pumped = Promise.all([pump(proc.stdout, (s) => (out += s)), pump(proc.stderr, (s) => (err += s))])
+  // Set before the waiters are told, so one waiting for an event that never came fails at once.
+  let exitedFlag = false
   const exited = proc.exited.then(async (code) => {
     await pumped
     running.delete(proc)
+    exitedFlag = true
     notify()
     return code
   })
-  let exitedFlag = false
-  void exited.then(() => (exitedFlag = true))
 
   // Lines that are not JSON (a command's answer without --json: a report, an answer, a token;
   // docs/message-style.md, "Streams") are not events.

@@ -28,8 +28,8 @@ export interface SeedOptions {
   extraConfig?: Record<string, unknown>
 }
 
-export function seedWorkosSession(ctx: Context, opts: SeedOptions): void {
-  ctx.store.saveSession({
+export async function seedWorkosSession(ctx: Context, opts: SeedOptions): Promise<void> {
+  await ctx.store.saveSession({
     config: { apiUrl: TEST_API, authType: 'workos', user: USER, workspace: WORKSPACE, gatewayUrl: TEST_API, consoleUrl: TEST_API, ...opts.extraConfig },
     auth: {
       authType: 'workos',
@@ -45,8 +45,8 @@ export function seedWorkosSession(ctx: Context, opts: SeedOptions): void {
   })
 }
 
-export function seedApiKeySession(ctx: Context, apiKey: string, withWorkspace = true): void {
-  ctx.store.saveSession({
+export async function seedApiKeySession(ctx: Context, apiKey: string, withWorkspace = true): Promise<void> {
+  await ctx.store.saveSession({
     config: { apiUrl: TEST_API, authType: 'api-key', ...(withWorkspace ? { user: USER, workspace: WORKSPACE, gatewayUrl: TEST_API } : {}) },
     auth: { authType: 'api-key', apiKey, ...(withWorkspace ? { signingKey: SIGNING } : {}) },
   })

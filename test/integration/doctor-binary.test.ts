@@ -57,7 +57,7 @@ describe('pensar doctor (compiled binary, local Console)', () => {
     expect(result.stderr).toBe('')
     const lines = result.stdout.trimEnd().split('\n')
     expect(lines.slice(0, 2)).toEqual(['What a login needs', `  Console: ${pc.url}`])
-    expect(lines.filter((l) => /^  [✓!✗] /.test(l))).toHaveLength(9)
+    expect(lines.filter((l) => /^  [✓!✗] /.test(l))).toHaveLength(10) // the keychain check is one of them
     expect(result.stdout).toContain('  ✓ API: ')
     expect(lines.at(-1)).toMatch(/^(Everything a login needs is in place\.|No failures, \d warnings?\.)$/)
   }, TIMEOUT)

@@ -164,7 +164,21 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
       'exists, mode 0700; auth.json 0600.',
       "✓ Session: The access token is valid for",
       'Everything a login needs is in place.',
-    ], [`✓ PENSAR_HOME: ${join(home, '.pensar')}`, `✓ API: ${pc.url} answered in`])
+    ], [
+      `✓ PENSAR_HOME: ${join(home, '.pensar')}`,
+      `✓ API: ${pc.url} answered in`,
+      `✓ Keychain: Not used: PENSAR_CREDENTIAL_STORE=file keeps the credentials in ${join(home, '.pensar', 'auth.json')} (0600).`,
+    ])
+  }, TIMEOUT)
+
+  test('doctor where there is no keychain (no D-Bus session) and the store is auto: the warning wraps under its mark', async () => {
+    const term = await open(cols, home, ['doctor'], { PENSAR_CREDENTIAL_STORE: 'auto' })
+    expect(await term.exitCode()).toBe(0)
+    expectFitAndWords(term.screen(), cols, [
+      '! Keychain (warning): The OS keychain (Secret Service) is not available',
+      'Or set PENSAR_CREDENTIAL_STORE=file to make the file the choice.',
+      'No failures, 1 warning.',
+    ], [`a login is kept in ${join(home, '.pensar', 'auth.json')} (0600) instead, with a one-line notice.`])
   }, TIMEOUT)
 
   test('the prompt: /status, /doctor, /login and back', async () => {

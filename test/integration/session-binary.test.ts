@@ -182,7 +182,7 @@ describe('status --json states and API keys (compiled binary)', () => {
     const home = mkdtempSync(join(root, 'empty-'))
     const r = await status({ home })
     expect(r.code).toBe(4)
-    expect(r.report).toEqual({ loggedIn: false, authType: null, user: null, workspace: null, apiUrl: 'https://api.console.pensar.dev', credentialStore: null, expiresAt: null, online: null, source: null })
+    expect(r.report).toEqual({ loggedIn: false, authType: null, user: null, workspace: null, apiUrl: 'https://api.console.pensar.dev', credentialStore: null, credentialBackend: null, expiresAt: null, online: null, source: null })
   }, TIMEOUT)
 
   test('logged in, online and --offline', async () => {

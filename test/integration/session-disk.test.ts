@@ -17,7 +17,7 @@ import { canMountTmpfs, mountTmpfs, type Tmpfs } from '../helpers/tmpfs'
 const mounts: Tmpfs[] = []
 
 /** A fresh tmpfs of `sizeKb`, holding a logged-in PENSAR_HOME; its test context uses it. */
-function homeOnTmpfs(sizeKb: number, accessTtlMs: number): TestContext {
+async function homeOnTmpfs(sizeKb: number, accessTtlMs: number): Promise<TestContext> {
   const disk = mountTmpfs(sizeKb)
   mounts.push(disk)
   const home = join(disk.dir, '.pensar')
@@ -25,7 +25,7 @@ function homeOnTmpfs(sizeKb: number, accessTtlMs: number): TestContext {
   const base = createTestContext()
   const store = createStore({ home, now: () => base.clock.now(), warn: (m) => base.ui.warn(m) })
   const t: TestContext = { ...base, home, ctx: { ...base.ctx, store, env: { ...base.ctx.env, home } } }
-  seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), accessTtlMs) })
+  await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), accessTtlMs) })
   return t
 }
 
@@ -40,7 +40,7 @@ afterEach(() => {
 
 describe.skipIf(!canMountTmpfs)('PENSAR_HOME on a read-only or full disk', () => {
   test('read-only: a refresh is refused before it reaches the Console; the session stays', async () => {
-    t = homeOnTmpfs(256, -5_000)
+    t = await homeOnTmpfs(256, -5_000)
     const before = readFileSync(join(t.home, 'auth.json'), 'utf8')
     remountReadOnly()
     const error = await getValidAccessToken(t.ctx).catch((e) => e)
@@ -52,14 +52,14 @@ describe.skipIf(!canMountTmpfs)('PENSAR_HOME on a read-only or full disk', () =>
   })
 
   test('read-only: status --offline still reports the login', async () => {
-    t = homeOnTmpfs(256, 240_000)
+    t = await homeOnTmpfs(256, 240_000)
     remountReadOnly()
     const { report } = await checkStatus(t.ctx, { offline: true })
     expect(report.loggedIn).toBe(true)
   })
 
   test('read-only: a corrupt auth.json that cannot be moved aside reads as logged out, with a warning', async () => {
-    t = homeOnTmpfs(256, 240_000)
+    t = await homeOnTmpfs(256, 240_000)
     writeFileSync(join(t.home, 'auth.json'), '{"accessToken": "eyJ')
     remountReadOnly()
     const { report } = await checkStatus(t.ctx, { offline: true })
@@ -69,7 +69,7 @@ describe.skipIf(!canMountTmpfs)('PENSAR_HOME on a read-only or full disk', () =>
   })
 
   test('read-only: logout says what to do and keeps the files', async () => {
-    t = homeOnTmpfs(256, 240_000)
+    t = await homeOnTmpfs(256, 240_000)
     remountReadOnly()
     const error = await logout(t.ctx).catch((e) => e)
     expect(error).toBeInstanceOf(PensarError)
@@ -78,7 +78,7 @@ describe.skipIf(!canMountTmpfs)('PENSAR_HOME on a read-only or full disk', () =>
   })
 
   test('full disk: no refresh is attempted, no lock or temp file is left, auth.json is intact', async () => {
-    t = homeOnTmpfs(256, -5_000)
+    t = await homeOnTmpfs(256, -5_000)
     const before = readFileSync(join(t.home, 'auth.json'), 'utf8')
     fillDisk(t.home)
     const error = await getValidAccessToken(t.ctx).catch((e) => e)
@@ -90,7 +90,7 @@ describe.skipIf(!canMountTmpfs)('PENSAR_HOME on a read-only or full disk', () =>
   })
 
   test('space for the lock but not for the new tokens: refused before the grant', async () => {
-    t = homeOnTmpfs(256, -5_000)
+    t = await homeOnTmpfs(256, -5_000)
     // 4 KB free: the lock fits, an 8 KB reserve does not.
     fillDisk(t.home, 4)
     const error = await getValidAccessToken(t.ctx).catch((e) => e)
@@ -100,7 +100,7 @@ describe.skipIf(!canMountTmpfs)('PENSAR_HOME on a read-only or full disk', () =>
   })
 
   test('a nearly full disk still renews a small auth.json: the reserve is sized to it, not 64 KB', async () => {
-    t = homeOnTmpfs(256, -5_000)
+    t = await homeOnTmpfs(256, -5_000)
     fillDisk(t.home, 16)
     t.fetch.on('POST', '/user_management/authenticate', json(refreshedTokens(t.clock.now())))
     expect(await getValidAccessToken(t.ctx)).toBe(refreshedTokens(t.clock.now()).access_token)
@@ -108,14 +108,14 @@ describe.skipIf(!canMountTmpfs)('PENSAR_HOME on a read-only or full disk', () =>
   })
 
   test('enough space: the refresh goes through on the small disk', async () => {
-    t = homeOnTmpfs(512, -5_000)
+    t = await homeOnTmpfs(512, -5_000)
     t.fetch.on('POST', '/user_management/authenticate', json(refreshedTokens(t.clock.now())))
     expect(await getValidAccessToken(t.ctx)).toBe(refreshedTokens(t.clock.now()).access_token)
     expect(readdirSync(t.home).sort()).toEqual(['auth.json', 'config.json'])
   })
 
   test('a write that only partly fits fails with ENOSPC instead of renaming a truncated file into place', async () => {
-    t = homeOnTmpfs(256, 240_000)
+    t = await homeOnTmpfs(256, 240_000)
     const before = readFileSync(join(t.home, 'auth.json'), 'utf8')
     fillDisk(t.home, 4) // 4 KB free: a 20 KB auth.json would be cut short
     expect(() => t!.ctx.store.writeAuth({ note: 'x'.repeat(20_000) })).toThrow(expect.objectContaining({ fsCode: 'ENOSPC', message: expect.stringContaining('no space left on the disk') }))

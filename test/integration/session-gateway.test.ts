@@ -36,7 +36,7 @@ describe('gateway signature, verified by the Console', () => {
     const client = createAuthedClient(ctx)
     const answer = await client.postSigned<{ id: string; usage: { cost: number } }>('/gateway/v1/messages', message)
     expect(answer.id).toStartWith('msg_')
-    const after = await client.get<{ credits: { balance: number } }>(`${client.gatewayUrl}/gateway/validate`)
+    const after = await client.get<{ credits: { balance: number } }>(`${await client.gatewayUrl()}/gateway/validate`)
     expect(after.credits.balance).toBeCloseTo(50 - answer.usage.cost, 2)
 
     // The same headers on a different body: the Console must refuse it.
@@ -71,7 +71,7 @@ describe('a local clock 10 minutes off', () => {
     const before = (await stats(c.url)).refreshes as number
     for (let i = 0; i < 3; i++) {
       const client = createAuthedClient(await contextFor(h, 600_000)) // a new "process" each time
-      await client.get(`${client.gatewayUrl}/gateway/validate`)
+      await client.get(`${await client.gatewayUrl()}/gateway/validate`)
     }
     expect((await stats(c.url)).refreshes).toBe(before + 1)
     expect(Math.abs(h.config().clockSkewMs + 600_000)).toBeLessThan(5_000)
@@ -83,7 +83,7 @@ describe('a local clock 10 minutes off', () => {
     await untilJwtExpired(String(h.auth().accessToken))
     await controlCall(c.url, 'POST', '/_console/stats/reset')
     const client = createAuthedClient(await contextFor(h, -600_000))
-    const body = await client.get<{ workspace: { slug: string } }>(`${client.gatewayUrl}/gateway/validate`)
+    const body = await client.get<{ workspace: { slug: string } }>(`${await client.gatewayUrl()}/gateway/validate`)
     expect(body.workspace.slug).toBe('acme')
     const s = await stats(c.url)
     expect(s.refreshes).toBe(1)

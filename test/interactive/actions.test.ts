@@ -9,7 +9,7 @@ afterEach(() => t?.cleanup())
 
 test('/login when connected opens the /login screen, not the device login', async () => {
   t = createTestContext({ interactive: true })
-  seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000) })
+  await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000) })
   t.fetch.on('GET', '/gateway/validate', json({ workspace: WORKSPACE, credits: { balance: 50 }, billing: { ready: true, hasPaymentMethod: true } }))
   t.ui.answer('What next?', 'back')
   expect(await flowActions.login(t.ctx)).toBe('back')
@@ -25,7 +25,7 @@ test('/login when not connected starts the device login', async () => {
 
 test('/login on a session the Console just ended says so and goes straight to the device login', async () => {
   t = createTestContext({ interactive: true })
-  seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+  await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
   t.fetch.on('POST', TOKEN_ENDPOINT, oauthError('invalid_grant'))
   t.fetch.on('GET', '/api/cli/config', networkError('connection refused'), Infinity)
   await expect(flowActions.login(t.ctx)).rejects.toThrow('connection refused')
@@ -35,7 +35,7 @@ test('/login on a session the Console just ended says so and goes straight to th
 
 test('/login with a stored API key the Console rejects goes on to the device login instead of asking for /login again', async () => {
   t = createTestContext({ interactive: true })
-  seedApiKeySession(t.ctx, 'psk_revoked_0123456789')
+  await seedApiKeySession(t.ctx, 'psk_revoked_0123456789')
   t.fetch.on('GET', '/gateway/validate', json({ error: 'invalid_api_key' }, 401), 2)
   t.fetch.on('GET', '/api/cli/config', networkError('connection refused'), Infinity)
   await expect(flowActions.login(t.ctx)).rejects.toThrow('connection refused')

@@ -333,7 +333,7 @@ describe('questions for the model', () => {
 
   test('the answer streams onto the prompt\'s terminal; Esc mid-answer stops it, keeps what came and the session, and the prompt carries on', async () => {
     const h = await start({ ask: flowActions.ask })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     const authBefore = readFileSync(join(t.home, 'auth.json'), 'utf8')
     stubModels(t.fetch)
     const stream = controlledStream()

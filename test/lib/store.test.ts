@@ -3,7 +3,8 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { StoreError } from '../../src/lib/file-errors'
-import { createStore, MAX_FILE_BYTES, type Store } from '../../src/lib/store'
+import { MAX_FILE_BYTES } from '../../src/lib/json-file'
+import { createStore, type Store } from '../../src/lib/store'
 
 let root: string
 let home: string
@@ -21,26 +22,26 @@ afterEach(() => rmSync(root, { recursive: true, force: true }))
 const session = { config: { apiUrl: 'https://api', authType: 'workos' as const, workspace: { id: 'ws_1', name: 'A', slug: 'a' } }, auth: { authType: 'workos' as const, accessToken: 'at', refreshToken: 'rt' } }
 
 describe('store', () => {
-  test('reads a missing file as undefined, without warnings', () => {
+  test('reads a missing file as undefined, without warnings', async () => {
     expect(store.readConfig()).toBeUndefined()
-    expect(store.readAuth()).toBeUndefined()
+    expect(await store.readAuth()).toBeUndefined()
     expect(warnings).toEqual([])
   })
 
-  test('creates the folder 0700 and both files 0600, with a schema version', () => {
-    store.saveSession(session)
+  test('creates the folder 0700 and both files 0600, with a schema version', async () => {
+    await store.saveSession(session)
     expect(statSync(home).mode & 0o777).toBe(0o700)
     expect(statSync(store.paths.config).mode & 0o777).toBe(0o600)
     expect(statSync(store.paths.auth).mode & 0o777).toBe(0o600)
     expect(store.readConfig()).toMatchObject({ version: 1, apiUrl: 'https://api' })
-    expect(store.readAuth()).toMatchObject({ version: 1, accessToken: 'at' })
+    expect(await store.readAuth()).toMatchObject({ version: 1, accessToken: 'at' })
     expect(readdirSync(home).sort()).toEqual(['auth.json', 'config.json'])
   })
 
-  test('a folder it did not create keeps its mode (a shared 1777 one too), with one warning; its files are 0600', () => {
+  test('a folder it did not create keeps its mode (a shared 1777 one too), with one warning; its files are 0600', async () => {
     mkdirSync(home)
     chmodSync(home, 0o1777)
-    store.saveSession(session)
+    await store.saveSession(session)
     store.writeConfig({ consoleUrl: 'https://c' })
     expect(statSync(home).mode & 0o7777).toBe(0o1777)
     expect(statSync(store.paths.auth).mode & 0o777).toBe(0o600)
@@ -49,26 +50,26 @@ describe('store', () => {
     expect(warnings[0]).toContain(`chmod 700 ${home}`)
   })
 
-  test('an auth.json others can read is replaced by a 0600 one at the next write', () => {
-    store.saveSession(session)
+  test('an auth.json others can read is replaced by a 0600 one at the next write', async () => {
+    await store.saveSession(session)
     chmodSync(store.paths.auth, 0o644)
-    store.writeAuth({ accessToken: 'renewed' })
+    await store.writeAuth({ accessToken: 'renewed' })
     expect(statSync(store.paths.auth).mode & 0o777).toBe(0o600)
   })
 
-  test('keeps fields this version does not know', () => {
+  test('keeps fields this version does not know', async () => {
     mkdirSync(home, { recursive: true })
     writeFileSync(join(home, 'config.json'), JSON.stringify({ version: 1, futureField: { a: 1 }, apiUrl: 'old' }))
     writeFileSync(join(home, 'auth.json'), JSON.stringify({ version: 1, futureSecret: 'keep-me', accessToken: 'old' }))
-    store.saveSession(session)
+    await store.saveSession(session)
     expect(store.readConfig()).toMatchObject({ futureField: { a: 1 }, apiUrl: 'https://api' })
-    expect(store.readAuth()).toMatchObject({ futureSecret: 'keep-me', accessToken: 'at' })
+    expect(await store.readAuth()).toMatchObject({ futureSecret: 'keep-me', accessToken: 'at' })
   })
 
-  test('saveSession drops known secrets of the previous session', () => {
-    store.saveSession({ config: {}, auth: { authType: 'api-key', apiKey: 'psk_old', signingKey: 'sk_old' } })
-    store.saveSession(session)
-    const auth = store.readAuth()!
+  test('saveSession drops known secrets of the previous session', async () => {
+    await store.saveSession({ config: {}, auth: { authType: 'api-key', apiKey: 'psk_old', signingKey: 'sk_old' } })
+    await store.saveSession(session)
+    const auth = (await store.readAuth())!
     expect(auth.apiKey).toBeUndefined()
     expect(auth.signingKey).toBeUndefined()
   })
@@ -79,11 +80,11 @@ describe('store', () => {
     expect(store.readConfig()).toEqual({ version: 1, apiUrl: 'https://a', gatewayUrl: 'g' })
   })
 
-  test('the session\'s addresses are written beside its secrets (apiUrl, gatewayUrl in auth.json)', () => {
-    store.saveSession({ ...session, config: { ...session.config, gatewayUrl: 'https://gw' } })
-    expect(store.readAuth()).toMatchObject({ apiUrl: 'https://api', gatewayUrl: 'https://gw' })
-    store.patchSession({ config: { gatewayUrl: 'https://gw2' }, auth: {} })
-    expect(store.readAuth()).toMatchObject({ apiUrl: 'https://api', gatewayUrl: 'https://gw2' })
+  test('the session\'s addresses are written beside its secrets (apiUrl, gatewayUrl in auth.json)', async () => {
+    await store.saveSession({ ...session, config: { ...session.config, gatewayUrl: 'https://gw' } })
+    expect(await store.readAuth()).toMatchObject({ apiUrl: 'https://api', gatewayUrl: 'https://gw' })
+    await store.patchSession({ config: { gatewayUrl: 'https://gw2' }, auth: {} })
+    expect(await store.readAuth()).toMatchObject({ apiUrl: 'https://api', gatewayUrl: 'https://gw2' })
   })
 
   test('wrong-typed known fields of config.json are ignored, once each, and left on disk', () => {
@@ -119,41 +120,41 @@ describe('store', () => {
     expect(readdirSync(home).some((f) => f.startsWith('config.json.corrupt-'))).toBe(true)
   })
 
-  test('what cannot be read at all is a StoreError naming the path and what to do (exit 4)', () => {
+  test('what cannot be read at all is a StoreError naming the path and what to do (exit 4)', async () => {
     mkdirSync(store.paths.auth, { recursive: true })
-    const error = (() => { try { store.readAuth() } catch (e) { return e } })() as StoreError
+    const error = (await store.readAuth().catch((e: unknown) => e)) as StoreError
     expect(error).toBeInstanceOf(StoreError)
     expect(error.exitCode).toBe(4)
     expect(error.message).toBe(`${store.paths.auth} is a folder, not a file.`)
     expect(error.hint).toContain(`mv ${store.paths.auth}`)
   })
 
-  test('PENSAR_HOME that is a file: reads and writes say so, with what to do', () => {
+  test('PENSAR_HOME that is a file: reads and writes say so, with what to do', async () => {
     writeFileSync(home, 'not a folder')
-    const read = (() => { try { store.readAuth() } catch (e) { return e } })() as StoreError
+    const read = (await store.readAuth().catch((e: unknown) => e)) as StoreError
     expect(read.message).toBe(`PENSAR_HOME (${home}) is not a folder: a file is in its place.`)
-    const write = (() => { try { store.saveSession(session) } catch (e) { return e } })() as StoreError
+    const write = (await store.saveSession(session).catch((e: unknown) => e)) as StoreError
     expect(write).toBeInstanceOf(StoreError)
     expect(write.message).toBe(read.message)
-    expect(() => store.checkWritable()).toThrow(StoreError)
+    await expect(store.checkWritable()).rejects.toThrow(StoreError)
   })
 
-  test('checkWritable leaves nothing behind', () => {
-    store.checkWritable()
+  test('checkWritable leaves nothing behind', async () => {
+    await store.checkWritable()
     expect(readdirSync(home)).toEqual([])
     expect(statSync(home).mode & 0o777).toBe(0o700)
   })
 
-  test('a corrupt file is moved aside with one warning and reads as logged out', () => {
+  test('a corrupt file is moved aside with one warning and reads as logged out', async () => {
     mkdirSync(home, { recursive: true })
     writeFileSync(join(home, 'auth.json'), '{"accessToken": "at", broken')
-    expect(store.readAuth()).toBeUndefined()
+    expect(await store.readAuth()).toBeUndefined()
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toContain('auth.json could not be read')
     const aside = readdirSync(home).find((f) => f.startsWith('auth.json.corrupt-'))!
     expect(readFileSync(join(home, aside), 'utf8')).toBe('{"accessToken": "at", broken')
     expect(existsSync(join(home, 'auth.json'))).toBe(false)
-    expect(store.readAuth()).toBeUndefined()
+    expect(await store.readAuth()).toBeUndefined()
     expect(warnings).toHaveLength(1)
   })
 
@@ -168,36 +169,36 @@ describe('store', () => {
     expect(warnings[1]).toContain('could not be read (JSON null, not an object)')
   })
 
-  test('clearSession removes secrets and session fields, keeps the rest', () => {
-    store.saveSession({ ...session, config: { ...session.config, lastWorkspaceId: 'ws_1', custom: true } })
-    store.clearSession()
-    expect(store.readAuth()).toBeUndefined()
+  test('clearSession removes secrets and session fields, keeps the rest', async () => {
+    await store.saveSession({ ...session, config: { ...session.config, lastWorkspaceId: 'ws_1', custom: true } })
+    await store.clearSession()
+    expect(await store.readAuth()).toBeUndefined()
     expect(store.readConfig()).toEqual({ version: 1, apiUrl: 'https://api', lastWorkspaceId: 'ws_1', custom: true })
   })
 
-  test('patchSession merges into both files and keeps the tokens', () => {
-    store.saveSession(session)
-    store.patchSession({ config: { workspace: { id: 'ws_2', name: 'B', slug: 'b' } }, auth: { signingKey: 'sk_b' } })
+  test('patchSession merges into both files and keeps the tokens', async () => {
+    await store.saveSession(session)
+    await store.patchSession({ config: { workspace: { id: 'ws_2', name: 'B', slug: 'b' } }, auth: { signingKey: 'sk_b' } })
     expect(store.readConfig()?.workspace?.id).toBe('ws_2')
     expect(store.readConfig()?.apiUrl).toBe('https://api')
-    expect(store.readAuth()).toMatchObject({ accessToken: 'at', refreshToken: 'rt', signingKey: 'sk_b' })
+    expect(await store.readAuth()).toMatchObject({ accessToken: 'at', refreshToken: 'rt', signingKey: 'sk_b' })
   })
 
-  test('a file that cannot be prepared leaves the other one unrenamed and no temp file with secrets behind', () => {
-    store.saveSession(session)
+  test('a file that cannot be prepared leaves the other one unrenamed and no temp file with secrets behind', async () => {
+    await store.saveSession(session)
     // auth.json's temp file is written first; config.json's then fails (a BigInt is not JSON).
     const broken = { config: { apiUrl: 1n as unknown as string }, auth: { accessToken: 'new' } }
-    expect(() => store.saveSession(broken)).toThrow()
-    expect(() => store.patchSession(broken)).toThrow()
-    expect(store.readAuth()?.accessToken).toBe('at')
+    await expect(store.saveSession(broken)).rejects.toThrow()
+    await expect(store.patchSession(broken)).rejects.toThrow()
+    expect((await store.readAuth())?.accessToken).toBe('at')
     expect(readdirSync(home).sort()).toEqual(['auth.json', 'config.json'])
   })
 
-  test('a failed write leaves the other file alone and no temp files behind', () => {
-    store.saveSession(session)
+  test('a failed write leaves the other file alone and no temp files behind', async () => {
+    await store.saveSession(session)
     rmSync(store.paths.auth)
     mkdirSync(store.paths.auth) // renaming onto a folder fails
-    expect(() => store.saveSession({ config: { apiUrl: 'changed' }, auth: { accessToken: 'new' } })).toThrow()
+    await expect(store.saveSession({ config: { apiUrl: 'changed' }, auth: { accessToken: 'new' } })).rejects.toThrow()
     expect(store.readConfig()?.apiUrl).toBe('https://api')
     expect(readdirSync(home).sort()).toEqual(['auth.json', 'config.json'])
   })
@@ -215,16 +216,16 @@ describe('store', () => {
       expect(statSync(outside).mode & 0o777).toBe(0o644)
     }
 
-    test.each(['auth.json', 'config.json'])('%s planted as a link: replaced by a regular file, its target untouched', (name) => {
+    test.each(['auth.json', 'config.json'])('%s planted as a link: replaced by a regular file, its target untouched', async (name) => {
       symlinkSync(outside, join(home, name))
-      store.saveSession(session)
+      await store.saveSession(session)
       untouched()
       expect(lstatSync(join(home, name)).isSymbolicLink()).toBe(false)
       expect(statSync(join(home, name)).mode & 0o777).toBe(0o600)
     })
 
-    test('auth.json.reserve planted as a link: the reserve is written in its own new file', () => {
-      store.saveSession(session)
+    test('auth.json.reserve planted as a link: the reserve is written in its own new file', async () => {
+      await store.saveSession(session)
       symlinkSync(outside, `${store.paths.auth}.reserve`)
       const reservation = store.reserveRoomForAuth()
       untouched()
@@ -238,8 +239,8 @@ describe('store', () => {
   describe('sweepLeftovers', () => {
     const deadPid = () => Bun.spawnSync(['true']).pid
 
-    test('removes temp files of writers that are gone and the reserve, and hands back the auth temp files it read', () => {
-      store.saveSession(session)
+    test('removes temp files of writers that are gone and the reserve, and hands back the auth temp files it read', async () => {
+      await store.saveSession(session)
       const dead = deadPid()
       writeFileSync(join(home, `auth.json.tmp-${dead}-abc123`), JSON.stringify({ refreshToken: 'rt_orphan' }), { mode: 0o600 })
       writeFileSync(join(home, `config.json.tmp-${dead}-def456`), '{"half":', { mode: 0o600 })
@@ -248,8 +249,8 @@ describe('store', () => {
       expect(readdirSync(home).sort()).toEqual(['auth.json', 'config.json'])
     })
 
-    test('spares a fresh temp file of a live writer, and removes it once it is old', () => {
-      store.saveSession(session)
+    test('spares a fresh temp file of a live writer, and removes it once it is old', async () => {
+      await store.saveSession(session)
       const live = join(home, `auth.json.tmp-${process.ppid}-abc123`)
       writeFileSync(live, '{}')
       expect(store.sweepLeftovers()).toEqual([])

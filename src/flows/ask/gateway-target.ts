@@ -16,7 +16,7 @@ export interface GatewaySession {
 }
 
 export async function openGateway(ctx: Context, conversation: Conversation): Promise<GatewaySession> {
-  const creds = readCredentials(ctx)
+  const creds = await readCredentials(ctx)
   if (creds.kind === 'none') throw notLoggedIn(creds)
   const config = ctx.store.readConfig()
   if (creds.kind === 'api-key' && (creds.source === 'env' || !creds.signingKey)) {

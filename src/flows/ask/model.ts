@@ -19,7 +19,7 @@ export interface ModelList {
 }
 
 export async function listModels(client: AuthedClient): Promise<ModelList> {
-  const o = asObject(await client.get<unknown>(`${client.gatewayUrl}${MODELS_PATH}`), 'the model list')
+  const o = asObject(await client.get<unknown>(`${await client.gatewayUrl()}${MODELS_PATH}`), 'the model list')
   const models = (Array.isArray(o.data) ? o.data : []).map((m) => asObject(m, 'the model list'))
   const ids = models.map((m) => optStr(m, 'id')).filter((id): id is string => id !== undefined)
   return { ids, default: optStr(o, 'default') ?? optStr(models.find((m) => m.default === true) ?? {}, 'id') }

@@ -1,16 +1,18 @@
 // `pensar doctor` (also `pensar login doctor`, `pensar auth doctor`): why would a login fail
 // here? Local checks first, then the Console, each one line; `--json` prints one object
 // `{ ok, checks }`. Exit 0 when nothing failed (warnings allowed), 1 otherwise. Changes nothing:
-// no file is written, created or moved, and no token is refreshed.
+// no file is written, created or moved, and no token is refreshed (the keychain check may write
+// and at once delete a probe entry, to tell a locked keyring from a missing entry).
 import type { Context } from '../../context'
 import { checkApiUrlValue } from '../../lib/api-url'
 import { EXIT, SilentError } from '../../lib/errors'
 import { createServerClock, serverClockFor } from '../../lib/server-clock'
 import { createSystemProbes, type SystemProbes } from '../../lib/system-probes'
 import type { JsonEvent } from '../../ui/ui'
-import { runCheck, warn, type CheckResult } from './check'
+import { ok, runCheck, warn, type CheckResult } from './check'
 import { checkBrowser, checkCustomCa, checkProxy } from './environment'
 import { checkHome, checkRefreshLock, checkStoredFiles, type StoredFiles } from './files'
+import { checkKeychain, type KeychainProbe } from './keychain'
 import { renderDoctor } from './render'
 import { API_BUDGET_MS, checkApi, checkClock, checkSession, type ApiProbe } from './server'
 
@@ -40,11 +42,13 @@ export async function runDoctorChecks(ctx: Context, opts: DoctorOptions = {}, pr
   }
   await add('home', () => checkHome(ctx, probes))
   let files: StoredFiles = { readable: false }
-  await add('files', () => {
-    const outcome = checkStoredFiles(ctx, probes)
+  await add('files', async () => {
+    const outcome = await checkStoredFiles(ctx, probes)
     files = outcome.files
     return outcome.result
   })
+  let keychain: KeychainProbe = { result: ok('keychain', ''), sessionUnreadable: false }
+  await add('keychain', async () => (keychain = await checkKeychain(ctx)).result)
   await add('refresh-lock', () => checkRefreshLock(ctx, probes))
   const apiUrl = apiUrlOf(ctx, files)
   // Created before the API call, so it learns the server's time from that answer's Date header.
@@ -55,7 +59,7 @@ export async function runDoctorChecks(ctx: Context, opts: DoctorOptions = {}, pr
   let api: ApiProbe = { result: warn('api', 'Not checked.'), answered: false }
   await add('api', async () => (api = await checkApi(ctx, apiUrl, opts.apiBudgetMs ?? API_BUDGET_MS)).result)
   await add('clock', () => checkClock(api))
-  await add('session', () => (files.readable ? checkSession(ctx, serverClock) : warn('session', 'Not checked: the stored files cannot be read (see above).')))
+  await add('session', () => (!files.readable ? warn('session', 'Not checked: the stored files cannot be read (see above).') : keychain.sessionUnreadable ? warn('session', 'Not checked: the keychain cannot be read (see above).') : checkSession(ctx, serverClock)))
   return { report: { ok: checks.every((c) => c.status !== 'fail'), checks }, apiUrl }
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { Context } from '../../context'
 import { errorCode, PensarError } from '../../lib/errors'
 import { LOCK_FILE_NAME, LOCK_STALE_AFTER_MS } from '../../lib/refresh-lock'
-import { parseJson, parseJsonObject } from '../../lib/store'
+import { parseJson, parseJsonObject } from '../../lib/json-file'
 import type { SystemProbes } from '../../lib/system-probes'
 import { formatDuration } from '../../ui/ui'
 import { fail, ok, warn, type CheckResult } from './check'
@@ -48,7 +48,7 @@ export interface StoredFiles {
   config?: Record<string, unknown>
 }
 
-export function checkStoredFiles(ctx: Context, probes: SystemProbes): { result: CheckResult; files: StoredFiles } {
+export async function checkStoredFiles(ctx: Context, probes: SystemProbes): Promise<{ result: CheckResult; files: StoredFiles }> {
   const problems: string[] = []
   const parsed: Record<string, Record<string, unknown> | undefined> = {}
   for (const name of ['config.json', 'auth.json']) {
@@ -64,17 +64,18 @@ export function checkStoredFiles(ctx: Context, probes: SystemProbes): { result: 
     }
   }
   if (problems.length) return { result: fail('files', `${problems.join('; ')}.`, "Run `pensar login` to write fresh files (or fix the file's owner and mode)."), files: { readable: false } }
-  const damage = authFieldProblem(ctx)
+  const damage = await authFieldProblem(ctx)
   const files = { readable: true, config: parsed['config.json'] }
   if (damage) return { result: fail('files', damage.message, damage.hint), files }
   const present = Object.keys(parsed)
   return { result: ok('files', present.length ? `${present.join(' and ')} ${present.length > 1 ? 'parse' : 'parses'}.` : 'No stored files yet.'), files }
 }
 
-/** A hand-edited auth.json with a wrong-typed field (the check the session code does). */
-function authFieldProblem(ctx: Context): PensarError | null {
+/** A hand-edited auth.json with a wrong-typed field (the check the session code does); the keychain's document is the keychain check's. */
+async function authFieldProblem(ctx: Context): Promise<PensarError | null> {
+  if (ctx.store.credentialsPlace().backend === 'keychain') return null
   try {
-    readCredentials({ env: { ...ctx.env, vars: {} }, store: ctx.store })
+    await readCredentials({ env: { ...ctx.env, vars: {} }, store: ctx.store })
     return null
   } catch (error) {
     if (error instanceof PensarError) return error

@@ -10,6 +10,7 @@ const WORD: Record<CheckStatus, string> = { ok: '', warn: ' (warning)', fail: ' 
 const LABEL: Record<string, string> = {
   home: 'PENSAR_HOME',
   files: 'Stored files',
+  keychain: 'Keychain',
   'refresh-lock': 'Refresh lock',
   browser: 'Browser',
   proxy: 'Proxy',

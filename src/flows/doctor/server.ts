@@ -86,10 +86,10 @@ export function checkClock(api: ApiProbe): CheckResult {
   return fail('clock', `${message}, but the browser sign-in and certificate checks use the local clock.`, hint)
 }
 
-export function checkSession(ctx: Context, serverClock: ServerClock): CheckResult {
+export async function checkSession(ctx: Context, serverClock: ServerClock): Promise<CheckResult> {
   let creds: Credentials
   try {
-    creds = readCredentials(ctx)
+    creds = await readCredentials(ctx)
   } catch (error) {
     if (error instanceof PensarError) return fail('session', error.message, error.hint)
     throw error

@@ -10,7 +10,7 @@ import { validateApiKey } from '../session/validate-api-key'
 import { announceWorkspace } from '../workspace/announce-workspace'
 import { fetchConsoleUrl } from '../workspace/console-url'
 import { announceLogin } from './announce'
-import { checkLoginCanBeSaved, revokePreviousSession } from './persist-login'
+import { checkLoginCanBeSaved, readReplacedSession, revokePreviousSession } from './persist-login'
 import { checkApiKeyShape } from '../session/credentials'
 
 export interface KeyInput {
@@ -21,7 +21,7 @@ export interface KeyInput {
 
 export async function loginWithApiKey(ctx: Context, input: KeyInput): Promise<void> {
   const apiKey = await readKey(input)
-  checkLoginCanBeSaved(ctx)
+  await checkLoginCanBeSaved(ctx)
   const apiUrl = apiUrlFor(ctx)
   const info = await validateApiKey(ctx, apiUrl, apiKey, { from: 'the API key read from stdin' })
   // The key's validation names no Console address; the billing page and `pensar open` need it.
@@ -30,9 +30,9 @@ export async function loginWithApiKey(ctx: Context, input: KeyInput): Promise<vo
   const shown = await withKeyboard(ctx)
   await announceWorkspace(shown, { workspace: info.workspace, billing: info.billing }, consoleUrl)
   // Under the lock, as every writer of credentials: a refresh in another process must not write its tokens over the key.
-  const previous = await withSessionLock(ctx, () => {
-    const replaced = ctx.store.readAuth()
-    ctx.store.saveSession({
+  const previous = await withSessionLock(ctx, async () => {
+    const replaced = await readReplacedSession(ctx)
+    await ctx.store.saveSession({
       config: { apiUrl, authType: 'api-key', user: info.user, workspace: info.workspace, lastWorkspaceId: info.workspace.id, consoleUrl, gatewayUrl: info.gatewayUrl },
       auth: { authType: 'api-key', apiKey, signingKey: info.signingKey },
     })

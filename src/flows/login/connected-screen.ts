@@ -35,7 +35,7 @@ type Key = 'switch' | 'billing' | 'disconnect' | 'relogin' | 'back'
 /** Shows the connection and acts on S / B / L / D until one of them ends the screen or Esc leaves it. Every key ends with a sentence that says what it did. */
 export async function connectedScreen(ctx: Context, stored: StoredSession, opts: ConnectedScreenOptions = {}): Promise<ConnectedScreenResult> {
   const outcome = await checkConnection(ctx)
-  const session = readStoredSession(ctx) ?? stored // the check may have renewed the token
+  const session = (await readStoredSession(ctx)) ?? stored // the check may have renewed the token
   const billingUrl = billingPageOf(session)
   ctx.ui.note(statusTitle(outcome), connectionLines(session, outcome, billingUrl))
   if (outcome.unverified) ctx.ui.warn(unverifiedAdvice(outcome.unverified))

@@ -25,8 +25,8 @@ export interface LoginResult {
 
 export async function login(ctx: Context, opts: LoginOptions): Promise<LoginResult> {
   try {
-    checkLoginCanBeSaved(ctx)
-    const existing = readStoredSession(ctx)
+    await checkLoginCanBeSaved(ctx)
+    const existing = await readStoredSession(ctx)
     // A session with another Console (`--api-url` elsewhere) is simply replaced.
     const sameConsole = existing && (!ctx.env.apiUrlExplicit || existing.config.apiUrl === undefined || existing.config.apiUrl === ctx.env.apiUrl)
     if (existing && sameConsole && ctx.ui.interactive) {

@@ -2,7 +2,8 @@
 // abandons (best effort: a revocation that fails never fails the login).
 import type { Context } from '../../context'
 import type { SelectedWorkspace } from '../../lib/console-api'
-import { PensarError } from '../../lib/errors'
+import { CancelledError, PensarError } from '../../lib/errors'
+import { KeychainError } from '../../lib/keychain-errors'
 import { StoreError } from '../../lib/file-errors'
 import type { AuthFile } from '../../lib/store'
 import type { Endpoints } from './discovery'
@@ -23,23 +24,39 @@ export interface NewLogin {
  * Before any code is shown or key checked: a login that could not be saved would have the person
  * approve in the browser for nothing (a read-only or full disk, a file where PENSAR_HOME should be).
  */
-export function checkLoginCanBeSaved(ctx: Context): void {
+export async function checkLoginCanBeSaved(ctx: Context): Promise<void> {
   try {
-    ctx.store.checkWritable()
+    await ctx.store.checkWritable()
   } catch (error) {
+    if (error instanceof KeychainError) throw new KeychainError(`${error.message} A login could not be saved, so none was started.`, { code: error.code, hint: error.hint, cause: error })
     if (!(error instanceof StoreError)) throw error
     throw new PensarError(`${error.message} A login could not be saved, so none was started.`, { code: 'store_failed', hint: error.hint, cause: error })
   }
 }
 
-/** Saves both files under the refresh lock (a refresh in another process must not write the old
+/** Saves the session under the refresh lock (a refresh in another process must not write the old
  * session's rotated tokens over the new one). Returns the auth it replaced. */
 export async function persistLogin(ctx: Context, login: NewLogin): Promise<AuthFile | undefined> {
-  return withSessionLock(ctx, () => {
-    const previous = ctx.store.readAuth()
-    ctx.store.saveSession({ config: configOf(login), auth: authOf(login) })
+  return withSessionLock(ctx, async () => {
+    const previous = await readReplacedSession(ctx)
+    await ctx.store.saveSession({ config: configOf(login), auth: authOf(login) })
     return previous
   })
+}
+
+/**
+ * The session a login replaces, to end it at the Console afterwards. One that cannot be read (a
+ * locked keychain, a damaged file) must not cost the login the person just approved: it is
+ * replaced all the same, and said so.
+ */
+export async function readReplacedSession(ctx: Context): Promise<AuthFile | undefined> {
+  try {
+    return await ctx.store.readAuth()
+  } catch (error) {
+    if (error instanceof CancelledError || !(error instanceof PensarError)) throw error
+    ctx.ui.warn(`${error.message} The new login replaces that session without ending it at Pensar Console.`)
+    return undefined
+  }
 }
 
 function configOf({ apiUrl, endpoints, grant, selected }: NewLogin) {

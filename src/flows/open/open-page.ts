@@ -34,7 +34,7 @@ export async function openConsolePage(ctx: Context, opts: OpenOptions): Promise<
 
 /** The workspace Apex uses: PENSAR_API_KEY's (asked of the Console) or the stored one. */
 async function currentWorkspace(ctx: Context): Promise<WorkspaceRef> {
-  const creds = readCredentials(ctx)
+  const creds = await readCredentials(ctx)
   if (creds.kind === 'none') throw notLoggedIn(creds)
   if (creds.source === 'env') return (await validateApiKey(ctx, apiUrlFor(ctx), creds.apiKey, { from: 'PENSAR_API_KEY' })).workspace
   const workspace = ctx.store.readConfig()?.workspace

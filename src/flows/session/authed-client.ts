@@ -49,7 +49,7 @@ export interface AuthedClient {
   /** The same request, its answer read as it arrives (a 401 is renewed and retried before any of it). */
   streamSigned(path: string, body: SignedBody, opts?: StreamRequestOptions): Promise<StreamingResponse>
   /** The gateway URL (from the workspace selection; the API URL when none was stored). */
-  readonly gatewayUrl: string
+  gatewayUrl(): Promise<string>
 }
 
 export type SignedBody = { model: string; [field: string]: unknown }
@@ -102,9 +102,9 @@ export function createAuthedClient(ctx: Context, target: GatewayTarget = {}): Au
   }
 
   return {
-    get gatewayUrl() {
+    async gatewayUrl() {
       if (target.gatewayUrl) return target.gatewayUrl.replace(/\/+$/, '')
-      const creds = readCredentials(ctx)
+      const creds = await readCredentials(ctx)
       return creds.kind === 'none' ? apiUrlFor(ctx) : creds.origins.gatewayUrl
     },
     get: (path, opts = {}) =>

@@ -3,7 +3,7 @@
 // forget tokens, API key, signing key and workspace, keeping unrelated settings. Offline, the
 // local credentials still go, and we say the server-side revocation did not happen.
 import type { Context } from '../../context'
-import { causeOf, PensarError } from '../../lib/errors'
+import { CancelledError, causeOf, PensarError } from '../../lib/errors'
 import { StoreError } from '../../lib/file-errors'
 import { lstatOf } from '../../lib/home-files'
 import { withSessionLock } from './session-lock'
@@ -26,14 +26,14 @@ export interface LogoutResult {
 
 export async function logout(ctx: Context, opts: LogoutOptions = {}): Promise<LogoutResult> {
   // Nothing stored: nothing to change, whatever state the folder is in (read-only, missing, a file).
-  if (!readStored(ctx).present) return notLoggedIn(ctx, opts)
+  if (!(await readStored(ctx)).present) return notLoggedIn(ctx, opts)
   // Under the refresh lock: a refresh running in another process must not write tokens back.
   return withSessionLock(ctx, async () => {
-    const { auth, present, unreadable } = readStored(ctx)
+    const { auth, present, unreadable } = await readStored(ctx)
     if (!present) return notLoggedIn(ctx, opts, { swept: true })
-    if (unreadable) ctx.ui.warn(`${unreadable.message} Its session could not be ended at Pensar Console; the file is removed from this computer.`)
+    if (unreadable) ctx.ui.warn(`${unreadable.message} Its session could not be ended at Pensar Console; ${ctx.store.credentialsPlace().backend === 'keychain' ? 'pensar forgets it here, and removes its keychain entry if the keychain lets it' : 'the file is removed from this computer'}.`)
     const revocation = await revokeRefreshToken(ctx, auth)
-    forgetCredentials(ctx)
+    await forgetCredentials(ctx)
     report(ctx, revocation, opts)
     return finish(ctx, { wasLoggedIn: true, revocation: revocation.outcome })
   })
@@ -52,18 +52,19 @@ async function notLoggedIn(ctx: Context, opts: LogoutOptions, { swept = false } 
  * readable is used, the file goes). `present`: there is something to remove; a PENSAR_HOME that is
  * not a folder holds nothing.
  */
-function readStored(ctx: Context): { auth?: AuthFile; present: boolean; unreadable?: PensarError } {
-  const auth = leniently(() => ctx.store.readAuth())
-  const config = leniently(() => ctx.store.readConfig())
+async function readStored(ctx: Context): Promise<{ auth?: AuthFile; present: boolean; unreadable?: PensarError }> {
+  const auth = await leniently(() => ctx.store.readAuth())
+  const config = await leniently(() => ctx.store.readConfig())
   const unreadable = auth.unreadable ?? config.unreadable
   const configFile = config.value as ConfigFile | undefined
   return { auth: auth.value, unreadable, present: Boolean(unreadable || auth.value || configFile?.authType || configFile?.workspace) }
 }
 
-function leniently<T>(read: () => T): { value?: T; unreadable?: PensarError } {
+async function leniently<T>(read: () => T | Promise<T>): Promise<{ value?: T; unreadable?: PensarError }> {
   try {
-    return { value: read() }
+    return { value: await read() }
   } catch (error) {
+    if (error instanceof CancelledError) throw error
     if (error instanceof StoreError && error.fsCode === 'ENOTDIR') return {}
     return { unreadable: error instanceof PensarError ? error : new PensarError(String(error)) }
   }
@@ -81,9 +82,9 @@ async function revokeRefreshToken(ctx: Context, auth: AuthFile | undefined): Pro
   }
 }
 
-function forgetCredentials(ctx: Context): void {
+async function forgetCredentials(ctx: Context): Promise<void> {
   try {
-    ctx.store.clearSession()
+    await ctx.store.clearSession()
   } catch (error) {
     const message = error instanceof StoreError ? `Could not remove the credentials in ${ctx.env.home}. ${error.message}` : `Could not remove the credentials in ${ctx.env.home} (${causeOf(error)}).`
     throw new PensarError(message, {

@@ -8,7 +8,7 @@ import { AuthError, cancelledFrom, causeOf, PensarError } from '../../lib/errors
 import { HttpError } from '../../lib/http'
 import { withSessionLock } from './session-lock'
 import { InvalidGrantError, requestRefreshGrant, type RefreshedTokens } from './refresh-grant'
-import { notLoggedIn, readCredentials, type Credentials, type Origins, type WorkosCredentials } from './credentials'
+import { notLoggedIn, readCredentials, storedIn, type Credentials, type Origins, type WorkosCredentials } from './credentials'
 import { expiresSoon, isExpired } from './token-expiry'
 import { endSession, reserveRoomForTokens, saveTokens } from './save-tokens'
 
@@ -23,6 +23,8 @@ export interface ActiveCredentials {
   signingKey?: string
   /** Where these credentials may be sent. */
   origins: Origins
+  /** The stored expiry of a WorkOS access token (its JWT `exp` comes first, token-expiry.ts). */
+  expiresAt?: number
 }
 
 export interface WaitOptions {
@@ -39,7 +41,7 @@ export async function getValidAccessToken(ctx: Context): Promise<string> {
 }
 
 export async function getValidCredentials(ctx: Context, opts: WaitOptions = {}): Promise<ActiveCredentials> {
-  const creds = readCredentials(ctx)
+  const creds = await readCredentials(ctx)
   if (creds.kind === 'none') throw notLoggedIn(creds)
   if (creds.kind === 'api-key') return active(creds)
   if (creds.accessToken && !expiresSoon(ctx, creds)) return active(creds)
@@ -82,7 +84,7 @@ function refreshSession(ctx: Context, opts: RefreshRequest, signal?: AbortSignal
 
 function refreshUnderLock(ctx: Context, opts: RefreshRequest, signal?: AbortSignal): Promise<ActiveCredentials> {
   return withSessionLock(ctx, async () => {
-    const creds = readCredentials(ctx) // again: another process may have refreshed or logged out
+    const creds = await readCredentials(ctx) // again: another process may have refreshed or logged out
     if (creds.kind === 'none') throw notLoggedIn(creds)
     if (creds.kind === 'api-key') return active(creds)
     // Another process renewed it while we waited: use its token, even one already inside the
@@ -103,10 +105,10 @@ function refreshUnderLock(ctx: Context, opts: RefreshRequest, signal?: AbortSign
     if ('token' in tokens) return tokens
     // A login or logout may have rewritten auth.json while the lock was broken as stale: never
     // write an old session over it.
-    const replaced = replacedMeanwhile(ctx, creds.refreshToken)
+    const replaced = await replacedMeanwhile(ctx, creds.refreshToken)
     if (replaced) return replaced
-    saveTokens(ctx, tokens)
-    return { kind: 'workos', token: tokens.accessToken, source: 'file', signingKey: creds.signingKey, origins: creds.origins }
+    const expiresAt = await saveTokens(ctx, tokens)
+    return { kind: 'workos', token: tokens.accessToken, source: 'file', signingKey: creds.signingKey, origins: creds.origins, expiresAt }
   }, { signal })
 }
 
@@ -122,16 +124,16 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 
 /** The refresh grant, and what each failure means. Returns credentials when a fallback applies. */
 async function redeemRefreshToken(ctx: Context, creds: WorkosCredentials, rejected: boolean): Promise<RefreshedTokens | ActiveCredentials> {
-  if (!creds.refreshToken) throw endSession(ctx)
+  if (!creds.refreshToken) throw await endSession(ctx)
   if (!creds.tokenEndpoint || !creds.clientId) {
-    throw new AuthError(`${ctx.store.paths.auth} lacks the token endpoint or client id needed to renew the session.`, {
+    throw new AuthError(`${storedIn(ctx)} lacks the token endpoint or client id needed to renew the session.`, {
       code: 'invalid_auth_file', hint: 'Run `pensar login` to connect again.',
     })
   }
   try {
     return await requestRefreshGrant(ctx.http, { tokenEndpoint: creds.tokenEndpoint, clientId: creds.clientId, refreshToken: creds.refreshToken })
   } catch (error) {
-    if (error instanceof InvalidGrantError) return afterInvalidGrant(ctx, creds.refreshToken)
+    if (error instanceof InvalidGrantError) return await afterInvalidGrant(ctx, creds.refreshToken)
     // Network, timeout, 5xx, a garbled answer, any other refusal: the stored session stays.
     if (creds.accessToken && !rejected && !isExpired(ctx, creds)) {
       ctx.log.debug(`refresh failed (${(error as Error).message}); the current access token is still valid`)
@@ -142,15 +144,15 @@ async function redeemRefreshToken(ctx: Context, creds: WorkosCredentials, reject
 }
 
 /** `invalid_grant`: end the session, unless auth.json changed meanwhile (a new login wrote it). */
-function afterInvalidGrant(ctx: Context, sentRefreshToken: string): ActiveCredentials {
-  const replaced = replacedMeanwhile(ctx, sentRefreshToken)
+async function afterInvalidGrant(ctx: Context, sentRefreshToken: string): Promise<ActiveCredentials> {
+  const replaced = await replacedMeanwhile(ctx, sentRefreshToken)
   if (replaced) return replaced
-  throw endSession(ctx)
+  throw await endSession(ctx)
 }
 
 /** The credentials now on disk when they are no longer the session we were renewing. */
-function replacedMeanwhile(ctx: Context, sentRefreshToken: string | undefined): ActiveCredentials | undefined {
-  const now = readCredentials(ctx)
+async function replacedMeanwhile(ctx: Context, sentRefreshToken: string | undefined): Promise<ActiveCredentials | undefined> {
+  const now = await readCredentials(ctx)
   if (now.kind === 'workos' && now.refreshToken === sentRefreshToken) return undefined
   if (now.kind === 'api-key' || (now.kind === 'workos' && now.accessToken)) return active(now)
   if (now.kind === 'none') throw notLoggedIn(now) // logged out meanwhile
@@ -161,12 +163,12 @@ function refreshFailed(ctx: Context, error: unknown): PensarError {
   if (error instanceof PensarError && !(error instanceof HttpError)) return error
   return new PensarError(`Could not renew the Pensar Console session: ${causeOf(error)}.`, {
     code: 'refresh_failed',
-    hint: `Your login is kept (${ctx.store.paths.auth}); try again when Pensar Console answers.`,
+    hint: `Your login is kept (${storedIn(ctx)}); try again when Pensar Console answers.`,
     cause: error,
   })
 }
 
 function active(creds: Exclude<Credentials, { kind: 'none' }>): ActiveCredentials {
   if (creds.kind === 'api-key') return { kind: 'api-key', token: creds.apiKey, source: creds.source, signingKey: creds.signingKey, origins: creds.origins }
-  return { kind: 'workos', token: creds.accessToken!, source: 'file', signingKey: creds.signingKey, origins: creds.origins }
+  return { kind: 'workos', token: creds.accessToken!, source: 'file', signingKey: creds.signingKey, origins: creds.origins, expiresAt: creds.expiresAt }
 }

@@ -4,11 +4,12 @@
 import type { Context } from '../../context'
 import { causeOf, PensarError } from '../../lib/errors'
 import { StoreError } from '../../lib/file-errors'
+import { KeychainError } from '../../lib/keychain-errors'
 import { accessTokenExpiresAt } from '../../lib/jwt'
 import { serverClockFor } from '../../lib/server-clock'
 import type { Reservation } from '../../lib/store'
 import type { RefreshedTokens } from './refresh-grant'
-import { SessionExpiredError } from './credentials'
+import { SessionExpiredError, storedIn } from './credentials'
 
 /** Room for the new auth.json, taken before the grant and released just before writing it. */
 export function reserveRoomForTokens(ctx: Context): Reservation {
@@ -20,18 +21,20 @@ export function reserveRoomForTokens(ctx: Context): Reservation {
   }
 }
 
-export function saveTokens(ctx: Context, tokens: RefreshedTokens): void {
+/** Returns the new access token's expiry, as stored. */
+export async function saveTokens(ctx: Context, tokens: RefreshedTokens): Promise<number | undefined> {
   const clock = serverClockFor(ctx)
   const expiresAt = accessTokenExpiresAt(tokens.accessToken) ?? (tokens.expiresInSec === undefined ? undefined : clock.now() + tokens.expiresInSec * 1000)
   try {
-    ctx.store.writeAuth({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt, tokenType: tokens.tokenType })
+    await ctx.store.writeAuth({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt, tokenType: tokens.tokenType })
   } catch (error) {
-    const message = error instanceof StoreError ? `The session was renewed but could not be saved. ${error.message}` : `The session was renewed but could not be saved to ${ctx.store.paths.auth} (${causeOf(error)}).`
+    const message = error instanceof PensarError ? `The session was renewed but could not be saved. ${error.message}` : `The session was renewed but could not be saved to ${storedIn(ctx)} (${causeOf(error)}).`
     throw new PensarError(message, {
-      code: 'store_failed', hint: 'Free disk space or make PENSAR_HOME writable, then run `pensar login`.', cause: error,
+      code: 'store_failed', hint: error instanceof KeychainError ? `${error.hint} Then run \`pensar login\`.` : 'Free disk space or make PENSAR_HOME writable, then run `pensar login`.', cause: error,
     })
   }
   rememberSkew(ctx, clock.skewMs())
+  return expiresAt
 }
 
 /** Later processes start from the skew learned here (config.json `clockSkewMs`). */
@@ -47,9 +50,9 @@ function rememberSkew(ctx: Context, skewMs: number): void {
 }
 
 /** Forgets the tokens and signing key; user and workspace stay so `status` can say what expired. */
-export function endSession(ctx: Context): SessionExpiredError {
+export async function endSession(ctx: Context): Promise<SessionExpiredError> {
   try {
-    ctx.store.writeAuth({
+    await ctx.store.writeAuth({
       accessToken: undefined, refreshToken: undefined, expiresAt: undefined, tokenType: undefined, signingKey: undefined,
       sessionExpiredAt: ctx.clock.now(),
     })

@@ -12,16 +12,16 @@ import type { AuthFile } from '../../lib/store'
 import { revokeQuietly } from './revoke-token'
 
 export async function withSessionLock<T>(ctx: Context, fn: () => T | Promise<T>, opts: { signal?: AbortSignal } = {}): Promise<T> {
-  return withRefreshLock(ctx, () => {
-    sweepLeftovers(ctx)
+  return withRefreshLock(ctx, async () => {
+    await sweepLeftovers(ctx)
     return fn()
   }, opts)
 }
 
-function sweepLeftovers(ctx: Context): void {
+async function sweepLeftovers(ctx: Context): Promise<void> {
   const leftovers = ctx.store.sweepLeftovers() as Partial<AuthFile>[]
   if (leftovers.length === 0) return
-  const current = storedAuth(ctx)
+  const current = await storedAuth(ctx)
   for (const leftover of leftovers) {
     if (!isOrphanedSession(leftover, current) || typeof leftover.revocationEndpoint !== 'string') continue
     ctx.log.debug('a temp file left by a killed pensar held a session nobody can use; revoking it')
@@ -30,9 +30,9 @@ function sweepLeftovers(ctx: Context): void {
   }
 }
 
-function storedAuth(ctx: Context): Partial<AuthFile> | undefined {
+async function storedAuth(ctx: Context): Promise<Partial<AuthFile> | undefined> {
   try {
-    return ctx.store.readAuth()
+    return await ctx.store.readAuth()
   } catch {
     return undefined
   }

@@ -45,7 +45,7 @@ export async function resolveApiKeyWorkspace(ctx: Context, report: StatusReport,
 
 export async function checkOnline(ctx: Context, deadline: AbortSignal, target?: GatewayTarget): Promise<NonNullable<StatusReport['online']>> {
   const client = createAuthedClient(ctx, target)
-  const body = await client.get<unknown>(`${client.gatewayUrl}/gateway/validate`, { timeoutMs: ONLINE_BUDGET_MS, retries: 0, signal: deadline })
+  const body = await client.get<unknown>(`${await client.gatewayUrl()}/gateway/validate`, { timeoutMs: ONLINE_BUDGET_MS, retries: 0, signal: deadline })
   const o = asObject(body, 'the gateway validation')
   const credits = asObject(o.credits ?? {}, 'the gateway validation')
   const billing = asObject(o.billing ?? {}, 'the gateway validation')

@@ -18,7 +18,8 @@ export function renderStatus(ctx: Context, outcome: StatusOutcome): void {
   }
   ctx.ui.report(statusReport(ctx, outcome))
   if (report.source === 'env' && report.credentialStore) {
-    ctx.ui.info(`PENSAR_API_KEY is set: it overrides the login stored in ${report.credentialStore}.`)
+    const where = report.credentialBackend === 'keychain' ? `the ${report.credentialStore}` : report.credentialStore
+    ctx.ui.info(`PENSAR_API_KEY is set: it overrides the login stored in ${where}.`)
   }
 }
 

@@ -14,8 +14,10 @@ export interface StatusReport {
   user: UserRef | null
   workspace: WorkspaceRef | null
   apiUrl: string
-  /** The file holding the stored credentials, when there are any. */
+  /** Where the stored credentials are, for people: auth.json's path, or "OS keychain (Secret Service)"; null when none are stored. */
   credentialStore: string | null
+  /** The same for programs: `keychain` or `file`. */
+  credentialBackend: 'keychain' | 'file' | null
   /** Access-token expiry (ISO 8601, server clock); null for API keys and when logged out. */
   expiresAt: string | null
   /**
@@ -23,7 +25,7 @@ export interface StatusReport {
    * `inferenceEnabled: false` (the Apex Inference category is off) is what makes `pensar ask` exit 5.
    */
   online: { ok: boolean; balance: number | null; billingReady: boolean | null; inferenceEnabled: boolean | null } | null
-  /** Where the credentials in use come from: PENSAR_API_KEY (`env`) or auth.json (`file`). */
+  /** Where the credentials in use come from: PENSAR_API_KEY (`env`), or the stored login (`file`, whichever store holds it). */
   source: 'env' | 'file' | null
 }
 

@@ -10,9 +10,9 @@ import { apiUrlFor, type Context } from '../../context'
 import { AuthError, CancelledError, causeOf, EXIT, PensarError, SilentError } from '../../lib/errors'
 import { looseModes, type LooseMode } from '../../lib/file-modes'
 import { octal } from '../../lib/home-files'
-import { looseHomeWarning } from '../../lib/store'
+import { looseHomeWarning, type AuthFile, type ConfigFile, type CredentialsPlace } from '../../lib/store'
 import type { JsonEvent } from '../../ui/ui'
-import { readCredentials, SESSION_EXPIRED_MESSAGE, SessionExpiredError, type Credentials } from '../session/credentials'
+import { readCredentials, recordedCredentials, SESSION_EXPIRED_MESSAGE, SessionExpiredError, type Credentials, type RecordedCredentials } from '../session/credentials'
 import { tokenExpiresAt } from '../session/token-expiry'
 import { renderStatus } from './render'
 import type { StatusOptions, StatusOutcome, StatusReport, Unverified } from './report'
@@ -22,7 +22,7 @@ export type { StatusOptions, StatusOutcome, StatusReport } from './report'
 export async function status(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
   const outcome = await answerStatus(ctx, opts)
   // Started before the answer is printed, so the filesystem works while the output is formatted.
-  const modes = outcome.report.credentialStore ? looseModes({ folder: ctx.env.home, files: [ctx.store.paths.auth] }) : undefined
+  const modes = outcome.report.credentialStore ? looseModes({ folder: ctx.env.home, files: outcome.report.credentialBackend === 'file' ? [ctx.store.paths.auth] : [] }) : undefined
   if (ctx.env.json) {
     ctx.ui.emit(outcome.report as unknown as JsonEvent)
     // The data is on stdout; the reason (e.g. the expiry notice) goes to stderr for people.
@@ -45,18 +45,25 @@ export async function checkStatus(ctx: Context, opts: StatusOptions): Promise<St
 
 /** The answer, as soon as there is one: it may leave a token renewal running (ctx.background). */
 async function answerStatus(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
-  const outcome = await checkCredentials(ctx, opts)
+  const stored = await readStored(ctx)
+  const outcome = await checkCredentials(ctx, opts, stored)
   // --api-url naming another Console (credentials.ts): the last connection was to the stored one.
   if (outcome.problem?.code !== 'other_console') return outcome
-  const sessionApiUrl = safely(() => ctx.store.readAuth())?.apiUrl ?? safely(() => ctx.store.readConfig())?.apiUrl
+  // With the keychain, config.json records the session's Console: no secret is read for this.
+  const sessionApiUrl = stored.auth.value?.apiUrl ?? stored.config?.apiUrl
   return sessionApiUrl ? { ...outcome, sessionApiUrl } : outcome
 }
 
-async function checkCredentials(ctx: Context, opts: StatusOptions): Promise<StatusOutcome> {
-  const report = localReport(ctx)
-  let creds: Credentials
+async function checkCredentials(ctx: Context, opts: StatusOptions, stored: Stored): Promise<StatusOutcome> {
+  const report = localReport(ctx, stored)
+  const { place } = stored
+  let creds: Credentials | RecordedCredentials
   try {
-    creds = readCredentials(ctx)
+    // `--offline` reads no secret: with the keychain it answers from what config.json records, so
+    // a status poll never opens the keychain (nor waits on a locked one). The online check reads it.
+    if (opts.offline && place.backend === 'keychain') creds = recordedCredentials(ctx, stored.config)
+    // auth.json was read once, for the report: the same reading, and its error, serve here.
+    else creds = await readCredentials(ctx, place.backend === 'file' ? stored.auth.get : undefined)
   } catch (error) {
     return notConnected(report, error)
   }
@@ -68,16 +75,21 @@ async function checkCredentials(ctx: Context, opts: StatusOptions): Promise<Stat
   if (creds.kind === 'api-key') report.expiresAt = null
   if (creds.kind === 'api-key' && creds.source === 'env') Object.assign(report, { user: null, workspace: null })
   if (opts.offline) return { report }
+  const read = creds as Exclude<Credentials, { kind: 'none' }> // online, they were read whole
   // Loaded only now, so `--offline` starts without the authed client, refresh and signing code.
   const { checkOnline, onlineDeadline, resolveApiKeyWorkspace } = await import('./online-check')
   const deadline = onlineDeadline(ctx, report.apiUrl)
   const expiresBefore = report.expiresAt
   try {
-    const key = creds.kind === 'api-key' && !report.workspace ? await resolveApiKeyWorkspace(ctx, report, creds.apiKey, creds.source, deadline) : undefined
+    const key = read.kind === 'api-key' && !report.workspace ? await resolveApiKeyWorkspace(ctx, report, read.apiKey, read.source, deadline) : undefined
     // PENSAR_API_KEY is checked where the key says, never with the stored session's gateway and workspace.
-    const target = creds.source === 'env' ? { gatewayUrl: key?.gatewayUrl ?? report.apiUrl, workspaceId: report.workspace?.id } : undefined
+    const target = read.source === 'env' ? { gatewayUrl: key?.gatewayUrl ?? report.apiUrl, workspaceId: report.workspace?.id } : undefined
     report.online = await checkOnline(ctx, deadline, target)
-    if (creds.kind === 'workos') report.expiresAt = localReport(ctx).expiresAt // a refresh may have renewed it
+    if (read.kind === 'workos') {
+      // A refresh may have renewed the token, and moved the session (an older auth.json into the keychain).
+      const now = localReport(ctx, await readStored(ctx))
+      Object.assign(report, { expiresAt: now.expiresAt, credentialStore: now.credentialStore, credentialBackend: now.credentialBackend })
+    }
     return { report, renewed: report.expiresAt !== expiresBefore }
   } catch (error) {
     // Not logged in, expired, rejected, or the stored files cannot be read (StoreError, exit 4).
@@ -109,23 +121,59 @@ function warnAboutLooseModes(ctx: Context, modes: LooseMode[]): void {
   }
 }
 
-/** What the files say, before any check. */
-function localReport(ctx: Context): StatusReport {
+/**
+ * What is stored, each file read once: config.json, where it says the secrets are, and auth.json
+ * when they are there (its error kept for readCredentials). The keychain is not opened.
+ */
+interface Stored {
+  config: ConfigFile | undefined
+  place: CredentialsPlace
+  auth: { value?: AuthFile; get: () => Promise<AuthFile | undefined> }
+}
+
+async function readStored(ctx: Context): Promise<Stored> {
   const config = safely(() => ctx.store.readConfig())
-  const auth = safely(() => ctx.store.readAuth())
-  const exp = auth && typeof auth.accessToken === 'string' ? tokenExpiresAt({ accessToken: auth.accessToken, expiresAt: typeof auth.expiresAt === 'number' ? auth.expiresAt : undefined }) : undefined
-  const hasStored = Boolean(auth && (auth.accessToken || auth.refreshToken || auth.apiKey))
+  const place = config ? ctx.store.credentialsPlaceIn(config) : { backend: 'file' as const, location: ctx.store.paths.auth }
+  if (place.backend === 'keychain') return { config, place, auth: { get: () => ctx.store.readAuth(place) } }
+  try {
+    const value = await ctx.store.readAuth(place)
+    return { config, place, auth: { value, get: async () => value } }
+  } catch (error) {
+    return { config, place, auth: { get: () => Promise.reject(error) } }
+  }
+}
+
+/** The report before any check: config.json, and auth.json (with the keychain, config.json's copy of the token's expiry). */
+function localReport(ctx: Context, { config, place, auth }: Stored): StatusReport {
+  const stored = place.backend === 'keychain' ? recordedSession(config) : fileSession(auth.value)
   return {
     loggedIn: false,
     authType: null,
     user: config?.user ?? null,
     workspace: config?.workspace ?? null,
     apiUrl: apiUrlFor(ctx),
-    credentialStore: hasStored ? ctx.store.paths.auth : null,
-    expiresAt: exp === undefined ? null : new Date(exp).toISOString(),
+    credentialStore: stored.present ? place.location : null,
+    credentialBackend: stored.present ? place.backend : null,
+    expiresAt: stored.expiresAt === undefined ? null : new Date(stored.expiresAt).toISOString(),
     online: null,
     source: null,
   }
+}
+
+interface StoredSessionView {
+  present: boolean
+  expiresAt?: number
+}
+
+function fileSession(auth: AuthFile | undefined): StoredSessionView {
+  const expiresAt = auth && typeof auth.accessToken === 'string' ? tokenExpiresAt({ accessToken: auth.accessToken, expiresAt: typeof auth.expiresAt === 'number' ? auth.expiresAt : undefined }) : undefined
+  return { present: Boolean(auth && (auth.accessToken || auth.refreshToken || auth.apiKey)), expiresAt }
+}
+
+/** The keychain's session, from the copy config.json keeps of its state (lib/store.ts). */
+function recordedSession(config: ConfigFile | undefined): StoredSessionView {
+  const present = Boolean(config?.authType && config.credentialStore === 'keychain' && config.sessionExpiredAt === undefined)
+  return { present, expiresAt: present && config?.authType === 'workos' ? config.expiresAt : undefined }
 }
 
 function notConnected(report: StatusReport, error: unknown): StatusOutcome {

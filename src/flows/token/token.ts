@@ -20,7 +20,7 @@ export async function printToken(ctx: Context): Promise<TokenReport> {
   const config = ctx.store.readConfig()
   // PENSAR_API_KEY overrides the stored login: the stored workspace may be another login's.
   const stored = creds.source === 'file'
-  const expiresAt = creds.kind === 'workos' ? tokenExpiresAt({ accessToken: creds.token, expiresAt: ctx.store.readAuth()?.expiresAt }) : undefined
+  const expiresAt = creds.kind === 'workos' ? tokenExpiresAt({ accessToken: creds.token, expiresAt: creds.expiresAt }) : undefined
   const report: TokenReport = {
     token: creds.token,
     authType: creds.kind,

@@ -17,7 +17,7 @@ export interface UsageOptions {
 
 export async function usage(ctx: Context, opts: UsageOptions): Promise<UsageReport> {
   const since = checkSince(opts.since)
-  const creds = readCredentials(ctx)
+  const creds = await readCredentials(ctx)
   if (creds.kind === 'none') throw notLoggedIn(creds)
   const report = parseUsageReport(await fetchUsage(ctx, since))
   if (ctx.env.json) ctx.ui.emit(report as unknown as JsonEvent)

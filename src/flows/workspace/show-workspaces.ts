@@ -19,7 +19,7 @@ export interface ListedWorkspace extends WorkspaceSummary {
 
 export async function showWorkspaces(ctx: Context): Promise<ListedWorkspace[]> {
   const { workspaces } = parseWorkspaceList(await createAuthedClient(ctx).get<unknown>('/api/cli/workspaces'))
-  const currentId = currentWorkspaceId(ctx, workspaces)
+  const currentId = await currentWorkspaceId(ctx, workspaces)
   const listed = workspaces.map((w) => ({ ...w, billingReady: w.hasPaymentMethod && w.balance > 0, current: w.id === currentId }))
   if (ctx.env.json) ctx.ui.emit({ workspaces: listed } as unknown as JsonEvent)
   // On a terminal the table fits its width; in a pipe every cell is whole.
@@ -28,8 +28,8 @@ export async function showWorkspaces(ctx: Context): Promise<ListedWorkspace[]> {
 }
 
 /** PENSAR_API_KEY wins over what is stored, and the Console lists only its key's workspace. */
-function currentWorkspaceId(ctx: Context, workspaces: WorkspaceSummary[]): string | undefined {
-  const creds = readCredentials(ctx)
+async function currentWorkspaceId(ctx: Context, workspaces: WorkspaceSummary[]): Promise<string | undefined> {
+  const creds = await readCredentials(ctx)
   if (creds.kind === 'api-key' && creds.source === 'env') return workspaces.length === 1 ? workspaces[0]!.id : undefined
   return ctx.store.readConfig()?.workspace?.id
 }

@@ -24,7 +24,7 @@ export interface SwitchOptions {
 export class CannotSwitchError extends PensarError {}
 
 export async function switchWorkspace(ctx: Context, opts: SwitchOptions): Promise<SelectedWorkspace> {
-  const creds = readCredentials(ctx)
+  const creds = await readCredentials(ctx)
   if (creds.kind === 'none') throw notLoggedIn(creds)
   if (creds.kind === 'api-key') throw cannotSwitch(ctx, creds)
   // The session's own Console: its token goes nowhere else.

@@ -55,7 +55,11 @@ export class Terminal {
     // give it exactly the test's variables, so nothing of the test runner's (CI=true, which makes
     // the CLI non-interactive; a developer's PENSAR_*) leaks into the terminal. `-u`: UTF-8 even
     // without a UTF-8 locale, so clack's symbols are not drawn as `_`.
-    const env = Object.fromEntries(Object.entries(opts.env).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    // The file store unless the test asks for another, as run-pensar.ts: on macOS the binary would
+    // otherwise reach the developer's own Keychain, and on Linux a terminal's screens would depend
+    // on whether a Secret Service happens to answer.
+    const vars = { PENSAR_CREDENTIAL_STORE: 'file', ...opts.env }
+    const env = Object.fromEntries(Object.entries(vars).filter((e): e is [string, string] => typeof e[1] === 'string'))
     term.tmux(
       [
         '-u', 'new-session', '-d', '-s', term.session, '-x', String(opts.cols ?? 100), '-y', String(opts.rows ?? 32),

@@ -23,9 +23,9 @@ const TOKEN_PATH = '/user_management/authenticate'
 // Two- three- and four-byte characters, so cuts land inside them.
 const ANSWER = 'Server-side request forgery — SSRF — makes a server fetch URLs you choose. Ünïcödé 日本 🚀 done.'
 
-function loggedIn(opts: TestContextOptions & { accessTtlMs?: number } = {}) {
+async function loggedIn(opts: TestContextOptions & { accessTtlMs?: number } = {}) {
   t = createTestContext(opts)
-  seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), opts.accessTtlMs ?? 240_000) })
+  await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), opts.accessTtlMs ?? 240_000) })
   return t
 }
 
@@ -41,7 +41,7 @@ function signatureValid(req: RecordedRequest): boolean {
 
 describe('asking', () => {
   test('a signed, streamed request as the stored user and workspace; the answer on stdout, then model, cost and balance', async () => {
-    loggedIn()
+    await loggedIn()
     stubModels(t.fetch)
     t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(answerSse(ANSWER), 64)))
     const result = await ask(t.ctx, { prompt: '  What is SSRF?  ' })
@@ -59,7 +59,7 @@ describe('asking', () => {
   })
 
   test('on a terminal a spinner waits for the answer and is stopped once (stopping clears its line, which by then holds the answer)', async () => {
-    loggedIn({ interactive: true })
+    await loggedIn({ interactive: true })
     stubModels(t.fetch)
     t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(answerSse(ANSWER), 64)))
     let stops = 0
@@ -70,7 +70,7 @@ describe('asking', () => {
   })
 
   test('each piece is written as it arrives, before the next one exists', async () => {
-    loggedIn()
+    await loggedIn()
     stubModels(t.fetch)
     const stream = controlledStream()
     t.fetch.on('POST', MESSAGES_PATH, () => stream.response)
@@ -92,7 +92,7 @@ describe('asking', () => {
     ['three bytes at a time (inside UTF-8 characters)', 3],
     ['seven bytes at a time', 7],
   ])('cut %s, with CRLF line ends: the same answer, no replacement characters', async (_name, size) => {
-    loggedIn()
+    await loggedIn()
     stubModels(t.fetch)
     t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(answerSse(ANSWER, { eol: '\r\n' }), size)))
     await ask(t.ctx, { prompt: 'q' })
@@ -101,7 +101,7 @@ describe('asking', () => {
   })
 
   test('cut at every byte of the stream (two chunks each time), CR-only line ends: always the same answer', async () => {
-    loggedIn()
+    await loggedIn()
     const sse = answerSse('Ünï 日本 🚀 ok', { eol: '\r' })
     const length = new TextEncoder().encode(sse).length
     for (let at = 1; at < length; at++) {
@@ -113,7 +113,7 @@ describe('asking', () => {
   })
 
   test('--model is sent and signed; the models list is not asked for', async () => {
-    loggedIn()
+    await loggedIn()
     t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(answerSse('small answer', { model: 'pensar-small' }), 50)))
     await ask(t.ctx, { prompt: 'q', model: 'pensar-small' })
     const sent = t.fetch.calls(MESSAGES_PATH)[0]!
@@ -124,7 +124,7 @@ describe('asking', () => {
   })
 
   test('--json: delta events and a done event with usage and balance on stdout, nothing else there', async () => {
-    loggedIn({ env: { json: true } })
+    await loggedIn({ env: { json: true } })
     stubModels(t.fetch)
     t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(answerSse('JSON mode answer'), 5)))
     await ask(t.ctx, { prompt: 'q' })
@@ -138,7 +138,7 @@ describe('asking', () => {
   })
 
   test('the conversation is sent with each new question; a gateway that answers whole JSON works too', async () => {
-    loggedIn()
+    await loggedIn()
     stubModels(t.fetch)
     t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(answerSse('first answer'), 9)))
     t.fetch.on('POST', MESSAGES_PATH, json({ id: 'msg_2', model: 'pensar-large', content: [{ type: 'text', text: 'second answer' }], usage: { cost: 0.02 }, billing: { balance: 49.97 } }))
@@ -156,7 +156,7 @@ describe('asking', () => {
 
 describe('renewal', () => {
   test('a token that expires mid-stream finishes the answer; the next question renews it first, under the lock', async () => {
-    loggedIn({ accessTtlMs: 120_000 })
+    await loggedIn({ accessTtlMs: 120_000 })
     stubModels(t.fetch)
     const stream = controlledStream()
     t.fetch.on('POST', MESSAGES_PATH, () => stream.response)
@@ -183,7 +183,7 @@ describe('renewal', () => {
   })
 
   test('a 401 before the stream: renewed once and re-signed with a fresh nonce; one answer', async () => {
-    loggedIn()
+    await loggedIn()
     stubModels(t.fetch)
     const renewed = refreshedTokens(t.clock.now(), 3)
     t.fetch.on('POST', MESSAGES_PATH, oauthError('invalid_token', 401))
@@ -199,7 +199,7 @@ describe('renewal', () => {
   })
 
   test('a second 401 after renewing is an auth error (exit 4), not a loop', async () => {
-    loggedIn()
+    await loggedIn()
     stubModels(t.fetch)
     t.fetch.on('POST', MESSAGES_PATH, oauthError('invalid_token', 401), 2)
     t.fetch.on('POST', TOKEN_PATH, json(refreshedTokens(t.clock.now())))
@@ -214,7 +214,7 @@ describe('billing trouble where it happens', () => {
     json({ error: 'insufficient_credits', error_description: 'Workspace acme needs a payment method and credits', billing: { balance, hasPaymentMethod: false, ready: false }, billingUrl: 'https://console.test/acme/settings/billing' }, 402)
 
   test('402 mid-session on a terminal: the login\'s warning, B opens the billing page, exit 5, the session and the first answer kept', async () => {
-    loggedIn({ interactive: true })
+    await loggedIn({ interactive: true })
     stubModels(t.fetch)
     t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(answerSse('first answer'), 20)))
     t.fetch.on('POST', MESSAGES_PATH, refusal())
@@ -233,7 +233,7 @@ describe('billing trouble where it happens', () => {
   })
 
   test('402 without a terminal: the warning with the address, no prompt; --json adds the warning event', async () => {
-    loggedIn({ env: { json: true } })
+    await loggedIn({ env: { json: true } })
     stubModels(t.fetch)
     t.fetch.on('POST', MESSAGES_PATH, refusal())
     const error = (await ask(t.ctx, { prompt: 'q' }).catch((e) => e)) as PensarError
@@ -243,7 +243,7 @@ describe('billing trouble where it happens', () => {
   })
 
   test('a balance under $1 after a question: the low-balance warning once per process, without a key prompt', async () => {
-    loggedIn({ interactive: true })
+    await loggedIn({ interactive: true })
     stubModels(t.fetch)
     t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(answerSse('one', { balance: 0.5 }), 20)))
     t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(answerSse('two', { balance: 0.49 }), 20)))
@@ -256,7 +256,7 @@ describe('billing trouble where it happens', () => {
   })
 
   test('the Apex Inference category switched off: 403 inference_disabled names the Usage page, exit 5', async () => {
-    loggedIn()
+    await loggedIn()
     stubModels(t.fetch)
     t.fetch.on('POST', MESSAGES_PATH, json({ error: 'inference_disabled', error_description: 'off', usageUrl: 'https://console.test/acme/settings/usage' }, 403))
     const error = (await ask(t.ctx, { prompt: 'q' }).catch((e) => e)) as PensarError
@@ -265,7 +265,7 @@ describe('billing trouble where it happens', () => {
   })
 
   test('an unknown --model: a usage error listing the models', async () => {
-    loggedIn()
+    await loggedIn()
     t.fetch.on('POST', MESSAGES_PATH, json({ error: 'unknown_model', error_description: 'Unknown model gpt' }, 400))
     stubModels(t.fetch)
     const error = (await ask(t.ctx, { prompt: 'q', model: 'gpt' }).catch((e) => e)) as PensarError
@@ -276,7 +276,7 @@ describe('billing trouble where it happens', () => {
 
 describe('stopping and broken answers', () => {
   test('Ctrl-C mid-stream: the answer so far stays, its line is ended, the connection closed, the session kept (exit 130)', async () => {
-    loggedIn()
+    await loggedIn()
     stubModels(t.fetch)
     const stream = controlledStream()
     t.fetch.on('POST', MESSAGES_PATH, () => stream.response)
@@ -296,7 +296,7 @@ describe('stopping and broken answers', () => {
   })
 
   test('Ctrl-C before the answer begins is a plain cancel', async () => {
-    loggedIn()
+    await loggedIn()
     stubModels(t.fetch)
     t.fetch.on('POST', MESSAGES_PATH, () => new Promise<Response>(() => {}))
     const asking = ask(t.ctx, { prompt: 'q' }).catch((e) => e)
@@ -309,7 +309,7 @@ describe('stopping and broken answers', () => {
   })
 
   test('a stream that ends before message_stop is an incomplete answer; an error event stops it with its message', async () => {
-    loggedIn()
+    await loggedIn()
     stubModels(t.fetch)
     const cut = answerSse('never finished')
     t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(cut.slice(0, cut.indexOf('event: message_delta')), 10)))
@@ -327,7 +327,7 @@ describe('untrusted text', () => {
   const HOSTILE = 'ok\x1b]52;c;ZXZpbA==\x07 \x1b[2J\u202Egnp.exe\r\nnext'
 
   test('on a terminal, control sequences are shown, not obeyed, even split across chunks', async () => {
-    loggedIn({ stdoutTerminal: { columns: 80 } })
+    await loggedIn({ stdoutTerminal: { columns: 80 } })
     t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(sseEvent('content_block_delta', { index: 0, delta: { type: 'text_delta', text: HOSTILE.slice(0, 3) } }) +
       sseEvent('content_block_delta', { index: 0, delta: { type: 'text_delta', text: HOSTILE.slice(3) } }) + sseEvent('message_stop', {}), 4)))
     await ask(t.ctx, { prompt: 'q', model: 'm\x1b[31m' })
@@ -337,7 +337,7 @@ describe('untrusted text', () => {
   })
 
   test('on a terminal the answer is wrapped between words to its width', async () => {
-    loggedIn({ stdoutTerminal: { columns: 40 } })
+    await loggedIn({ stdoutTerminal: { columns: 40 } })
     stubModels(t.fetch)
     t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(answerSse(ANSWER), 7)))
     await ask(t.ctx, { prompt: 'q' })
@@ -348,7 +348,7 @@ describe('untrusted text', () => {
   })
 
   test('into a pipe, the text arrives exactly as sent', async () => {
-    loggedIn()
+    await loggedIn()
     t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(sseEvent('content_block_delta', { index: 0, delta: { type: 'text_delta', text: HOSTILE } }) + sseEvent('message_stop', {}), 4)))
     await ask(t.ctx, { prompt: 'q', model: 'm' })
     expect(t.out.text).toBe(`${HOSTILE}\n`)
@@ -357,7 +357,7 @@ describe('untrusted text', () => {
 
 describe('credentials and the question', () => {
   test('PENSAR_API_KEY: its workspace, gateway and signing key come from /auth/validate (once), not the stored login', async () => {
-    loggedIn({ env: { vars: { PENSAR_API_KEY: 'psk_envkey0123456789' } } })
+    await loggedIn({ env: { vars: { PENSAR_API_KEY: 'psk_envkey0123456789' } } })
     t.fetch.on('GET', '/auth/validate', json({ valid: true, workspace: { id: 'ws_env', name: 'Env Co', slug: 'env-co' }, signingKey: 'sk_envsigning0123456789', gatewayUrl: 'https://gw.test' }))
     t.fetch.on('GET', 'https://gw.test/gateway/v1/models', json({ data: [{ id: 'pensar-large' }], default: 'pensar-large' }))
     t.fetch.on('POST', 'https://gw.test/gateway/v1/messages', () => streamed(chunksOf(answerSse('env answer'), 30)), 2)
@@ -376,7 +376,7 @@ describe('credentials and the question', () => {
 
   test('a stored API key with its signing key signs with it', async () => {
     t = createTestContext()
-    seedApiKeySession(t.ctx, 'psk_storedkey0123456789')
+    await seedApiKeySession(t.ctx, 'psk_storedkey0123456789')
     stubModels(t.fetch)
     t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(answerSse('key answer'), 30)))
     await ask(t.ctx, { prompt: 'q' })
@@ -391,7 +391,7 @@ describe('credentials and the question', () => {
   })
 
   test('the question from stdin; an empty one, or none on a terminal, is a usage error', async () => {
-    loggedIn()
+    await loggedIn()
     stubModels(t.fetch)
     t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(answerSse('piped answer'), 30)))
     t.ctx.stdin = { isTTY: false, readAll: async () => 'What is\nXSS?\n' }

@@ -4,10 +4,12 @@ import { join } from 'node:path'
 import type { Env } from '../../../src/context'
 import type { CheckResult } from '../../../src/flows/doctor/check'
 import { doctor, runDoctorChecks, type DoctorReport } from '../../../src/flows/doctor/doctor'
+import type { CredentialMode } from '../../../src/lib/credential-mode'
 import { CancelledError, SilentError } from '../../../src/lib/errors'
 import { LOCK_FILE_NAME } from '../../../src/lib/refresh-lock'
 import { createSystemProbes, type SystemProbes } from '../../../src/lib/system-probes'
 import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
+import { fakeKeychain, FakeSecrets } from '../../helpers/fake-keychain'
 import { certificateError, json, networkError } from '../../helpers/fake-fetch'
 import { accessTokenExpiringIn, seedApiKeySession, seedWorkosSession } from '../../helpers/session-fixtures'
 
@@ -21,11 +23,15 @@ interface Setup {
   /** Server time minus local time, for the Date header. */
   skewMs?: number
   config?: unknown
+  /** An OS keychain (fake Bun.secrets) and the credential mode. */
+  keychain?: FakeSecrets
+  credentialMode?: CredentialMode
 }
 
 /** A context whose API answers /api/cli/config once, and probes that find xdg-open on a desktop. */
 function setUp(setup: Setup = {}) {
-  const t = createTestContext({ env: { ...setup.env, vars: { DISPLAY: ':0', ...setup.vars } } })
+  const keychain = setup.keychain ? fakeKeychain(setup.keychain).keychain : undefined
+  const t = createTestContext({ env: { ...setup.env, vars: { DISPLAY: ':0', ...setup.vars } }, keychain, credentialMode: setup.credentialMode })
   contexts.push(t)
   const date = () => new Date(t.clock.now() + (setup.skewMs ?? 0)).toUTCString()
   if (setup.config !== null) t.fetch.on('GET', '/api/cli/config', () => json(setup.config ?? { clientId: 'client_cli', issuer: TEST_API }, 200, { date: date() }))
@@ -47,18 +53,18 @@ async function run(t: ReturnType<typeof setUp>, budgetMs?: number): Promise<{ re
 
 const check = (report: DoctorReport, id: string): CheckResult => report.checks.find((c) => c.id === id)!
 
-function seedSession(t: ReturnType<typeof setUp>, accessTtlMs: number, refreshToken?: string) {
-  seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), accessTtlMs), refreshToken })
+async function seedSession(t: ReturnType<typeof setUp>, accessTtlMs: number, refreshToken?: string) {
+  await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), accessTtlMs), refreshToken })
 }
 
 describe('pensar doctor', () => {
   test('a healthy setup: every check passes, one line each, and exit 0', async () => {
     const t = setUp()
-    seedSession(t, 240_000)
+    await seedSession(t, 240_000)
     const report = await doctor(t.ctx, {}, t.probes)
     expect(report.ok).toBe(true)
     expect(report.checks.map((c) => [c.id, c.status])).toEqual([
-      ['home', 'ok'], ['files', 'ok'], ['refresh-lock', 'ok'], ['browser', 'ok'], ['proxy', 'ok'], ['ca', 'ok'], ['api', 'ok'], ['clock', 'ok'], ['session', 'ok'],
+      ['home', 'ok'], ['files', 'ok'], ['keychain', 'ok'], ['refresh-lock', 'ok'], ['browser', 'ok'], ['proxy', 'ok'], ['ca', 'ok'], ['api', 'ok'], ['clock', 'ok'], ['session', 'ok'],
     ])
     expect(check(report, 'browser').message).toContain('xdg-open')
     expect(check(report, 'api').message).toContain("issuer's OpenID discovery")
@@ -116,7 +122,7 @@ describe('pensar doctor', () => {
 
   test('looser modes than 0700 / 0600 are a warning with the chmod to run', async () => {
     const t = setUp()
-    seedSession(t, 240_000)
+    await seedSession(t, 240_000)
     chmodSync(t.home, 0o755)
     chmodSync(join(t.home, 'auth.json'), 0o644)
     const { report } = await run(t)
@@ -323,7 +329,7 @@ describe('pensar doctor', () => {
 
     test('the session is judged by the server’s clock, not the local one', async () => {
       const t = setUp({ skewMs: 10 * 60_000 })
-      seedSession(t, 5 * 60_000)
+      await seedSession(t, 5 * 60_000)
       expect(check((await run(t)).report, 'session')).toMatchObject({ status: 'ok', message: expect.stringMatching(/expired 5m 0\ds ago by the server's clock; a refresh token is stored and renews it/) })
     })
   })
@@ -331,16 +337,16 @@ describe('pensar doctor', () => {
   describe('the stored session', () => {
     test('expired with no refresh token: fail; about to need one: warn', async () => {
       const t = setUp()
-      seedSession(t, -60_000, '')
+      await seedSession(t, -60_000, '')
       expect(check((await run(t)).report, 'session')).toMatchObject({ status: 'fail', message: expect.stringContaining('no refresh token') })
       const u = setUp()
-      seedSession(u, 600_000, '')
+      await seedSession(u, 600_000, '')
       expect(check((await run(u)).report, 'session').status).toBe('warn')
     })
 
     test('API keys do not expire; PENSAR_API_KEY wins', async () => {
       const t = setUp()
-      seedApiKeySession(t.ctx, 'psk_storedkey0123456789')
+      await seedApiKeySession(t.ctx, 'psk_storedkey0123456789')
       expect(check((await run(t)).report, 'session').message).toContain('stored API key')
       const u = setUp({ vars: { PENSAR_API_KEY: 'psk_envkey0123456789' } })
       expect(check((await run(u)).report, 'session').message).toContain('PENSAR_API_KEY is set')
@@ -353,12 +359,80 @@ describe('pensar doctor', () => {
 
     test('no secret ever reaches the output', async () => {
       const t = setUp()
-      seedSession(t, 240_000, 'rt_verysecret0123456789')
+      await seedSession(t, 240_000, 'rt_verysecret0123456789')
       const { report } = await run(t)
       const everything = JSON.stringify(report) + t.ui.text
       expect(everything).not.toContain('rt_verysecret')
-      expect(everything).not.toContain(t.ctx.store.readAuth()!.accessToken!)
+      expect(everything).not.toContain((await t.ctx.store.readAuth())!.accessToken!)
       expect(everything).not.toContain('sk_signingsecret')
     })
+  })
+})
+
+describe('pensar doctor: the OS keychain', () => {
+  const keychainCheck = async (t: ReturnType<typeof setUp>) => {
+    const { report } = await run(t)
+    return { keychain: check(report, 'keychain'), session: check(report, 'session'), ok: report.ok }
+  }
+
+  test('the session in the keychain, answering: ok, naming the entry', async () => {
+    const secrets = new FakeSecrets()
+    const t = setUp({ keychain: secrets, credentialMode: 'auto' })
+    await seedSession(t, 240_000)
+    const { keychain, session } = await keychainCheck(t)
+    expect(keychain.status).toBe('ok')
+    expect(keychain.message).toMatch(new RegExp(`^The session's secrets are in the OS keychain \\(Secret Service\\) \\(entry "session ${TEST_API} ${t.home}"\\), which answered in \\d+ ms\\.$`))
+    expect(session.status).toBe('ok')
+  })
+
+  test('locked: a read answers nothing, the probe write is refused, so it says locked, and the session is not checked', async () => {
+    const secrets = new FakeSecrets()
+    const t = setUp({ keychain: secrets, credentialMode: 'auto' })
+    await seedSession(t, 240_000)
+    secrets.state = 'locked'
+    const { keychain, session, ok } = await keychainCheck(t)
+    expect(keychain).toMatchObject({ status: 'fail', message: 'The OS keychain (Secret Service) is locked, so the session stored there cannot be read.' })
+    expect(keychain.hint).toContain('Unlock it')
+    expect(session).toMatchObject({ status: 'warn', message: 'Not checked: the keychain cannot be read (see above).' })
+    expect(ok).toBe(false)
+  })
+
+  test('unlocked but the entry is gone: missing, log in again; the probe leaves nothing behind', async () => {
+    const secrets = new FakeSecrets()
+    const t = setUp({ keychain: secrets, credentialMode: 'auto' })
+    await seedSession(t, 240_000)
+    secrets.entries.clear()
+    const { keychain } = await keychainCheck(t)
+    expect(keychain.status).toBe('fail')
+    expect(keychain.message).toContain("answers and is unlocked, but the session's entry")
+    expect(keychain.hint).toBe('Run `pensar login` to log in again.')
+    expect(secrets.entries.size).toBe(0)
+  })
+
+  test('a keychain that never answers: the deadline, and how to get more time', async () => {
+    const secrets = new FakeSecrets()
+    const t = setUp({ keychain: secrets, credentialMode: 'auto' })
+    await seedSession(t, 240_000)
+    secrets.state = 'hang'
+    const { keychain } = await keychainCheck(t)
+    expect(keychain.status).toBe('fail')
+    expect(keychain.message).toContain('did not answer within 0.05 s')
+    expect(keychain.hint).toContain('PENSAR_KEYCHAIN_TIMEOUT=30')
+  })
+
+  test('no keychain: a warning with auto (logins go to the file), a failure with keychain, nothing asked with file', async () => {
+    const secrets = new FakeSecrets()
+    secrets.state = 'unavailable'
+    const auto = await keychainCheck(setUp({ keychain: secrets, credentialMode: 'auto' }))
+    expect(auto.keychain.status).toBe('warn')
+    expect(auto.keychain.message).toContain('is not available (Cannot autolaunch D-Bus without X11 $DISPLAY): a login is kept in')
+    expect(auto.ok).toBe(true)
+    const strict = await keychainCheck(setUp({ keychain: secrets, credentialMode: 'keychain' }))
+    expect(strict.keychain.status).toBe('fail')
+    expect(strict.keychain.hint).toContain('PENSAR_CREDENTIAL_STORE=auto')
+    secrets.calls.length = 0
+    const file = await keychainCheck(setUp({ keychain: secrets, credentialMode: 'file' }))
+    expect(file.keychain).toMatchObject({ status: 'ok', message: expect.stringContaining('Not used: PENSAR_CREDENTIAL_STORE=file keeps the credentials in') })
+    expect(secrets.calls).toEqual([])
   })
 })

@@ -36,26 +36,26 @@ describe('login --with-api-key', () => {
 
   test('a browser login it replaces is revoked at the Console (RFC 7009), a failure only logged', async () => {
     t = createTestContext()
-    seedWorkosSession(t.ctx, { accessToken: 'eyJ.a.b', refreshToken: 'rt_replaced0123456789' })
+    await seedWorkosSession(t.ctx, { accessToken: 'eyJ.a.b', refreshToken: 'rt_replaced0123456789' })
     t.fetch.on('GET', '/auth/validate', validAnswer())
     t.fetch.on('POST', '/oauth/revoke', json({}))
     await loginWithApiKey(t.ctx, piped('psk_live_abc123\n'))
     expect(t.fetch.calls('/oauth/revoke')[0]!.form).toMatchObject({ token: 'rt_replaced0123456789', token_type_hint: 'refresh_token' })
-    expect(t.ctx.store.readAuth()).toMatchObject({ authType: 'api-key', apiKey: 'psk_live_abc123' })
-    expect(t.ctx.store.readAuth()?.refreshToken).toBeUndefined()
+    expect(await t.ctx.store.readAuth()).toMatchObject({ authType: 'api-key', apiKey: 'psk_live_abc123' })
+    expect((await t.ctx.store.readAuth())?.refreshToken).toBeUndefined()
 
     const offline = createTestContext()
-    seedWorkosSession(offline.ctx, { accessToken: 'eyJ.a.b' })
+    await seedWorkosSession(offline.ctx, { accessToken: 'eyJ.a.b' })
     offline.fetch.on('GET', '/auth/validate', validAnswer())
     offline.fetch.on('POST', '/oauth/revoke', oauthError('server_error', 503))
     await loginWithApiKey(offline.ctx, piped('psk_live_abc123\n'))
-    expect(offline.ctx.store.readAuth()).toMatchObject({ authType: 'api-key', apiKey: 'psk_live_abc123' })
+    expect(await offline.ctx.store.readAuth()).toMatchObject({ authType: 'api-key', apiKey: 'psk_live_abc123' })
     offline.cleanup()
   })
 
   test('replacing a stored API key revokes nothing (a key is revoked in the Console, not by the CLI)', async () => {
     t = createTestContext()
-    seedApiKeySession(t.ctx, 'psk_old_key123456')
+    await seedApiKeySession(t.ctx, 'psk_old_key123456')
     t.fetch.on('GET', '/auth/validate', validAnswer())
     await loginWithApiKey(t.ctx, piped('psk_live_abc123\n'))
     expect(t.fetch.calls('/oauth/revoke')).toEqual([])
@@ -135,7 +135,7 @@ describe('login --with-api-key says what a browser login says', () => {
     expect(t.ui.events.map((e) => e.event)).toEqual(['workspace_selected', 'warning', 'logged_in'])
     expect(t.ui.events[1]).toMatchObject({ code, url: `${CONSOLE_URL}/acme/settings/billing` })
     expect(t.ui.text).toContain(`warn: ${message}\n${CONSOLE_URL}/acme/settings/billing`)
-    expect(t.ctx.store.readAuth()?.apiKey).toBe('psk_live_abc123') // a warning never fails the login
+    expect((await t.ctx.store.readAuth())?.apiKey).toBe('psk_live_abc123') // a warning never fails the login
   })
 
   test('the Console names no address: the warning says where in the Console to look, and offers no B', async () => {

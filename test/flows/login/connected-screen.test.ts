@@ -16,15 +16,15 @@ const BILLING_URL = `${TEST_API}/acme/settings/billing`
 const validated = (balance: number, ready: boolean) => json({ workspace: WORKSPACE, credits: { balance }, billing: { ready, hasPaymentMethod: ready } })
 const OTHER = { id: 'ws_other', name: 'Other', slug: 'other', balance: 7, hasPaymentMethod: true }
 
-function connected(validate: Parameters<typeof t.fetch.on>[2] = validated(50, true)) {
+async function connected(validate: Parameters<typeof t.fetch.on>[2] = validated(50, true)) {
   t = createTestContext({ interactive: true })
-  seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000) })
+  await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000) })
   t.fetch.on('GET', VALIDATE, validate)
   return t
 }
 
 async function show() {
-  return connectedScreen(t.ctx, readStoredSession(t.ctx)!)
+  return connectedScreen(t.ctx, (await readStoredSession(t.ctx))!)
 }
 
 const screenText = () => t.ui.text
@@ -32,7 +32,7 @@ const files = () => [readFileSync(t.ctx.store.paths.config, 'utf8'), readFileSyn
 
 describe('the /login screen', () => {
   test('shows user, workspace, balance and billing, with every key on screen; Esc goes back unchanged', async () => {
-    connected()
+    await connected()
     const before = files()
     t.ui.answer('What next?', 'back')
     expect(await show()).toBe('back')
@@ -47,25 +47,25 @@ describe('the /login screen', () => {
   })
 
   test('for `pensar login` it can also offer L, log in again', async () => {
-    connected()
+    await connected()
     t.ui.answer('What next?', 'relogin')
-    expect(await connectedScreen(t.ctx, readStoredSession(t.ctx)!, { offerRelogin: true })).toBe('relogin')
+    expect(await connectedScreen(t.ctx, (await readStoredSession(t.ctx))!, { offerRelogin: true })).toBe('relogin')
     expect(t.ui.prompts[0]!.options.map((o) => o.label)).toContain('l: log in again')
     expect(t.ui.prompts[0]!.options.map((o) => o.label)).toEqual(['s: switch workspace', 'b: open billing page', 'l: log in again', 'd: disconnect', 'enter: keep', 'escape: cancel'])
     expect(t.ui.lines.at(-1)).toEqual({ kind: 'info', text: 'Logging in again.' })
   })
 
   test('for `pensar login`, Enter keeps the connection and nothing changes on disk', async () => {
-    connected()
+    await connected()
     const before = files()
     t.ui.answer('What next?', (options: { value: unknown; label: string }[]) => options.find((o) => o.label.startsWith('enter:'))!.value)
-    expect(await connectedScreen(t.ctx, readStoredSession(t.ctx)!, { offerRelogin: true })).toBe('back')
+    expect(await connectedScreen(t.ctx, (await readStoredSession(t.ctx))!, { offerRelogin: true })).toBe('back')
     expect(t.ui.lines.at(-1)).toEqual({ kind: 'info', text: 'Kept the connection as it is.' })
     expect(files()).toEqual(before)
   })
 
   test('billing not set up names the B key, and B opens the billing page', async () => {
-    connected(validated(0, false))
+    await connected(validated(0, false))
     t.ui.answer('What next?', 'billing', 'back')
     expect(await show()).toBe('back')
     expect(screenText()).toContain('Billing:   not set up — press B to open the billing page')
@@ -74,7 +74,7 @@ describe('the /login screen', () => {
   })
 
   test('a low balance names the B key too', async () => {
-    connected(validated(0.42, true))
+    await connected(validated(0.42, true))
     t.ui.answer('What next?', 'back')
     await show()
     expect(screenText()).toContain('Balance:   $0.42')
@@ -82,18 +82,18 @@ describe('the /login screen', () => {
   })
 
   test('D disconnects: the tokens are gone from PENSAR_HOME', async () => {
-    connected()
+    await connected()
     t.fetch.on('POST', '/oauth/revoke', json({}))
     t.ui.answer('What next?', 'disconnect')
     expect(await show()).toBe('disconnected')
     expect(t.ui.lines.at(-1)).toEqual({ kind: 'success', text: 'Disconnected. Run `pensar login` to connect again.' })
-    expect(t.ctx.store.readAuth()).toBeUndefined()
+    expect(await t.ctx.store.readAuth()).toBeUndefined()
     expect(t.ctx.store.readConfig()?.workspace).toBeUndefined()
     expect(t.fetch.calls('/oauth/revoke')[0]?.form?.token).toBe('rt_original0123456789') // this device's session ends at the Console too
   })
 
   test('S switches the workspace with the arrow-key list and stores the new one', async () => {
-    connected()
+    await connected()
     t.fetch.on('GET', '/api/cli/workspaces', json({ workspaces: [{ ...WORKSPACE, balance: 50, hasPaymentMethod: true }, OTHER] }))
     t.fetch.on('POST', '/api/cli/select-workspace', json({ confirmed: true, workspace: OTHER, billing: { balance: 7, hasPaymentMethod: true, ready: true }, signingKey: 'sk_other0123456789' }))
     t.ui.answer('What next?', 'switch')
@@ -103,12 +103,12 @@ describe('the /login screen', () => {
     expect(t.ui.lines.at(-1)).toEqual({ kind: 'success', text: 'Switched to workspace Other (other), balance $7.00. Apex uses it from now on.' })
     expect(t.ui.text).not.toContain('Logged in')
     expect(t.ctx.store.readConfig()?.workspace).toEqual({ id: OTHER.id, name: OTHER.name, slug: OTHER.slug })
-    expect(t.ctx.store.readAuth()?.signingKey).toBe('sk_other0123456789')
+    expect((await t.ctx.store.readAuth())?.signingKey).toBe('sk_other0123456789')
     t.fetch.verify()
   })
 
   test('Esc in the workspace list cancels the step and leaves the stored state unchanged', async () => {
-    connected()
+    await connected()
     const before = files()
     t.fetch.on('GET', '/api/cli/workspaces', json({ workspaces: [{ ...WORKSPACE, balance: 50, hasPaymentMethod: true }, OTHER] }))
     t.ui.answer('What next?', 'switch')
@@ -119,7 +119,7 @@ describe('the /login screen', () => {
 
   test('an expired token is renewed first, so the screen and S use a fresh one', async () => {
     t = createTestContext({ interactive: true })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
     const fresh = refreshedTokens(t.clock.now())
     t.fetch.on('POST', TOKEN_ENDPOINT, json(fresh))
     t.fetch.on('GET', VALIDATE, validated(50, true))
@@ -133,14 +133,14 @@ describe('the /login screen', () => {
 
   test('a session the Console ended: the screen does not open and says so', async () => {
     t = createTestContext({ interactive: true })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
     t.fetch.on('POST', TOKEN_ENDPOINT, oauthError('invalid_grant'))
     await expect(show()).rejects.toThrow('Your Pensar Console session has expired')
     expect(t.ui.prompts).toEqual([])
   })
 
   test('the Console unreachable: the screen still opens, balance unavailable', async () => {
-    connected(networkError('connection refused'))
+    await connected(networkError('connection refused'))
     t.ui.answer('What next?', 'back')
     expect(await show()).toBe('back')
     expect(screenText()).toStartWith('note: Logged in, not verified\n')
@@ -155,7 +155,7 @@ describe('the /login screen', () => {
 describe('the /login screen tells what status tells', () => {
   test('a renewal answered 503: "Logged in, not verified", what failed, and what to do', async () => {
     t = createTestContext({ interactive: true })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
     t.fetch.on('POST', TOKEN_ENDPOINT, oauthError('temporarily_unavailable', 503))
     t.ui.answer('What next?', 'back')
     await show()
@@ -167,7 +167,7 @@ describe('the /login screen tells what status tells', () => {
 
   test("PENSAR_API_KEY set: the key's user and workspace, and no S (the key decides the workspace)", async () => {
     t = createTestContext({ interactive: true, env: { vars: { PENSAR_API_KEY: 'psk_envkey123' } } })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000) })
     t.fetch.on('GET', '/auth/validate', json({ valid: true, workspace: { id: 'ws_key', name: 'Keyed', slug: 'keyed' }, user: { id: 'u2', email: 'ci@x.y' } }))
     t.fetch.on('GET', VALIDATE, validated(12, true))
     t.ui.answer('What next?', 'back')

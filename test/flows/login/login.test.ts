@@ -18,7 +18,7 @@ let t: TestContext
 afterEach(() => t?.cleanup())
 
 const run = (opts: { workspace?: string; openBrowser?: boolean } = {}) => login(t.ctx, { openBrowser: true, ...opts })
-const stored = () => ({ config: t.ctx.store.readConfig(), auth: t.ctx.store.readAuth() })
+const stored = async () => ({ config: t.ctx.store.readConfig(), auth: await t.ctx.store.readAuth() })
 /** The connected screen's status check (GET {gateway}/gateway/validate). */
 const stubValidate = (balance: number, ready: boolean) => t.fetch.on('GET', '/gateway/validate', json({ workspace: { id: 'ws_acme', name: 'Acme', slug: 'acme' }, credits: { balance }, billing: { ready, hasPaymentMethod: ready } }))
 const filesInHome = () => { try { return readdirSync(t.home) } catch { return [] } }
@@ -30,7 +30,7 @@ describe('login: the happy path', () => {
     await run()
     t.fetch.verify()
     expect(t.clock.sleeps).toEqual([5000, 5000, 5000])
-    const { config, auth } = stored()
+    const { config, auth } = await stored()
     expect(config).toMatchObject({ version: 1, apiUrl: TEST_API, authType: 'workos', user: { email: 'demo@pensar.local' }, workspace: { id: 'ws_acme', slug: 'acme' }, gatewayUrl: 'https://gateway.test.pensar' })
     expect(auth).toMatchObject({ version: 1, accessToken: ACCESS_TOKEN, refreshToken: REFRESH_TOKEN, signingKey: SIGNING_KEY, clientId: 'client_cli', tokenEndpoint: `${TEST_API}/user_management/authenticate`, revocationEndpoint: `${TEST_API}/oauth/revoke` })
     expect(auth!.expiresAt).toBe(t.clock.now() + 300_000)
@@ -164,7 +164,7 @@ describe('login: polling (RFC 8628 §3.5)', () => {
     await run()
     t.fetch.verify()
     expect(t.ui.codes.map((c) => c.userCode)).toEqual([USER_CODE, 'ZZZZ-XXXX'])
-    expect(stored().auth?.accessToken).toBe(ACCESS_TOKEN)
+    expect((await stored()).auth?.accessToken).toBe(ACCESS_TOKEN)
   })
 
   test('on a terminal Esc after expiry quits with the expiry error', async () => {
@@ -190,7 +190,7 @@ describe('login: polling (RFC 8628 §3.5)', () => {
     t.fetch.verify()
     // 5 s interval, then backoff 5 s (network), 10 s (500), 7 s (Retry-After).
     expect(t.clock.sleeps).toEqual([5000, 5000, 10000, 7000])
-    expect(stored().auth?.accessToken).toBe(ACCESS_TOKEN)
+    expect((await stored()).auth?.accessToken).toBe(ACCESS_TOKEN)
   })
 
   test('rate-limited device authorization with a long Retry-After: said at once, never slept through', async () => {
@@ -265,7 +265,7 @@ describe('login: workspaces', () => {
     await run({ workspace: 'LOW-balance' })
     expect(t.ui.prompts.map((p) => p.kind)).toEqual(['pressKey'])
     expect(t.fetch.calls('/api/cli/select-workspace')[0]!.json).toEqual({ workspaceId: 'ws_low' })
-    expect(stored().config?.workspace?.slug).toBe('low-balance')
+    expect((await stored()).config?.workspace?.slug).toBe('low-balance')
   })
 
   test('an unknown --workspace is a usage error naming the choices', async () => {
@@ -290,7 +290,7 @@ describe('login: workspaces', () => {
     const prompt = t.ui.prompts.find((p) => p.kind === 'select')!
     expect(prompt.options.map((o) => o.label)).toEqual(['Acme (acme) — $50.00', 'Low Balance (low-balance) — $0.42', 'No Billing (no-billing) — $0.00'])
     expect(prompt.initial).toMatchObject({ id: 'ws_low' })
-    expect(stored().config?.workspace?.slug).toBe('no-billing')
+    expect((await stored()).config?.workspace?.slug).toBe('no-billing')
   })
 
   test('no workspace yet: sends the person to create one and waits for it', async () => {
@@ -328,7 +328,7 @@ describe('login: billing warnings', () => {
     await run()
     expect(t.ui.text).toContain(`Billing isn't set up for No Billing. Finish setup:\n${CONSOLE_URL}/no-billing/settings/billing`)
     expect(t.ui.events.find((e) => e.event === 'warning')).toMatchObject({ code: 'billing_not_ready' })
-    expect(stored().config?.workspace?.slug).toBe('no-billing')
+    expect((await stored()).config?.workspace?.slug).toBe('no-billing')
   })
 
   test('low balance: "Low credit balance ($0.42)"; on a terminal B opens the billing page', async () => {
@@ -390,8 +390,8 @@ describe('login: cancelling', () => {
 
   test('Ctrl-C at the workspace prompt keeps the previous session untouched', async () => {
     t = createTestContext({ interactive: true })
-    t.ctx.store.saveSession({ config: { workspace: { id: 'ws_old', name: 'Old', slug: 'old' } }, auth: { authType: 'workos', accessToken: 'old-token' } })
-    const before = stored()
+    await t.ctx.store.saveSession({ config: { workspace: { id: 'ws_old', name: 'Old', slug: 'old' } }, auth: { authType: 'workos', accessToken: 'old-token' } })
+    const before = await stored()
     stubValidate(50, true)
     t.ui.answer('What next?', 'relogin')
     t.ui.answer('Which workspace', CANCEL)
@@ -399,7 +399,7 @@ describe('login: cancelling', () => {
     t.fetch.on('POST', '/oauth/revoke', json({}))
     const error = await run().catch((e) => e)
     expect(error).toBeInstanceOf(CancelledError)
-    expect(stored()).toEqual(before)
+    expect(await stored()).toEqual(before)
   })
 })
 
@@ -411,8 +411,8 @@ describe('login: already connected', () => {
 
   test('shows the connection with its balance; Enter keeps it', async () => {
     t = createTestContext({ interactive: true })
-    seed()
-    const before = stored()
+    await seed()
+    const before = await stored()
     stubValidate(50, true)
     t.ui.answer('What next?', 'back')
     expect(await run()).toEqual({ outcome: 'kept' })
@@ -423,13 +423,13 @@ describe('login: already connected', () => {
     // The interactive /login screen's keys, plus L and Enter.
     expect(t.ui.prompts[0]!.options.map((o) => o.label)).toEqual(['s: switch workspace', 'b: open billing page', 'l: log in again', 'd: disconnect', 'enter: keep', 'escape: cancel'])
     expect(t.ui.prompts[0]!.options.filter((o) => o.value === 'back').length).toBe(2) // Enter and Esc both keep it
-    expect(stored()).toEqual(before)
+    expect(await stored()).toEqual(before)
     t.fetch.verify()
   })
 
   test('switch workspace reuses the session and saves the new workspace', async () => {
     t = createTestContext({ interactive: true })
-    seed()
+    await seed()
     stubValidate(50, true)
     stubWorkspaces(t.fetch, [ACME, LOW])
     t.ui.answer('What next?', 'switch')
@@ -437,7 +437,7 @@ describe('login: already connected', () => {
     t.ui.answer('billing page', 'continue')
     stubSelect(t.fetch, LOW)
     expect(await run()).toEqual({ outcome: 'switched' })
-    const { config, auth } = stored()
+    const { config, auth } = await stored()
     expect(config?.workspace?.slug).toBe('low-balance')
     expect(auth).toMatchObject({ accessToken: ACCESS_TOKEN, refreshToken: REFRESH_TOKEN, signingKey: SIGNING_KEY })
     t.fetch.verify()
@@ -445,26 +445,26 @@ describe('login: already connected', () => {
 
   test('with --api-url naming another Console, no menu: a fresh login there', async () => {
     t = createTestContext({ interactive: true, env: { apiUrlExplicit: true } })
-    t.ctx.store.saveSession({ config: { apiUrl: 'https://other.console', workspace: { id: 'ws_x', name: 'X', slug: 'x' } }, auth: { authType: 'workos', accessToken: 'a' } })
+    await t.ctx.store.saveSession({ config: { apiUrl: 'https://other.console', workspace: { id: 'ws_x', name: 'X', slug: 'x' } }, auth: { authType: 'workos', accessToken: 'a' } })
     stubHappyPath(t.fetch)
     expect(await run()).toEqual({ outcome: 'logged_in' })
     expect(t.ui.prompts).toEqual([])
-    expect(stored().config?.apiUrl).toBe(TEST_API)
+    expect((await stored()).config?.apiUrl).toBe(TEST_API)
   })
 
   test('D disconnects: the secrets are gone, the last workspace is remembered', async () => {
     t = createTestContext({ interactive: true })
-    seed()
+    await seed()
     stubValidate(50, true)
     t.ui.answer('What next?', 'disconnect')
     expect(await run()).toEqual({ outcome: 'disconnected' })
-    expect(stored().auth).toBeUndefined()
-    expect(stored().config?.workspace).toBeUndefined()
+    expect((await stored()).auth).toBeUndefined()
+    expect((await stored()).config?.workspace).toBeUndefined()
   })
 
   test('S honours the flags of `pensar login` (--workspace skips the list)', async () => {
     t = createTestContext({ interactive: true })
-    seed()
+    await seed()
     stubValidate(50, true)
     stubWorkspaces(t.fetch, [ACME, LOW])
     stubSelect(t.fetch, LOW)
@@ -472,50 +472,50 @@ describe('login: already connected', () => {
     t.ui.answer('billing page', 'continue')
     expect(await run({ workspace: 'low-balance', openBrowser: false })).toEqual({ outcome: 'switched' })
     expect(t.ui.prompts.map((p) => p.kind)).toEqual(['pressKey', 'pressKey']) // the screen, then the billing key: no workspace list
-    expect(stored().config?.workspace?.slug).toBe('low-balance')
+    expect((await stored()).config?.workspace?.slug).toBe('low-balance')
     t.fetch.verify()
   })
 
   test('L logs in again with the device flow and replaces the session', async () => {
     t = createTestContext({ interactive: true })
-    seed()
+    await seed()
     stubValidate(50, true)
     stubHappyPath(t.fetch, { workspaces: [ACME] })
     t.ui.answer('What next?', 'relogin')
     expect(await run()).toEqual({ outcome: 'logged_in' })
     expect(t.ui.codes).toHaveLength(1)
-    expect(stored().auth?.signingKey).toBe(SIGNING_KEY)
+    expect((await stored()).auth?.signingKey).toBe(SIGNING_KEY)
     t.fetch.verify()
   })
 
   test('a session the Console ended: no screen, it says so and logs in again', async () => {
     t = createTestContext({ interactive: true })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
     t.fetch.on('POST', TOKEN_ENDPOINT, oauthError('invalid_grant'))
     stubHappyPath(t.fetch, { workspaces: [ACME] })
     expect(await run()).toEqual({ outcome: 'logged_in' })
     expect(t.ui.prompts).toEqual([])
     expect(t.ui.text).toContain('Your Pensar Console session has expired; logging in again.')
-    expect(stored().auth?.refreshToken).toBe(REFRESH_TOKEN)
+    expect((await stored()).auth?.refreshToken).toBe(REFRESH_TOKEN)
     t.fetch.verify()
   })
 
   test('S with an API key cannot switch: it logs in again instead', async () => {
     t = createTestContext({ interactive: true })
-    seedApiKeySession(t.ctx, 'psk_storedkey0123456789')
+    await seedApiKeySession(t.ctx, 'psk_storedkey0123456789')
     stubValidate(50, true)
     stubHappyPath(t.fetch, { workspaces: [ACME] })
     t.ui.answer('What next?', 'switch')
     expect(await run()).toEqual({ outcome: 'logged_in' })
     expect(t.ui.text).toContain('This computer is connected with an API key, which belongs to one workspace (Acme, acme). Logging in again to choose another workspace.')
-    expect(stored().auth).toMatchObject({ authType: 'workos', refreshToken: REFRESH_TOKEN })
-    expect(stored().auth?.apiKey).toBeUndefined()
+    expect((await stored()).auth).toMatchObject({ authType: 'workos', refreshToken: REFRESH_TOKEN })
+    expect((await stored()).auth?.apiKey).toBeUndefined()
     t.fetch.verify()
   })
 
   test('logging in again ends the replaced session on the server', async () => {
     t = createTestContext()
-    t.ctx.store.saveSession({
+    await t.ctx.store.saveSession({
       config: { apiUrl: TEST_API, authType: 'workos', workspace: { id: 'ws_acme', name: 'Acme', slug: 'acme' } },
       auth: { authType: 'workos', accessToken: 'old-access', refreshToken: 'rt_old_refresh_token', clientId: 'client_cli', revocationEndpoint: `${TEST_API}/oauth/revoke`, sessionExpiredAt: 1 },
     })
@@ -524,13 +524,13 @@ describe('login: already connected', () => {
     await run()
     t.fetch.verify()
     expect(t.fetch.calls('/oauth/revoke')[0]!.form).toEqual({ token: 'rt_old_refresh_token', token_type_hint: 'refresh_token', client_id: 'client_cli' })
-    expect(stored().auth).toMatchObject({ refreshToken: REFRESH_TOKEN })
-    expect(stored().auth?.sessionExpiredAt).toBeUndefined()
+    expect((await stored()).auth).toMatchObject({ refreshToken: REFRESH_TOKEN })
+    expect((await stored()).auth?.sessionExpiredAt).toBeUndefined()
   })
 
   test('a failed revocation of the replaced session does not fail the login', async () => {
     t = createTestContext()
-    t.ctx.store.saveSession({ config: { workspace: { id: 'ws_acme', name: 'Acme', slug: 'acme' } }, auth: { authType: 'workos', refreshToken: 'rt_old_refresh_token', accessToken: 'a', revocationEndpoint: `${TEST_API}/oauth/revoke` } })
+    await t.ctx.store.saveSession({ config: { workspace: { id: 'ws_acme', name: 'Acme', slug: 'acme' } }, auth: { authType: 'workos', refreshToken: 'rt_old_refresh_token', accessToken: 'a', revocationEndpoint: `${TEST_API}/oauth/revoke` } })
     stubHappyPath(t.fetch)
     t.fetch.on('POST', '/oauth/revoke', networkError())
     expect(await run()).toEqual({ outcome: 'logged_in' })
@@ -538,12 +538,12 @@ describe('login: already connected', () => {
 
   test('without a terminal it simply logs in again', async () => {
     t = createTestContext()
-    seed()
+    await seed()
     stubHappyPath(t.fetch, { workspaces: [LOW] })
     await run()
     expect(t.ui.prompts).toEqual([])
-    expect(stored().config?.workspace?.slug).toBe('low-balance')
-    expect(stored().auth?.signingKey).toBe(SIGNING_KEY)
+    expect((await stored()).config?.workspace?.slug).toBe('low-balance')
+    expect((await stored()).auth?.signingKey).toBe(SIGNING_KEY)
   })
 })
 
@@ -558,8 +558,8 @@ describe('login: discovery', () => {
     await run()
     t.fetch.verify()
     expect(t.fetch.calls('/auth/device/token')[0]!.json).toEqual({ deviceCode: DEVICE_CODE })
-    expect(stored().config).toMatchObject({ authType: 'api-key', workspace: { slug: 'acme' } })
-    expect(stored().auth).toMatchObject({ authType: 'api-key', apiKey: 'psk_secretkey123456', signingKey: SIGNING_KEY })
+    expect((await stored()).config).toMatchObject({ authType: 'api-key', workspace: { slug: 'acme' } })
+    expect((await stored()).auth).toMatchObject({ authType: 'api-key', apiKey: 'psk_secretkey123456', signingKey: SIGNING_KEY })
   })
 
   test('the legacy flow reports a denial', async () => {
@@ -645,7 +645,7 @@ describe('login: names for display', () => {
     expect(success).toContain(` as ${email.slice(0, 199)}…. `)
     expect(success).toContain(`workspace ${name.slice(0, 199)}… (acme)`)
     expect(success).not.toContain(name)
-    expect(stored().config).toMatchObject({ user: { email }, workspace: { name } })
+    expect((await stored()).config).toMatchObject({ user: { email }, workspace: { name } })
     expect(t.ui.events.find((e) => e.event === 'logged_in')).toMatchObject({ user: { email }, workspace: { name } })
   })
 })

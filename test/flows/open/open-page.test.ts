@@ -10,9 +10,9 @@ import { accessTokenExpiringIn, seedApiKeySession, seedWorkosSession, USER } fro
 let t: TestContext
 afterEach(() => t?.cleanup())
 
-function connected(opts: { browser?: FakeBrowser; json?: boolean; consoleUrl?: string } = {}) {
+async function connected(opts: { browser?: FakeBrowser; json?: boolean; consoleUrl?: string } = {}) {
   t = createTestContext({ browser: opts.browser, env: { json: opts.json ?? false } })
-  seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000), extraConfig: { consoleUrl: opts.consoleUrl ?? CONSOLE_URL } })
+  await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000), extraConfig: { consoleUrl: opts.consoleUrl ?? CONSOLE_URL } })
   return t
 }
 
@@ -23,7 +23,7 @@ describe('pensar open', () => {
     ['api-keys', `${CONSOLE_URL}/acme/settings/api-keys`, 'Opened the API keys page of Acme (acme) in your browser:'],
     ['console', `${CONSOLE_URL}/`, 'Opened Pensar Console in your browser:'],
   ] as const)('%s: opens %s in the browser and prints the address as the result', async (page, url, said) => {
-    connected()
+    await connected()
     expect(await openConsolePage(t.ctx, { page, openBrowser: true })).toEqual({ url, opened: true })
     expect(t.browser.opened).toEqual([url])
     expect(t.ui.results).toEqual([url])
@@ -32,14 +32,14 @@ describe('pensar open', () => {
   })
 
   test('no browser here: a warning that says why, the address still printed, exit 0', async () => {
-    connected({ browser: new FakeBrowser({ opened: false, reason: 'no browser is available here (no BROWSER, no display)' }) })
+    await connected({ browser: new FakeBrowser({ opened: false, reason: 'no browser is available here (no BROWSER, no display)' }) })
     expect(await openConsolePage(t.ctx, { page: 'billing', openBrowser: true })).toEqual({ url: `${CONSOLE_URL}/acme/settings/billing`, opened: false })
     expect(t.ui.text).toBe('warn: Could not open a browser (no browser is available here (no BROWSER, no display)). Open the billing page of Acme (acme) yourself:')
     expect(t.ui.results).toEqual([`${CONSOLE_URL}/acme/settings/billing`])
   })
 
   test('--no-browser: only the address', async () => {
-    connected()
+    await connected()
     await openConsolePage(t.ctx, { page: 'usage', openBrowser: false })
     expect(t.browser.opened).toEqual([])
     expect(t.ui.results).toEqual([`${CONSOLE_URL}/acme/settings/usage`])
@@ -47,14 +47,14 @@ describe('pensar open', () => {
   })
 
   test('--json: one object with the page, the address and whether it opened', async () => {
-    connected({ json: true, browser: new FakeBrowser({ opened: false, reason: 'no display' }) })
+    await connected({ json: true, browser: new FakeBrowser({ opened: false, reason: 'no display' }) })
     await openConsolePage(t.ctx, { page: 'api-keys', openBrowser: true })
     expect(t.ui.events).toEqual([{ page: 'api-keys', url: `${CONSOLE_URL}/acme/settings/api-keys`, opened: false, reason: 'no display' } as never])
     expect(t.ui.results).toEqual([])
   })
 
   test('an unsafe Console address from the server is refused: nothing opened or printed', async () => {
-    connected({ consoleUrl: 'javascript:alert(1)//' })
+    await connected({ consoleUrl: 'javascript:alert(1)//' })
     const error = await openConsolePage(t.ctx, { page: 'billing', openBrowser: true }).catch((e) => e)
     expect(error).toBeInstanceOf(PensarError)
     expect(error).toMatchObject({ code: 'unsafe_url', exitCode: EXIT.error })
@@ -63,13 +63,13 @@ describe('pensar open', () => {
   })
 
   test('a plain-http Console elsewhere than this computer is refused too', async () => {
-    connected({ consoleUrl: 'http://console.example.com' })
+    await connected({ consoleUrl: 'http://console.example.com' })
     expect((await openConsolePage(t.ctx, { page: 'console', openBrowser: true }).catch((e) => e)).code).toBe('unsafe_url')
   })
 
   test('an API-key session that stored no Console address asks the Console for it', async () => {
     t = createTestContext()
-    seedApiKeySession(t.ctx, 'psk_stored0123456789')
+    await seedApiKeySession(t.ctx, 'psk_stored0123456789')
     t.fetch.on('GET', '/api/cli/config', json({ clientId: 'c', consoleUrl: CONSOLE_URL }))
     await openConsolePage(t.ctx, { page: 'billing', openBrowser: true })
     expect(t.browser.opened).toEqual([`${CONSOLE_URL}/acme/settings/billing`])

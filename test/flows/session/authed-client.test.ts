@@ -12,10 +12,10 @@ afterEach(() => t?.cleanup())
 
 const TOKEN_PATH = '/user_management/authenticate'
 
-function loggedIn(accessTtlMs = 240_000) {
+async function loggedIn(accessTtlMs = 240_000) {
   t = createTestContext()
   const token = accessTokenExpiringIn(t.clock.now(), accessTtlMs)
-  seedWorkosSession(t.ctx, { accessToken: token })
+  await seedWorkosSession(t.ctx, { accessToken: token })
   return token
 }
 
@@ -29,7 +29,7 @@ function verifySignature(req: RecordedRequest, signingKey: string): boolean {
 
 describe('createAuthedClient', () => {
   test('sends the Bearer token and X-Workspace-Id', async () => {
-    const token = loggedIn()
+    const token = await loggedIn()
     t.fetch.on('GET', '/api/cli/workspaces', json({ workspaces: [] }))
     await createAuthedClient(t.ctx).get('/api/cli/workspaces')
     const req = t.fetch.calls('/api/cli/workspaces')[0]!
@@ -39,7 +39,7 @@ describe('createAuthedClient', () => {
   })
 
   test('after a 401 it renews the session once and retries with the new token', async () => {
-    loggedIn()
+    await loggedIn()
     const renewed = refreshedTokens(t.clock.now(), 7)
     t.fetch.on('GET', '/gateway/validate', oauthError('invalid_token', 401))
     t.fetch.on('POST', TOKEN_PATH, json(renewed))
@@ -50,7 +50,7 @@ describe('createAuthedClient', () => {
   })
 
   test('a second 401 after renewing is an auth error, not a loop', async () => {
-    loggedIn()
+    await loggedIn()
     t.fetch.on('GET', '/gateway/validate', oauthError('invalid_token', 401), 2)
     t.fetch.on('POST', TOKEN_PATH, json(refreshedTokens(t.clock.now())))
     const error = (await createAuthedClient(t.ctx).get('/gateway/validate').catch((e: unknown) => e)) as AuthError
@@ -59,7 +59,7 @@ describe('createAuthedClient', () => {
   })
 
   test('a revoked session ends in the expiry notice', async () => {
-    loggedIn()
+    await loggedIn()
     t.fetch.on('GET', '/gateway/validate', oauthError('invalid_token', 401))
     t.fetch.on('POST', TOKEN_PATH, oauthError('invalid_grant'))
     expect(await createAuthedClient(t.ctx).get('/gateway/validate').catch((e) => e)).toBeInstanceOf(SessionExpiredError)
@@ -68,7 +68,7 @@ describe('createAuthedClient', () => {
   test('a clock 10 minutes slow: the expired-looking-valid token gets a 401, then one refresh fixes it', async () => {
     t = createTestContext()
     const serverNow = t.clock.now() + 600_000
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(serverNow, -1_000) }) // expired at the server, "valid" by our clock
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(serverNow, -1_000) }) // expired at the server, "valid" by our clock
     t.fetch.on('GET', '/gateway/validate', oauthError('invalid_token', 401, 'expired'))
     t.fetch.on('POST', TOKEN_PATH, json(refreshedTokens(serverNow), 200, { date: new Date(serverNow).toUTCString() }))
     t.fetch.on('GET', '/gateway/validate', json({ ok: 1 }))
@@ -78,7 +78,7 @@ describe('createAuthedClient', () => {
 
   test('a rejected API key is an auth error and nothing is refreshed', async () => {
     t = createTestContext()
-    seedApiKeySession(t.ctx, 'psk_revoked123')
+    await seedApiKeySession(t.ctx, 'psk_revoked123')
     t.fetch.on('GET', '/gateway/validate', oauthError('invalid_token', 401))
     const error = (await createAuthedClient(t.ctx).get('/gateway/validate').catch((e: unknown) => e)) as AuthError
     expect(error).toBeInstanceOf(AuthError)
@@ -87,7 +87,7 @@ describe('createAuthedClient', () => {
   })
 
   test('signs gateway requests: the sent bytes match the signed hash, timestamp by the server clock', async () => {
-    loggedIn()
+    await loggedIn()
     t.fetch.on('POST', '/gateway/v1/messages', json({ id: 'msg_1' }))
     const body = { model: 'apex-large', messages: [{ role: 'user', content: 'hi' }] }
     await createAuthedClient(t.ctx).postSigned('/gateway/v1/messages', body)
@@ -100,7 +100,7 @@ describe('createAuthedClient', () => {
   })
 
   test('a signed request retried after a 401 gets a fresh nonce', async () => {
-    loggedIn()
+    await loggedIn()
     t.fetch.on('POST', '/gateway/v1/messages', oauthError('invalid_token', 401))
     t.fetch.on('POST', TOKEN_PATH, json(refreshedTokens(t.clock.now())))
     t.fetch.on('POST', '/gateway/v1/messages', json({ id: 'msg_1' }))

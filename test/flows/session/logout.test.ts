@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { logout } from '../../../src/flows/session/logout'
 import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
+import { fakeKeychain } from '../../helpers/fake-keychain'
 import { json, networkError } from '../../helpers/fake-fetch'
 import { accessTokenExpiringIn, CLIENT_ID, seedApiKeySession, seedWorkosSession } from '../../helpers/session-fixtures'
 
@@ -12,14 +13,14 @@ afterEach(() => t?.cleanup())
 const REVOKE = '/oauth/revoke'
 const config = () => JSON.parse(readFileSync(join(t.home, 'config.json'), 'utf8'))
 
-function loggedIn(vars: Record<string, string> = {}) {
+async function loggedIn(vars: Record<string, string> = {}) {
   t = createTestContext({ env: { vars } })
-  seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000), extraConfig: { theme: 'dark', clockSkewMs: 5_000 } })
+  await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000), extraConfig: { theme: 'dark', clockSkewMs: 5_000 } })
 }
 
 describe('logout', () => {
   test("revokes this device's refresh token (RFC 7009), then forgets the session and keeps other settings", async () => {
-    loggedIn()
+    await loggedIn()
     t.fetch.on('POST', REVOKE, json({}))
     const result = await logout(t.ctx)
     expect(result).toEqual({ wasLoggedIn: true, revocation: 'revoked' })
@@ -35,7 +36,7 @@ describe('logout', () => {
   })
 
   test('offline: clears locally and says the server-side revocation did not happen', async () => {
-    loggedIn()
+    await loggedIn()
     t.fetch.on('POST', REVOKE, networkError('ECONNREFUSED'))
     const result = await logout(t.ctx)
     expect(result.revocation).toBe('failed')
@@ -46,7 +47,7 @@ describe('logout', () => {
   })
 
   test('twice: the second run succeeds with nothing to do and no request', async () => {
-    loggedIn()
+    await loggedIn()
     t.fetch.on('POST', REVOKE, json({}))
     await logout(t.ctx)
     const second = await logout(t.ctx)
@@ -57,7 +58,7 @@ describe('logout', () => {
 
   test('an API key is removed locally and the person told it stays valid at the Console', async () => {
     t = createTestContext()
-    seedApiKeySession(t.ctx, 'psk_stored123')
+    await seedApiKeySession(t.ctx, 'psk_stored123')
     const result = await logout(t.ctx)
     expect(result.revocation).toBe('api-key')
     expect(existsSync(join(t.home, 'auth.json'))).toBe(false)
@@ -66,7 +67,7 @@ describe('logout', () => {
   })
 
   test('a damaged auth.json does not block logout', async () => {
-    loggedIn()
+    await loggedIn()
     writeFileSync(join(t.home, 'auth.json'), '{"refreshToken": ')
     const result = await logout(t.ctx)
     expect(result.wasLoggedIn).toBe(true)
@@ -74,14 +75,14 @@ describe('logout', () => {
   })
 
   test('quiet (the login screen\'s D) prints nothing on success', async () => {
-    loggedIn()
+    await loggedIn()
     t.fetch.on('POST', REVOKE, json({}))
     await logout(t.ctx, { quiet: true })
     expect(t.ui.lines).toHaveLength(0)
   })
 
   test('reminds that PENSAR_API_KEY stays in effect', async () => {
-    loggedIn({ PENSAR_API_KEY: 'psk_env123' })
+    await loggedIn({ PENSAR_API_KEY: 'psk_env123' })
     t.fetch.on('POST', REVOKE, json({}))
     await logout(t.ctx)
     expect(t.ui.text).toContain('PENSAR_API_KEY is still set')
@@ -94,5 +95,37 @@ describe('logout', () => {
     expect(await logout(t.ctx)).toEqual({ wasLoggedIn: false, revocation: 'nothing' })
     expect(t.ui.text).toContain('Not logged in; nothing to do.')
     expect(readFileSync(t.home, 'utf8')).toBe('a file')
+  })
+})
+
+describe('logout with the OS keychain', () => {
+  async function inKeychain() {
+    const { keychain, secrets } = fakeKeychain()
+    t = createTestContext({ keychain, credentialMode: 'auto' })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    expect(secrets.entries.size).toBe(1)
+    return secrets
+  }
+
+  test('revokes the session read from the keychain, then removes its entry and any file copy', async () => {
+    const secrets = await inKeychain()
+    writeFileSync(join(t.home, 'auth.json'), '{"refreshToken":"a stray copy"}', { mode: 0o600 })
+    t.fetch.on('POST', REVOKE, json({}))
+    expect(await logout(t.ctx)).toEqual({ wasLoggedIn: true, revocation: 'revoked' })
+    expect(t.fetch.calls(REVOKE)[0]!.form?.token).toBe('rt_original0123456789')
+    expect(secrets.entries.size).toBe(0)
+    expect(existsSync(join(t.home, 'auth.json'))).toBe(false)
+    expect(config().credentialStore).toBeUndefined()
+    expect(t.ui.lines.filter((l) => l.kind === 'warn')).toEqual([])
+  })
+
+  test('a locked keychain: logged out here all the same (exit 0), saying the session was not ended and how to remove its entry', async () => {
+    const secrets = await inKeychain()
+    secrets.state = 'locked'
+    expect(await logout(t.ctx)).toEqual({ wasLoggedIn: true, revocation: 'nothing' })
+    expect(t.ui.text).toContain("Its session could not be ended at Pensar Console; pensar forgets it here, and removes its keychain entry if the keychain lets it.")
+    expect(t.ui.text).toContain("Once it is unlocked, remove it yourself with `secret-tool clear service dev.pensar.apex account 'session")
+    expect(config().authType).toBeUndefined()
+    expect(t.fetch.requests).toHaveLength(0)
   })
 })

@@ -16,9 +16,9 @@ import { accessTokenExpiringIn, fakeJwt, refreshedTokens, seedWorkosSession } fr
 let t: TestContext
 afterEach(() => t?.cleanup())
 
-function loggedIn(extraConfig: Record<string, unknown> = {}) {
+async function loggedIn(extraConfig: Record<string, unknown> = {}) {
   t = createTestContext()
-  seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000), extraConfig })
+  await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000), extraConfig })
 }
 
 const catching = async (work: () => unknown) => {
@@ -31,18 +31,18 @@ const catching = async (work: () => unknown) => {
 }
 
 describe('the origins of a stored session', () => {
-  test('auth.json carries them: a config.json rewritten by someone else does not redirect the token', () => {
-    loggedIn()
+  test('auth.json carries them: a config.json rewritten by someone else does not redirect the token', async () => {
+    await loggedIn()
     t.ctx.store.writeConfig({ apiUrl: 'https://evil.test', gatewayUrl: 'https://evil.test' })
-    const creds = readCredentials(t.ctx)
+    const creds = await readCredentials(t.ctx)
     expect(creds.kind === 'workos' && creds.origins).toEqual({ apiUrl: TEST_API, gatewayUrl: TEST_API })
   })
 
   test('a session saved before auth.json carried them falls back to config.json; without it, exit 4 and nothing sent', async () => {
-    loggedIn({ gatewayUrl: 'https://gateway.test' })
-    const { apiUrl: _a, gatewayUrl: _g, ...older } = t.ctx.store.readAuth()!
+    await loggedIn({ gatewayUrl: 'https://gateway.test' })
+    const { apiUrl: _a, gatewayUrl: _g, ...older } = (await t.ctx.store.readAuth())!
     writeFileSync(t.ctx.store.paths.auth, JSON.stringify(older))
-    const creds = readCredentials(t.ctx)
+    const creds = await readCredentials(t.ctx)
     expect(creds.kind === 'workos' && creds.origins).toEqual({ apiUrl: TEST_API, gatewayUrl: 'https://gateway.test' })
     writeFileSync(t.ctx.store.paths.config, '{ damaged')
     const error = await catching(() => createAuthedClient(t.ctx).get('/api/cli/workspaces'))
@@ -54,32 +54,32 @@ describe('the origins of a stored session', () => {
 
   test('--api-url naming another Console: exit 4, nothing sent, not even a renewal', async () => {
     t = createTestContext({ env: { apiUrl: 'https://other.test', apiUrlExplicit: true } })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -5_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -5_000) })
     const error = await catching(() => getValidAccessToken(t.ctx))
     expect(error.code).toBe('other_console')
     expect(error.message).toBe(`Not logged in to https://other.test: the stored session belongs to ${TEST_API}.`)
     expect(t.fetch.requests).toHaveLength(0)
   })
 
-  test('the same Console spelled with a trailing slash or upper-case host is the same Console', () => {
+  test('the same Console spelled with a trailing slash or upper-case host is the same Console', async () => {
     t = createTestContext({ env: { apiUrl: TEST_API.toUpperCase().replace('HTTPS', 'https'), apiUrlExplicit: true } })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
-    expect(readCredentials(t.ctx).kind).toBe('workos')
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    expect((await readCredentials(t.ctx)).kind).toBe('workos')
   })
 })
 
 describe('the authed client sends credentials only to the session\'s own addresses', () => {
   test('a full URL on another host is refused before anything is sent', async () => {
-    loggedIn()
+    await loggedIn()
     const error = await catching(() => createAuthedClient(t.ctx).get('https://elsewhere.test/steal'))
     expect(error.code).toBe('foreign_destination')
     expect(t.fetch.requests).toHaveLength(0)
   })
 
   test('a gateway in plain http on another host gets neither the token nor a signed request', async () => {
-    loggedIn({ gatewayUrl: 'http://gateway.elsewhere.test' })
+    await loggedIn({ gatewayUrl: 'http://gateway.elsewhere.test' })
     const client = createAuthedClient(t.ctx)
-    for (const send of [() => client.get(`${client.gatewayUrl}/gateway/validate`), () => client.postSigned('/gateway/v1/messages', { model: 'm' })]) {
+    for (const send of [async () => client.get(`${await client.gatewayUrl()}/gateway/validate`), () => client.postSigned('/gateway/v1/messages', { model: 'm' })]) {
       const error = await catching(send)
       expect(error.code).toBe('unsafe_url')
       expect(error.message).toContain('gatewayUrl "http://gateway.elsewhere.test"')
@@ -90,24 +90,24 @@ describe('the authed client sends credentials only to the session\'s own address
 
   test("PENSAR_API_KEY never goes to the stored session's gateway: only to the API, or the gateway its own /auth/validate named", async () => {
     t = createTestContext({ env: { vars: { PENSAR_API_KEY: 'psk_envkey0123456789' } } })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000), extraConfig: { gatewayUrl: 'https://gateway.of-the-stored-session.test' } })
-    const creds = readCredentials(t.ctx)
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000), extraConfig: { gatewayUrl: 'https://gateway.of-the-stored-session.test' } })
+    const creds = await readCredentials(t.ctx)
     expect(creds.kind === 'api-key' && creds.origins).toEqual({ apiUrl: TEST_API, gatewayUrl: TEST_API })
     const error = await catching(() => createAuthedClient(t.ctx).get('https://gateway.of-the-stored-session.test/gateway/validate'))
     expect(error.code).toBe('foreign_destination')
     expect(t.fetch.requests).toHaveLength(0)
     t.fetch.on('GET', '/gateway/validate', json({ ok: true }))
     const keyOwn = createAuthedClient(t.ctx, { gatewayUrl: 'https://gateway.of-the-key.test', workspaceId: 'ws_key' })
-    await keyOwn.get(`${keyOwn.gatewayUrl}/gateway/validate`)
+    await keyOwn.get(`${await keyOwn.gatewayUrl()}/gateway/validate`)
     const sent = t.fetch.calls('/gateway/validate')[0]!
     expect([sent.url, sent.headers.get('x-workspace-id'), sent.headers.get('authorization')]).toEqual(['https://gateway.of-the-key.test/gateway/validate', 'ws_key', 'Bearer psk_envkey0123456789'])
   })
 
   test('a gateway on this computer over plain http is fine (the local Console)', async () => {
-    loggedIn({ gatewayUrl: 'http://127.0.0.1:4100' })
+    await loggedIn({ gatewayUrl: 'http://127.0.0.1:4100' })
     t.fetch.on('GET', '/gateway/validate', json({ ok: true }))
     const client = createAuthedClient(t.ctx)
-    await client.get(`${client.gatewayUrl}/gateway/validate`)
+    await client.get(`${await client.gatewayUrl()}/gateway/validate`)
     expect(t.fetch.calls('/gateway/validate')[0]!.url).toBe('http://127.0.0.1:4100/gateway/validate')
   })
 })
@@ -116,7 +116,7 @@ describe('the session lock sweeps what a killed pensar left', () => {
   const leftover = (auth: Record<string, unknown>) => writeFileSync(join(t.home, `auth.json.tmp-${Bun.spawnSync(['true']).pid}-k1lled`), JSON.stringify(auth))
 
   test('another session in a leftover temp file is revoked at its own revocation endpoint, after the command', async () => {
-    loggedIn()
+    await loggedIn()
     leftover({ refreshToken: 'rt_orphan0123456789', accessToken: fakeJwt({ sid: 'ses_orphan' }), clientId: 'client_cli', revocationEndpoint: `${TEST_API}/oauth/revoke` })
     t.fetch.on('POST', '/oauth/revoke', json({}))
     await withSessionLock(t.ctx, () => {})
@@ -126,7 +126,7 @@ describe('the session lock sweeps what a killed pensar left', () => {
   })
 
   test('a leftover of the stored session itself (same sid) or of unknown session is only removed', async () => {
-    loggedIn()
+    await loggedIn()
     leftover({ refreshToken: 'rt_rotated_but_unsaved', accessToken: fakeJwt({ sid: 'ses_1' }), revocationEndpoint: `${TEST_API}/oauth/revoke` })
     leftover({ refreshToken: 'rt_no_sid', accessToken: 'opaque', revocationEndpoint: `${TEST_API}/oauth/revoke` })
     await withSessionLock(t.ctx, () => {})
@@ -136,7 +136,7 @@ describe('the session lock sweeps what a killed pensar left', () => {
 
   test('a renewal sweeps first: the reserve and temp files it finds are gone after it', async () => {
     t = createTestContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -5_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -5_000) })
     writeFileSync(join(t.home, 'auth.json.reserve'), Buffer.alloc(65_536))
     leftover({})
     t.fetch.on('POST', '/user_management/authenticate', json(refreshedTokens(t.clock.now())))

@@ -23,22 +23,22 @@ const TOKEN_PATH = '/user_management/authenticate'
 const authFile = () => JSON.parse(readFileSync(join(t.home, 'auth.json'), 'utf8'))
 const configFile = () => JSON.parse(readFileSync(join(t.home, 'config.json'), 'utf8'))
 
-function loggedIn(accessTtlMs: number, opts: { env?: Record<string, string> } = {}) {
+async function loggedIn(accessTtlMs: number, opts: { env?: Record<string, string> } = {}) {
   t = createTestContext({ env: opts.env ? { vars: opts.env } : undefined })
-  seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), accessTtlMs) })
+  await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), accessTtlMs) })
   return t
 }
 
 describe('getValidAccessToken', () => {
   test('returns a token with more than 60 s left without calling the Console', async () => {
-    loggedIn(120_000)
+    await loggedIn(120_000)
     expect(await getValidAccessToken(t.ctx)).toBe(authFile().accessToken)
     t.fetch.verify()
     expect(t.fetch.requests).toHaveLength(0)
   })
 
   test('refreshes a token expiring within 60 s and stores the rotated refresh token first', async () => {
-    loggedIn(59_000)
+    await loggedIn(59_000)
     const answer = refreshedTokens(t.clock.now())
     t.fetch.on('POST', TOKEN_PATH, json(answer))
     const token = await getValidAccessToken(t.ctx)
@@ -54,7 +54,7 @@ describe('getValidAccessToken', () => {
   })
 
   test('parallel callers in one process share one refresh', async () => {
-    loggedIn(-1_000)
+    await loggedIn(-1_000)
     t.fetch.on('POST', TOKEN_PATH, json(refreshedTokens(t.clock.now())))
     const tokens = await Promise.all(Array.from({ length: 5 }, () => getValidAccessToken(t.ctx)))
     expect(new Set(tokens).size).toBe(1)
@@ -71,14 +71,14 @@ describe('getValidAccessToken', () => {
   })
 
   test('PENSAR_API_KEY wins over a stored session, trimmed', async () => {
-    loggedIn(-1_000, { env: { PENSAR_API_KEY: '  psk_fromenv123\n' } })
+    await loggedIn(-1_000, { env: { PENSAR_API_KEY: '  psk_fromenv123\n' } })
     expect(await getValidAccessToken(t.ctx)).toBe('psk_fromenv123')
     expect(t.fetch.requests).toHaveLength(0)
   })
 
   test('a stored API key is used as is and never refreshed', async () => {
     t = createTestContext()
-    seedApiKeySession(t.ctx, 'psk_stored123')
+    await seedApiKeySession(t.ctx, 'psk_stored123')
     expect(await getValidAccessToken(t.ctx)).toBe('psk_stored123')
     expect(t.fetch.requests).toHaveLength(0)
   })
@@ -92,7 +92,7 @@ describe('failures keep a good session', () => {
     ['a 200 with an HTML page', () => new Response('<!doctype html><p>captive portal</p>', { status: 200, headers: { 'content-type': 'text/html' } })],
     ['a 401 invalid_client', () => oauthError('invalid_client', 401)],
   ])('%s during refresh: clear error, exit 1, auth.json untouched', async (_name, responder) => {
-    loggedIn(-5_000)
+    await loggedIn(-5_000)
     const before = readFileSync(join(t.home, 'auth.json'), 'utf8')
     t.fetch.on('POST', TOKEN_PATH, responder)
     const error = await getValidAccessToken(t.ctx).catch((e) => e)
@@ -105,13 +105,13 @@ describe('failures keep a good session', () => {
   })
 
   test('a failed early refresh falls back to the still-valid token', async () => {
-    loggedIn(30_000)
+    await loggedIn(30_000)
     t.fetch.on('POST', TOKEN_PATH, networkError())
     expect(await getValidAccessToken(t.ctx)).toBe(authFile().accessToken)
   })
 
   test('the next call after a network failure refreshes with the same refresh token', async () => {
-    loggedIn(-5_000)
+    await loggedIn(-5_000)
     t.fetch.on('POST', TOKEN_PATH, networkError())
     await getValidAccessToken(t.ctx).catch(() => {})
     t.fetch.on('POST', TOKEN_PATH, json(refreshedTokens(t.clock.now())))
@@ -122,7 +122,7 @@ describe('failures keep a good session', () => {
 
 describe('invalid_grant ends the session', () => {
   test('prints nothing itself, throws the expiry notice (exit 4) and forgets the tokens', async () => {
-    loggedIn(-5_000)
+    await loggedIn(-5_000)
     t.fetch.on('POST', TOKEN_PATH, oauthError('invalid_grant'))
     const error = await getValidAccessToken(t.ctx).catch((e) => e)
     expect(error).toBeInstanceOf(SessionExpiredError)
@@ -141,11 +141,11 @@ describe('invalid_grant ends the session', () => {
   })
 
   test('a new login written during the refresh is not wiped by its invalid_grant', async () => {
-    loggedIn(-5_000)
+    await loggedIn(-5_000)
     const newLogin = accessTokenExpiringIn(t.clock.now(), 300_000, { n: 'new' })
-    t.fetch.on('POST', TOKEN_PATH, () => {
+    t.fetch.on('POST', TOKEN_PATH, async () => {
       // `pensar login` in another terminal finished just now (it does not take the lock).
-      seedWorkosSession(t.ctx, { accessToken: newLogin, refreshToken: 'rt_newlogin0123456789' })
+      await seedWorkosSession(t.ctx, { accessToken: newLogin, refreshToken: 'rt_newlogin0123456789' })
       return oauthError('invalid_grant')
     })
     expect(await getValidAccessToken(t.ctx)).toBe(newLogin)
@@ -153,10 +153,10 @@ describe('invalid_grant ends the session', () => {
   })
 
   test('a new login written during a successful refresh is kept; the old session\'s tokens are not written over it', async () => {
-    loggedIn(-5_000)
+    await loggedIn(-5_000)
     const newLogin = accessTokenExpiringIn(t.clock.now(), 300_000, { n: 'new' })
-    t.fetch.on('POST', TOKEN_PATH, () => {
-      seedWorkosSession(t.ctx, { accessToken: newLogin, refreshToken: 'rt_newlogin0123456789' })
+    t.fetch.on('POST', TOKEN_PATH, async () => {
+      await seedWorkosSession(t.ctx, { accessToken: newLogin, refreshToken: 'rt_newlogin0123456789' })
       return json(refreshedTokens(t.clock.now()))
     })
     expect(await getValidAccessToken(t.ctx)).toBe(newLogin)
@@ -164,7 +164,7 @@ describe('invalid_grant ends the session', () => {
   })
 
   test('later commands get the same notice without asking the Console', async () => {
-    loggedIn(-5_000)
+    await loggedIn(-5_000)
     t.fetch.on('POST', TOKEN_PATH, oauthError('invalid_grant'))
     await getValidAccessToken(t.ctx).catch(() => {})
     const again = await getValidAccessToken(t.ctx).catch((e) => e)
@@ -175,7 +175,7 @@ describe('invalid_grant ends the session', () => {
 
 describe('under the lock', () => {
   test('uses the token another process stored instead of refreshing again', async () => {
-    loggedIn(200_000)
+    await loggedIn(200_000)
     const fresh = authFile().accessToken
     // This process saw `stale` rejected; meanwhile another process stored `fresh`.
     const creds = await renewAfterRejection(t.ctx, 'eyJ.stale.token')
@@ -184,14 +184,14 @@ describe('under the lock', () => {
   })
 
   test('a 401 on a token that is still the stored one refreshes it', async () => {
-    loggedIn(200_000)
+    await loggedIn(200_000)
     t.fetch.on('POST', TOKEN_PATH, json(refreshedTokens(t.clock.now(), 2)))
     const creds = await renewAfterRejection(t.ctx, authFile().accessToken)
     expect(creds.token).toBe(refreshedTokens(t.clock.now(), 2).access_token)
   })
 
   test('a caller that stops waiting does not abort the grant: the refresh finishes and saves the rotated token', async () => {
-    loggedIn(-5_000)
+    await loggedIn(-5_000)
     const deadline = new AbortController()
     t.fetch.on('POST', TOKEN_PATH, () => {
       deadline.abort(new PensarError('out of time')) // while the Console is answering
@@ -206,7 +206,7 @@ describe('under the lock', () => {
   })
 
   test('Ctrl-C while the Console answers the grant: the caller is cancelled at once, the grant is not, and its tokens are saved before exit', async () => {
-    loggedIn(-5_000)
+    await loggedIn(-5_000)
     let answer!: () => void
     const answered = new Promise<void>((resolve) => (answer = resolve))
     t.fetch.on('POST', TOKEN_PATH, async () => {
@@ -225,7 +225,7 @@ describe('under the lock', () => {
   })
 
   test('Ctrl-C while waiting for another process\'s lock: cancelled, nothing sent', async () => {
-    loggedIn(-5_000)
+    await loggedIn(-5_000)
     writeFileSync(join(t.home, 'auth-refresh.lock'), JSON.stringify({ pid: process.pid, host: hostname(), createdAt: Date.now(), id: 'other' }))
     const waiting = getValidAccessToken(t.ctx).catch((e) => e)
     t.abort.abort(new CancelledError())
@@ -236,7 +236,7 @@ describe('under the lock', () => {
   })
 
   test('a lock left by a dead process does not block the refresh', async () => {
-    loggedIn(-5_000)
+    await loggedIn(-5_000)
     const dead = Bun.spawnSync(['true']).pid
     writeFileSync(join(t.home, 'auth-refresh.lock'), JSON.stringify({ pid: dead, host: hostname(), createdAt: Date.now(), id: 'x' }))
     t.fetch.on('POST', TOKEN_PATH, json(refreshedTokens(t.clock.now())))
@@ -251,7 +251,7 @@ describe('clock skew', () => {
   test('a local clock 10 minutes fast refreshes once, then trusts the server clock', async () => {
     t = createTestContext()
     const serverNow = t.clock.now()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(serverNow, 300_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(serverNow, 300_000) })
     t.clock.advance(600_000) // our clock runs 10 minutes ahead of the Console's
     t.fetch.on('POST', TOKEN_PATH, json(refreshedTokens(serverNow), 200, serverDate(serverNow)))
     await getValidAccessToken(t.ctx) // looks expired by our clock: one refresh, which teaches the skew
@@ -270,7 +270,7 @@ describe('clock skew', () => {
   test('a local clock 10 minutes slow still refreshes a token the server sees expiring', async () => {
     t = createTestContext()
     const serverNow = t.clock.now() + 600_000
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(serverNow, 30_000), extraConfig: { clockSkewMs: 600_000 } })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(serverNow, 30_000), extraConfig: { clockSkewMs: 600_000 } })
     t.fetch.on('POST', TOKEN_PATH, json(refreshedTokens(serverNow), 200, serverDate(serverNow)))
     expect(await getValidAccessToken(t.ctx)).toBe(refreshedTokens(serverNow).access_token)
   })
@@ -283,7 +283,7 @@ describe('bad files', () => {
     ['expiresAt', '2026-01-01', '`expiresAt` should be a number, not a string'],
     ['authType', 'oauth', '`authType` is "oauth"'],
   ])('a wrong-typed %s is reported (exit 4) and the file is left as it was', async (field, value, problem) => {
-    loggedIn(200_000)
+    await loggedIn(200_000)
     const path = join(t.home, 'auth.json')
     const damaged = JSON.stringify({ ...authFile(), [field]: value })
     writeFileSync(path, damaged)
@@ -296,7 +296,7 @@ describe('bad files', () => {
   })
 
   test('a session without the token endpoint cannot be renewed: exit 4 with what to do, file kept', async () => {
-    loggedIn(-5_000)
+    await loggedIn(-5_000)
     const path = join(t.home, 'auth.json')
     const { tokenEndpoint: _gone, ...rest } = authFile()
     writeFileSync(path, JSON.stringify(rest))
@@ -308,7 +308,7 @@ describe('bad files', () => {
   })
 
   test('a truncated auth.json reads as logged out, kept aside with a warning', async () => {
-    loggedIn(200_000)
+    await loggedIn(200_000)
     const path = join(t.home, 'auth.json')
     writeFileSync(path, readFileSync(path, 'utf8').slice(0, 40))
     const error = await getValidAccessToken(t.ctx).catch((e) => e)
@@ -330,7 +330,7 @@ describe('short-lived tokens', () => {
     t = createTestContext()
     const now = Math.ceil(t.clock.now() / 1000) * 1000
     const short = fakeJwt({ iat: now / 1000, exp: now / 1000 + 4 })
-    seedWorkosSession(t.ctx, { accessToken: short })
+    await seedWorkosSession(t.ctx, { accessToken: short })
     t.clock.advance(now - t.clock.now() + 1_000)
     expect(await getValidAccessToken(t.ctx)).toBe(short)
     t.clock.advance(1_500)
@@ -343,7 +343,7 @@ describe('short-lived tokens', () => {
     t = createTestContext()
     const now = Math.ceil(t.clock.now() / 1000) * 1000
     const renewedByOther = fakeJwt({ iat: now / 1000 - 3, exp: now / 1000 + 1 })
-    seedWorkosSession(t.ctx, { accessToken: renewedByOther })
+    await seedWorkosSession(t.ctx, { accessToken: renewedByOther })
     t.clock.advance(now - t.clock.now())
     const creds = await renewAfterRejection(t.ctx, 'eyJ.older.token')
     expect(creds.token).toBe(renewedByOther)

@@ -23,6 +23,7 @@ function report(overrides: Partial<StatusReport> = {}): StatusReport {
     workspace: WORKSPACE,
     apiUrl: TEST_API,
     credentialStore: '/home/someone-with-a-long-name/projects/pentest-lab/.pensar/auth.json',
+    credentialBackend: 'file',
     expiresAt: new Date(t.clock.now() + 240_000).toISOString(),
     online: { ok: true, balance: 0.42, billingReady: false, inferenceEnabled: null },
     source: 'file',

@@ -6,6 +6,7 @@ import { checkStatus, status, type StatusReport } from '../../../src/flows/statu
 import { ONLINE_BUDGET_MS } from '../../../src/flows/status/online-check'
 import { CancelledError, EXIT, SilentError } from '../../../src/lib/errors'
 import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
+import { fakeKeychain } from '../../helpers/fake-keychain'
 import { json, networkError, oauthError } from '../../helpers/fake-fetch'
 import { accessTokenExpiringIn, refreshedTokens, seedApiKeySession, seedWorkosSession, USER, WORKSPACE } from '../../helpers/session-fixtures'
 
@@ -31,13 +32,13 @@ async function runStatus(offline = false): Promise<{ report: StatusReport; exitC
   return { report: t.ui.events[0] as unknown as StatusReport, exitCode }
 }
 
-const FIELDS = ['loggedIn', 'authType', 'user', 'workspace', 'apiUrl', 'credentialStore', 'expiresAt', 'online', 'source']
+const FIELDS = ['loggedIn', 'authType', 'user', 'workspace', 'apiUrl', 'credentialStore', 'credentialBackend', 'expiresAt', 'online', 'source']
 
 describe('status --json', () => {
   test('connected with WorkOS: every field, online check with X-Workspace-Id, exit 0', async () => {
     jsonContext()
     const token = accessTokenExpiringIn(t.clock.now(), 240_000)
-    seedWorkosSession(t.ctx, { accessToken: token })
+    await seedWorkosSession(t.ctx, { accessToken: token })
     t.fetch.on('GET', VALIDATE, validated())
     const { report, exitCode } = await runStatus()
     expect(Object.keys(report)).toEqual(FIELDS)
@@ -48,6 +49,7 @@ describe('status --json', () => {
       workspace: WORKSPACE,
       apiUrl: TEST_API,
       credentialStore: join(t.home, 'auth.json'),
+      credentialBackend: 'file',
       expiresAt: new Date(Math.floor((t.clock.now() + 240_000) / 1000) * 1000).toISOString(),
       online: { ok: true, balance: 50, billingReady: true, inferenceEnabled: null },
       source: 'file',
@@ -62,14 +64,14 @@ describe('status --json', () => {
   test('not logged in: loggedIn false, nulls, exit 4, no request', async () => {
     jsonContext()
     const { report, exitCode } = await runStatus()
-    expect(report).toEqual({ loggedIn: false, authType: null, user: null, workspace: null, apiUrl: TEST_API, credentialStore: null, expiresAt: null, online: null, source: null })
+    expect(report).toEqual({ loggedIn: false, authType: null, user: null, workspace: null, apiUrl: TEST_API, credentialStore: null, credentialBackend: null, expiresAt: null, online: null, source: null })
     expect(exitCode).toBe(EXIT.auth)
     expect(t.fetch.requests).toHaveLength(0)
   })
 
   test('--offline: what is stored, no request, online null', async () => {
     jsonContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
     const { report, exitCode } = await runStatus(true)
     expect(report.loggedIn).toBe(true) // an expired access token with a refresh token is still a login
     expect(report.online).toBeNull()
@@ -79,7 +81,7 @@ describe('status --json', () => {
 
   test('an expired access token is refreshed before the check, and the new expiry shown', async () => {
     jsonContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
     t.fetch.on('POST', '/user_management/authenticate', json(refreshedTokens(t.clock.now(), 1, 300_000)))
     t.fetch.on('GET', VALIDATE, validated())
     const { report } = await runStatus()
@@ -89,7 +91,7 @@ describe('status --json', () => {
 
   test('a revoked session: the expiry notice, loggedIn false, exit 4', async () => {
     t = createTestContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     t.fetch.on('GET', VALIDATE, oauthError('invalid_token', 401))
     t.fetch.on('POST', '/user_management/authenticate', oauthError('invalid_grant'))
     const error = await status(t.ctx, { offline: false }).catch((e) => e)
@@ -101,7 +103,7 @@ describe('status --json', () => {
 
   test('the Console unreachable: the stored session still counts, online.ok false, exit 0', async () => {
     jsonContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     t.fetch.on('GET', VALIDATE, networkError('ECONNREFUSED'))
     const { report, exitCode } = await runStatus()
     expect(report.loggedIn).toBe(true)
@@ -111,7 +113,7 @@ describe('status --json', () => {
 
   test('a Console answering HTML: online.ok false, nothing stored changes', async () => {
     jsonContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     const before = readFileSync(join(t.home, 'auth.json'), 'utf8')
     t.fetch.on('GET', VALIDATE, new Response('<html>proxy login</html>', { status: 200, headers: { 'content-type': 'text/html' } }))
     const { report } = await runStatus()
@@ -121,7 +123,7 @@ describe('status --json', () => {
 
   test('PENSAR_API_KEY wins: source env, workspace resolved from the server but not stored', async () => {
     jsonContext({ PENSAR_API_KEY: 'psk_envkey123' })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     t.fetch.on('GET', '/auth/validate', json({ valid: true, workspace: { id: 'ws_other', name: 'Other', slug: 'other' }, user: { id: 'u2', email: 'ci@x.y' } }))
     t.fetch.on('GET', VALIDATE, validated(12.5, true))
     const { report } = await runStatus()
@@ -134,7 +136,7 @@ describe('status --json', () => {
 
   test('the Apex Inference category switched off: still connected (exit 0), and the report says so', async () => {
     jsonContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     t.fetch.on('GET', VALIDATE, json({ workspace: WORKSPACE, credits: { balance: 50 }, billing: { ready: true, hasPaymentMethod: true }, inference: { enabled: false } }))
     const { report, exitCode } = await runStatus()
     expect(report.online).toEqual({ ok: true, balance: 50, billingReady: true, inferenceEnabled: false })
@@ -143,7 +145,7 @@ describe('status --json', () => {
 
   test('a stored API key without a workspace: resolved from the server and stored', async () => {
     jsonContext()
-    seedApiKeySession(t.ctx, 'psk_stored123', false)
+    await seedApiKeySession(t.ctx, 'psk_stored123', false)
     t.fetch.on('GET', '/auth/validate', json({ valid: true, workspace: WORKSPACE, user: USER, signingKey: 'sk_fromserver1234', gatewayUrl: TEST_API }))
     t.fetch.on('GET', VALIDATE, validated(0.42, false))
     const { report } = await runStatus()
@@ -154,7 +156,7 @@ describe('status --json', () => {
 
   test('a revoked API key: not connected, exit 4', async () => {
     jsonContext()
-    seedApiKeySession(t.ctx, 'psk_revoked123')
+    await seedApiKeySession(t.ctx, 'psk_revoked123')
     t.fetch.on('GET', VALIDATE, oauthError('invalid_token', 401))
     const { report, exitCode } = await runStatus()
     expect(report.loggedIn).toBe(false)
@@ -163,7 +165,7 @@ describe('status --json', () => {
 
   test('a damaged auth.json: not connected, exit 4, the file kept', async () => {
     jsonContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     const path = join(t.home, 'auth.json')
     const damaged = readFileSync(path, 'utf8').replace('"refreshToken": "rt_original0123456789"', '"refreshToken": 7')
     writeFileSync(path, damaged)
@@ -178,7 +180,7 @@ describe('status for a person', () => {
   test('shows auth type, user, workspace, API, file, expiry and the online check; never a secret', async () => {
     t = createTestContext()
     const token = accessTokenExpiringIn(t.clock.now(), 240_000)
-    seedWorkosSession(t.ctx, { accessToken: token })
+    await seedWorkosSession(t.ctx, { accessToken: token })
     t.fetch.on('GET', VALIDATE, validated(0.42, false))
     await status(t.ctx, { offline: false })
     const text = t.ui.text
@@ -192,7 +194,7 @@ describe('status for a person', () => {
 
   test('says that PENSAR_API_KEY overrides a stored login', async () => {
     t = createTestContext({ env: { vars: { PENSAR_API_KEY: 'psk_envkey123' } } })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     await status(t.ctx, { offline: true })
     expect(t.ui.text).toContain('PENSAR_API_KEY is set: it overrides the login stored in')
     expect(t.ui.text).not.toContain('psk_envkey123')
@@ -202,7 +204,7 @@ describe('status for a person', () => {
 describe('Ctrl-C during the online check', () => {
   test('is a cancellation (exit 130), not "offline"; a renewal already sent still saves its tokens', async () => {
     jsonContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
     t.fetch.on('POST', '/user_management/authenticate', () => {
       t.abort.abort(new CancelledError()) // Ctrl-C, with the renewal at the Console
       return json(refreshedTokens(t.clock.now()))
@@ -228,7 +230,7 @@ describe('one budget for the whole online check', () => {
   ])('a token endpoint slower than the budget (%s): answered offline at the deadline, the renewal saved before status returns', async (_name, ttlMs, rejected) => {
     jsonContext()
     const stale = accessTokenExpiringIn(t.clock.now(), ttlMs)
-    seedWorkosSession(t.ctx, { accessToken: stale })
+    await seedWorkosSession(t.ctx, { accessToken: stale })
     if (rejected) t.fetch.on('GET', VALIDATE, oauthError('invalid_token', 401))
     let answerTokens!: () => void
     const tokensAnswered = new Promise<void>((resolve) => (answerTokens = resolve))
@@ -262,7 +264,7 @@ describe('one budget for the whole online check', () => {
 
   test('checkStatus (the login screen\'s check) returns only once a renewal cut short by the deadline is saved', async () => {
     t = createTestContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
     t.fetch.on('POST', TOKEN_PATH, () => {
       t.clock.advance(ONLINE_BUDGET_MS) // the tokens arrive just as the budget runs out
       return json(refreshedTokens(t.clock.now()))
@@ -274,7 +276,7 @@ describe('one budget for the whole online check', () => {
 
   test('another process holding the refresh lock: status stops waiting at the deadline, sends nothing, keeps the session', async () => {
     t = createTestContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
     const held = JSON.stringify({ pid: process.pid, host: hostname(), createdAt: Date.now(), id: 'other' })
     writeFileSync(lockPath(), held)
     const before = readFileSync(join(t.home, 'auth.json'), 'utf8')
@@ -293,7 +295,7 @@ describe('one budget for the whole online check', () => {
     ['the API-key workspace lookup', '/auth/validate', () => seedApiKeySession(t.ctx, 'psk_stored123', false)],
   ])('%s slower than the budget: offline at the deadline, logged in', async (_name, path, seed) => {
     t = createTestContext()
-    seed()
+    await seed()
     const config = readFileSync(join(t.home, 'config.json'), 'utf8')
     t.fetch.on('GET', path, () => {
       t.clock.advance(ONLINE_BUDGET_MS)
@@ -307,13 +309,78 @@ describe('one budget for the whole online check', () => {
   }, 1_000) // without the deadline the request would wait for its own 3 s timeout
 })
 
+describe('with the OS keychain', () => {
+  function keychainContext(vars: Record<string, string> = {}) {
+    const { keychain, secrets } = fakeKeychain()
+    t = createTestContext({ env: { json: true, vars }, keychain, credentialMode: 'auto' })
+    return secrets
+  }
+
+  test('--offline reads no secret: the keychain is not asked, even locked; config.json says where and until when', async () => {
+    const secrets = keychainContext()
+    const token = accessTokenExpiringIn(t.clock.now(), 240_000)
+    await seedWorkosSession(t.ctx, { accessToken: token })
+    secrets.calls.length = 0
+    secrets.state = 'hang'
+    const { report, exitCode } = await runStatus(true)
+    expect(exitCode).toBe(EXIT.ok)
+    expect(secrets.calls).toEqual([])
+    expect(report).toMatchObject({
+      loggedIn: true, authType: 'workos', source: 'file', apiUrl: TEST_API,
+      credentialStore: 'OS keychain (Secret Service)', credentialBackend: 'keychain',
+      expiresAt: new Date(Math.floor((t.clock.now() + 240_000) / 1000) * 1000).toISOString(),
+    })
+  })
+
+  test('--offline after the Console ended the session: not logged in, exit 4, still without the keychain', async () => {
+    const secrets = keychainContext()
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await t.ctx.store.writeAuth({ accessToken: undefined, refreshToken: undefined, expiresAt: undefined, sessionExpiredAt: t.clock.now() })
+    secrets.calls.length = 0
+    const { report, exitCode } = await runStatus(true)
+    expect({ loggedIn: report.loggedIn, credentialStore: report.credentialStore, exitCode }).toEqual({ loggedIn: false, credentialStore: null, exitCode: EXIT.auth })
+    expect(secrets.calls).toEqual([])
+  })
+
+  test('--offline with --api-url naming another Console: exit 4, as with the file', async () => {
+    keychainContext()
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    t.ctx.env = { ...t.ctx.env, apiUrl: 'https://elsewhere.test', apiUrlExplicit: true }
+    const { report, exitCode } = await runStatus(true)
+    expect(report.loggedIn).toBe(false)
+    expect(exitCode).toBe(EXIT.auth)
+  })
+
+  test('online reads the keychain; a locked one is "not connected" (exit 4) with what to do', async () => {
+    const secrets = keychainContext()
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    secrets.state = 'locked'
+    const { report, exitCode } = await runStatus()
+    expect(report).toMatchObject({ loggedIn: false, credentialBackend: 'keychain' })
+    expect(exitCode).toBe(EXIT.auth)
+    expect(t.ui.text).toContain("The session's credentials are not in the OS keychain (Secret Service): it is locked")
+    expect(t.fetch.requests).toHaveLength(0)
+  })
+
+  test('a renewal under the lock saves the rotated token in the keychain and the new expiry in config.json', async () => {
+    const secrets = keychainContext()
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    t.fetch.on('POST', '/user_management/authenticate', json(refreshedTokens(t.clock.now(), 1, 300_000)))
+    t.fetch.on('GET', VALIDATE, validated())
+    const { report } = await runStatus()
+    expect(report.expiresAt).toBe(new Date(Math.floor((t.clock.now() + 300_000) / 1000) * 1000).toISOString())
+    expect(Object.values(secrets.sessions())[0]).toMatchObject({ refreshToken: 'rt_rotated1_0123456789' })
+    expect(existsSync(join(t.home, 'auth.json'))).toBe(false)
+  })
+})
+
 describe('status tells the truth: the heading and every line agree with what was checked, and where', () => {
   const personContext = (env: Parameters<typeof createTestContext>[0] = {}) => (t = createTestContext(env))
   const exitOf = (run: Promise<unknown>) => run.then(() => EXIT.ok as number, (error) => (error instanceof SilentError ? error.exitCode : Promise.reject(error)))
 
   test('a failed renewal (the token endpoint answers 503) reads as not verified, and says what to do', async () => {
     personContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
     t.fetch.on('POST', '/user_management/authenticate', oauthError('temporarily_unavailable', 503, 'Try again later.'))
     expect(await exitOf(status(t.ctx, { offline: false }))).toBe(EXIT.ok) // the login is kept
     const [report] = t.ui.reports
@@ -330,7 +397,7 @@ describe('status tells the truth: the heading and every line agree with what was
 
   test('--api-url naming another Console: says the session belongs to the other one, checks nothing, exit 4', async () => {
     personContext({ env: { apiUrl: 'https://other.console.test', apiUrlExplicit: true } })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     expect(await exitOf(status(t.ctx, { offline: false }))).toBe(EXIT.auth)
     expect(t.ui.lines).toEqual([
       { kind: 'info', text: `Last connection: ${USER.email}, Acme (acme) at ${TEST_API}` },
@@ -346,7 +413,7 @@ describe('status tells the truth: the heading and every line agree with what was
 
   test('--api-url naming the stored Console (a trailing slash, another case) is that Console', async () => {
     personContext({ env: { apiUrl: `${TEST_API.toUpperCase()}/`, apiUrlExplicit: true } })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     t.fetch.on('GET', VALIDATE, validated())
     expect(await exitOf(status(t.ctx, { offline: false }))).toBe(EXIT.ok)
     expect(t.ui.reports[0]!.title).toBe('Connected to Pensar Console')
@@ -356,7 +423,7 @@ describe('status tells the truth: the heading and every line agree with what was
     jsonContext()
     t.ctx.env.apiUrl = 'https://other.console.test'
     t.ctx.env.apiUrlExplicit = true
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     const { report, exitCode } = await runStatus()
     expect(report).toMatchObject({ loggedIn: false, apiUrl: 'https://other.console.test', user: USER, online: null })
     expect(exitCode).toBe(EXIT.auth)
@@ -365,7 +432,7 @@ describe('status tells the truth: the heading and every line agree with what was
 
   test('PENSAR_API_KEY over a stored browser session, offline: the key only, no token expiry', async () => {
     personContext({ env: { vars: { PENSAR_API_KEY: 'psk_envkey123' } } })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     await status(t.ctx, { offline: true })
     const [report] = t.ui.reports
     expect(report!.title).toBe('Logged in to Pensar Console')
@@ -381,7 +448,7 @@ describe('status tells the truth: the heading and every line agree with what was
 
   test('PENSAR_API_KEY over a stored browser session, online: the key checked at its own gateway, for its own workspace', async () => {
     personContext({ env: { vars: { PENSAR_API_KEY: 'psk_envkey123' } } })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000), extraConfig: { gatewayUrl: 'https://gateway.of-the-stored-session.test' } })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000), extraConfig: { gatewayUrl: 'https://gateway.of-the-stored-session.test' } })
     t.fetch.on('GET', '/auth/validate', json({ valid: true, workspace: { id: 'ws_other', name: 'Other', slug: 'other' }, user: { id: 'u2', email: 'ci@x.y' } }))
     t.fetch.on('GET', VALIDATE, validated(12.5, true))
     await status(t.ctx, { offline: false })
@@ -397,7 +464,7 @@ describe('status tells the truth: the heading and every line agree with what was
 
   test('a renewal that worked says so', async () => {
     personContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -60_000) })
     t.fetch.on('POST', '/user_management/authenticate', json(refreshedTokens(t.clock.now())))
     t.fetch.on('GET', VALIDATE, validated())
     await status(t.ctx, { offline: false })

@@ -19,7 +19,7 @@ describe('printToken', () => {
   test('a valid token: exactly the token and a newline on stdout, no request, nothing said', async () => {
     t = createTestContext()
     const token = accessTokenExpiringIn(t.clock.now(), 240_000)
-    seedWorkosSession(t.ctx, { accessToken: token })
+    await seedWorkosSession(t.ctx, { accessToken: token })
     await printToken(t.ctx)
     expect(t.out.text).toBe(`${token}\n`)
     expect(t.fetch.requests).toEqual([])
@@ -28,7 +28,7 @@ describe('printToken', () => {
 
   test('a token that is due is renewed under the lock first; the renewed one is printed and the rotated refresh token saved', async () => {
     t = createTestContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 30_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 30_000) })
     const renewed = refreshedTokens(t.clock.now(), 5)
     t.fetch.on('POST', TOKEN_PATH, json(renewed))
     await printToken(t.ctx)
@@ -40,7 +40,7 @@ describe('printToken', () => {
   test('--json: the token with its expiry, workspace and gateway, as one object', async () => {
     t = createTestContext({ env: { json: true } })
     const token = accessTokenExpiringIn(t.clock.now(), 240_000)
-    seedWorkosSession(t.ctx, { accessToken: token })
+    await seedWorkosSession(t.ctx, { accessToken: token })
     await printToken(t.ctx)
     expect(t.out.text).toBe('')
     const exp = Math.floor((t.clock.now() + 240_000) / 1000) * 1000
@@ -49,14 +49,14 @@ describe('printToken', () => {
 
   test('API-key auth prints the key, which does not expire', async () => {
     t = createTestContext({ env: { json: true } })
-    seedApiKeySession(t.ctx, 'psk_storedkey0123456789')
+    await seedApiKeySession(t.ctx, 'psk_storedkey0123456789')
     await printToken(t.ctx)
     expect(t.ui.events[0]).toMatchObject({ token: 'psk_storedkey0123456789', authType: 'api-key', expiresAt: null, workspace: WORKSPACE })
   })
 
   test('PENSAR_API_KEY wins, and the stored login\'s workspace is not claimed for it', async () => {
     t = createTestContext({ env: { json: true, vars: { PENSAR_API_KEY: ' psk_envkey0123456789 ' } } })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
     await printToken(t.ctx)
     expect(t.ui.events[0]).toMatchObject({ token: 'psk_envkey0123456789', authType: 'api-key', workspace: null })
   })
@@ -68,7 +68,7 @@ describe('printToken', () => {
     t.cleanup()
 
     t = createTestContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -1_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), -1_000) })
     t.fetch.on('POST', TOKEN_PATH, oauthError('invalid_grant'))
     const ended = await printToken(t.ctx).catch((e) => e)
     expect(ended).toBeInstanceOf(SessionExpiredError)

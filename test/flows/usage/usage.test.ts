@@ -27,16 +27,16 @@ const SUMMARY = {
   usageUrl: 'https://console.test/acme/settings/usage?since=7d',
 }
 
-function loggedIn(opts: TestContextOptions = {}, answer: unknown = SUMMARY) {
+async function loggedIn(opts: TestContextOptions = {}, answer: unknown = SUMMARY) {
   t = createTestContext(opts)
-  seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
+  await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000) })
   t.fetch.on('GET', '/api/cli/usage', json(answer))
   return t
 }
 
 describe('usage', () => {
   test('a table of spend per user, per API key and the total, with the period; the Usage page on stderr', async () => {
-    loggedIn()
+    await loggedIn()
     await usage(t.ctx, { since: '7d' })
     const sent = t.fetch.calls('/api/cli/usage')[0]!
     expect(new URL(sent.url).search).toBe('?since=7d')
@@ -59,7 +59,7 @@ describe('usage', () => {
   })
 
   test.each([40, 60])('on a %i-column terminal every line fits, long labels cut with an ellipsis', async (columns) => {
-    loggedIn({ stdoutTerminal: { columns } })
+    await loggedIn({ stdoutTerminal: { columns } })
     await usage(t.ctx, {})
     const lines = t.out.text.trimEnd().split('\n')
     for (const line of lines) expect({ line, fits: [...line].length < columns }).toEqual({ line, fits: true })
@@ -67,7 +67,7 @@ describe('usage', () => {
   })
 
   test('the default period is 30 days; a bad --since is a usage error before any request', async () => {
-    loggedIn()
+    await loggedIn()
     await usage(t.ctx, {})
     expect(new URL(t.fetch.calls('/api/cli/usage')[0]!.url).search).toBe('?since=30d')
     for (const bad of ['7', '0d', 'last week', '2026-02-30', '2026-13-01']) {
@@ -81,14 +81,14 @@ describe('usage', () => {
   })
 
   test('--json: the summary as one object, nothing else on stdout', async () => {
-    loggedIn({ env: { json: true } })
+    await loggedIn({ env: { json: true } })
     await usage(t.ctx, { since: '7d' })
     expect(t.out.text).toBe('')
     expect(t.ui.events).toEqual([SUMMARY] as never)
   })
 
   test('Apex Inference switched off is said; names the Console chose cannot drive the terminal', async () => {
-    loggedIn({ stdoutTerminal: { columns: 100 } }, {
+    await loggedIn({ stdoutTerminal: { columns: 100 } }, {
       ...SUMMARY,
       inferenceEnabled: false,
       byUser: [{ user: { id: 'user_3', email: 'evil\x1b]0;owned\x07@x.test' }, requests: 1, cost: 0.01 }],

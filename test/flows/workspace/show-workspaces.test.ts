@@ -12,7 +12,7 @@ afterEach(() => t?.cleanup())
 describe('pensar workspace list', () => {
   test('the list is the result (stdout): a header, one row per workspace, * on the one in use', async () => {
     t = createTestContext()
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000) })
     stubWorkspaces(t.fetch, [ACME, LOW, NO_BILLING])
     await showWorkspaces(t.ctx)
     expect(t.ui.results).toEqual([
@@ -30,7 +30,7 @@ describe('pensar workspace list', () => {
 
   test('--json: one object with the workspaces, billingReady and current, nothing on the Ui', async () => {
     t = createTestContext({ env: { json: true } })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000), extraConfig: { workspace: { id: LOW.id, name: LOW.name, slug: LOW.slug } } })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000), extraConfig: { workspace: { id: LOW.id, name: LOW.name, slug: LOW.slug } } })
     stubWorkspaces(t.fetch, [ACME, LOW])
     await showWorkspaces(t.ctx)
     expect(t.ui.events).toEqual([
@@ -46,7 +46,7 @@ describe('pensar workspace list', () => {
 
   test('a due token is renewed first; an API key lists its own workspace', async () => {
     t = createTestContext()
-    seedApiKeySession(t.ctx, 'psk_listkey0123456789')
+    await seedApiKeySession(t.ctx, 'psk_listkey0123456789')
     stubWorkspaces(t.fetch, [ACME])
     await showWorkspaces(t.ctx)
     expect(t.fetch.calls('/api/cli/workspaces')[0]!.headers.get('authorization')).toBe('Bearer psk_listkey0123456789')
@@ -55,7 +55,7 @@ describe('pensar workspace list', () => {
 
   test("PENSAR_API_KEY: its workspace is the current one, whatever is stored", async () => {
     t = createTestContext({ env: { vars: { PENSAR_API_KEY: 'psk_envkey0123456789' } } })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000) })
     stubWorkspaces(t.fetch, [LOW])
     await showWorkspaces(t.ctx)
     expect(t.ui.results[0]).toContain('*  low-balance')
@@ -71,7 +71,7 @@ describe('pensar workspace list', () => {
 
   test('a rejected API key: exit 4, with what to do', async () => {
     t = createTestContext()
-    seedApiKeySession(t.ctx, 'psk_revoked0123456789')
+    await seedApiKeySession(t.ctx, 'psk_revoked0123456789')
     t.fetch.on('GET', '/api/cli/workspaces', oauthError('invalid_token', 401))
     const error = await showWorkspaces(t.ctx).catch((e) => e)
     expect(error.exitCode).toBe(EXIT.auth)
@@ -80,7 +80,7 @@ describe('pensar workspace list', () => {
 
   test('a malformed list is a clear error', async () => {
     t = createTestContext()
-    seedApiKeySession(t.ctx, 'psk_listkey0123456789')
+    await seedApiKeySession(t.ctx, 'psk_listkey0123456789')
     t.fetch.on('GET', '/api/cli/workspaces', json({ workspaces: 'nope' }))
     expect((await showWorkspaces(t.ctx).catch((e) => e)).message).toContain('the workspace list in an unexpected shape')
   })

@@ -12,9 +12,9 @@ afterEach(() => t?.cleanup())
 
 const ws = ({ id, name, slug }: typeof ACME) => ({ id, name, slug })
 
-function connected(opts: { interactive?: boolean; json?: boolean; expiresInMs?: number } = {}) {
+async function connected(opts: { interactive?: boolean; json?: boolean; expiresInMs?: number } = {}) {
   t = createTestContext({ interactive: opts.interactive, env: { json: opts.json ?? false } })
-  seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), opts.expiresInMs ?? 10 * 60_000), extraConfig: { consoleUrl: CONSOLE_URL } })
+  await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), opts.expiresInMs ?? 10 * 60_000), extraConfig: { consoleUrl: CONSOLE_URL } })
   return t
 }
 
@@ -22,13 +22,13 @@ const files = () => [readFileSync(t.ctx.store.paths.config, 'utf8'), readFileSyn
 
 describe('pensar workspace switch', () => {
   test('by slug without a terminal: confirmed with the Console, workspace and signing key stored, no device login', async () => {
-    connected()
+    await connected()
     stubWorkspaces(t.fetch, [ACME, LOW])
     stubSelect(t.fetch, LOW)
-    const before = t.ctx.store.readAuth()!
+    const before = (await t.ctx.store.readAuth())!
     await switchWorkspace(t.ctx, { requested: 'low-balance', openBrowser: true })
     expect(t.ctx.store.readConfig()).toMatchObject({ workspace: ws(LOW), lastWorkspaceId: LOW.id, gatewayUrl: 'https://gateway.test.pensar' })
-    expect(t.ctx.store.readAuth()).toMatchObject({ accessToken: before.accessToken, refreshToken: before.refreshToken, signingKey: SIGNING_KEY })
+    expect(await t.ctx.store.readAuth()).toMatchObject({ accessToken: before.accessToken, refreshToken: before.refreshToken, signingKey: SIGNING_KEY })
     expect(t.fetch.calls('/api/cli/select-workspace')[0]!.json).toEqual({ workspaceId: LOW.id })
     expect(t.ui.text).toContain('success: Switched to workspace Low Balance (low-balance), balance $0.42. Apex uses it from now on.')
     expect(t.ui.text).not.toContain('Logged in')
@@ -37,7 +37,7 @@ describe('pensar workspace switch', () => {
   })
 
   test('--json: workspace_selected, the billing warning, then workspace_switched with where it came from', async () => {
-    connected({ json: true })
+    await connected({ json: true })
     stubWorkspaces(t.fetch, [ACME, NO_BILLING])
     stubSelect(t.fetch, NO_BILLING)
     await switchWorkspace(t.ctx, { requested: 'no-billing', openBrowser: true })
@@ -47,7 +47,7 @@ describe('pensar workspace switch', () => {
   })
 
   test('on a terminal without a slug: the list, the current one preselected; B opens the billing page of a low balance', async () => {
-    connected({ interactive: true })
+    await connected({ interactive: true })
     stubWorkspaces(t.fetch, [ACME, LOW])
     stubSelect(t.fetch, LOW)
     t.ui.answer('Which workspace', (options: { value: { slug: string } }[]) => options.find((o) => o.value.slug === 'low-balance')!.value)
@@ -59,7 +59,7 @@ describe('pensar workspace switch', () => {
   })
 
   test('the same workspace again: said so, not "Switched"', async () => {
-    connected()
+    await connected()
     stubWorkspaces(t.fetch, [ACME, LOW])
     stubSelect(t.fetch, ACME)
     await switchWorkspace(t.ctx, { requested: 'acme', openBrowser: true })
@@ -67,7 +67,7 @@ describe('pensar workspace switch', () => {
   })
 
   test('without a slug and without a terminal: exit 2 naming the slugs and the command', async () => {
-    connected()
+    await connected()
     stubWorkspaces(t.fetch, [ACME, LOW])
     const before = files()
     const error = await switchWorkspace(t.ctx, { openBrowser: true, namedWith: 'pensar workspace switch' }).catch((e) => e)
@@ -78,7 +78,7 @@ describe('pensar workspace switch', () => {
   })
 
   test('an unknown slug: exit 2, the slugs listed, nothing changed', async () => {
-    connected()
+    await connected()
     stubWorkspaces(t.fetch, [ACME, LOW])
     const before = files()
     const error = await switchWorkspace(t.ctx, { requested: 'nope', openBrowser: true, namedWith: 'pensar workspace switch' }).catch((e) => e)
@@ -88,18 +88,18 @@ describe('pensar workspace switch', () => {
   })
 
   test('a due token is renewed under the lock first', async () => {
-    connected({ expiresInMs: -60_000 })
+    await connected({ expiresInMs: -60_000 })
     const fresh = refreshedTokens(t.clock.now())
     t.fetch.on('POST', TOKEN_ENDPOINT, json(fresh))
     stubWorkspaces(t.fetch, [ACME, LOW])
     stubSelect(t.fetch, LOW)
     await switchWorkspace(t.ctx, { requested: 'low-balance', openBrowser: true })
     expect(t.fetch.calls('/api/cli/workspaces')[0]!.headers.get('authorization')).toBe(`Bearer ${fresh.access_token}`)
-    expect(t.ctx.store.readAuth()).toMatchObject({ refreshToken: fresh.refresh_token, signingKey: SIGNING_KEY })
+    expect(await t.ctx.store.readAuth()).toMatchObject({ refreshToken: fresh.refresh_token, signingKey: SIGNING_KEY })
   })
 
   test('a session the Console ended: exit 4, no device login', async () => {
-    connected({ expiresInMs: -60_000 })
+    await connected({ expiresInMs: -60_000 })
     t.fetch.on('POST', TOKEN_ENDPOINT, oauthError('invalid_grant'))
     const error = await switchWorkspace(t.ctx, { requested: 'acme', openBrowser: true }).catch((e) => e)
     expect(error).toBeInstanceOf(AuthError)
@@ -115,7 +115,7 @@ describe('pensar workspace switch', () => {
 
   test('a stored API key cannot switch (exit 1): it says why and what to do, and asks nothing', async () => {
     t = createTestContext()
-    seedApiKeySession(t.ctx, 'psk_stored0123456789')
+    await seedApiKeySession(t.ctx, 'psk_stored0123456789')
     const error = await switchWorkspace(t.ctx, { requested: 'low-balance', openBrowser: true }).catch((e) => e)
     expect(error).toBeInstanceOf(CannotSwitchError)
     expect(error).toMatchObject({ code: 'cannot_switch', exitCode: EXIT.error })
@@ -126,7 +126,7 @@ describe('pensar workspace switch', () => {
 
   test('PENSAR_API_KEY cannot switch either, even over a stored browser session', async () => {
     t = createTestContext({ env: { vars: { PENSAR_API_KEY: 'psk_env0123456789' } } })
-    seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000) })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000) })
     const error = await switchWorkspace(t.ctx, { requested: 'low-balance', openBrowser: true }).catch((e) => e)
     expect(error).toBeInstanceOf(CannotSwitchError)
     expect(error.message).toContain('PENSAR_API_KEY is set')
