@@ -90,6 +90,14 @@ describe.skipIf(!secretServiceInstalled())('a keychain that is locked, or never 
     expect(strict.result.events.at(-1)).toMatchObject({ event: 'error', code: 'keychain_locked' })
     expect(readdirSync(strict.pensarHome).filter((f) => f.startsWith('auth.json'))).toEqual([])
     expect(locked.accounts()).toEqual([])
+    // doctor before a login: the locked keyring reads as empty, and its probe write tells it is locked.
+    const home = join(root, `doctor-${crypto.randomUUID()}`)
+    for (const [mode, status] of [['auto', 'warn'], ['keychain', 'fail']] as const) {
+      const doctor = await (await runPensar(['doctor', '--json', '--api-url', url], { home, env: { ...locked.env, PENSAR_CREDENTIAL_STORE: mode } })).done(30_000)
+      const check = (JSON.parse(doctor.stdout).checks as { id: string; status: string; message: string }[]).find((c) => c.id === 'keychain')
+      expect(check).toMatchObject({ status, message: expect.stringContaining('The OS keychain (Secret Service) is locked') })
+    }
+    expect(locked.accounts()).toEqual([])
   }, TIMEOUT)
 
   test('a session in the keychain, then the keychain locked: status --offline still answers, status and token exit 4 saying so, doctor tells locked from missing', async () => {

@@ -1,7 +1,8 @@
 // `pensar doctor`, the OS keychain: does it answer within its deadline, is it locked, and is the
 // session's entry there when config.json says it is. A Secret Service answers a locked keyring's
-// read with nothing, exactly as a missing entry: to tell them apart, a probe entry is written and
-// at once deleted (the only thing doctor ever writes; a locked keyring refuses the write).
+// read with nothing, exactly as a missing entry (or, with no session in it, as a keyring a login
+// could save to): to tell them apart, a probe entry is written and at once deleted (the only
+// thing doctor ever writes; a locked keyring refuses the write).
 import type { Context } from '../../context'
 import { KeychainUnavailable, type Keychain } from '../../lib/keychain'
 import { lstatOf } from '../../lib/home-files'
@@ -29,7 +30,8 @@ export async function checkKeychain(ctx: Context): Promise<KeychainProbe> {
   const entry = inKeychain ? place.entry?.name : undefined
   if (inKeychain && !entry) return { result: fail('keychain', `${ctx.store.paths.config} says the credentials are in the ${keychain.name} but names no valid apiUrl, so the entry is unknown.`, 'Run `pensar login`.'), sessionUnreadable: true }
   let answer = await ask(keychain, entry ?? PROBE_ENTRY)
-  if (answer.kind === 'absent' && entry) answer = await lockedOrMissing(keychain, answer)
+  // With no session there too: a locked keyring reads as empty, and a login could not save to it.
+  if (answer.kind === 'absent') answer = await lockedOrMissing(keychain, answer)
   if (answer.kind === 'failed') return { result: unusable(ctx, keychain, answer.error, inKeychain), sessionUnreadable: inKeychain }
   if (answer.kind === 'absent' && entry) {
     return { result: fail('keychain', `The ${keychain.name} answers and is unlocked, but the session's entry "${entry}" is not in it (perhaps removed by hand).`, 'Run `pensar login` to log in again.'), sessionUnreadable: true }

@@ -435,4 +435,19 @@ describe('pensar doctor: the OS keychain', () => {
     expect(file.keychain).toMatchObject({ status: 'ok', message: expect.stringContaining('Not used: PENSAR_CREDENTIAL_STORE=file keeps the credentials in') })
     expect(secrets.calls).toEqual([])
   })
+
+  test('locked with no session in it (reads as empty): a warning with auto, a failure with keychain, never "a login keeps its secrets there"', async () => {
+    const secrets = new FakeSecrets()
+    secrets.state = 'locked'
+    const auto = await keychainCheck(setUp({ keychain: secrets, credentialMode: 'auto' }))
+    expect(auto.keychain).toMatchObject({ status: 'warn', message: expect.stringContaining('The OS keychain (Secret Service) is locked: a login is kept in') })
+    expect(auto.keychain.hint).toContain('Unlock it')
+    const strict = await keychainCheck(setUp({ keychain: secrets, credentialMode: 'keychain' }))
+    expect(strict.keychain).toMatchObject({ status: 'fail', message: 'The OS keychain (Secret Service) is locked, and PENSAR_CREDENTIAL_STORE=keychain allows no other place: a login would fail.' })
+    // Unlocked and empty: the probe write goes through and leaves nothing behind.
+    secrets.state = 'ok'
+    const open = await keychainCheck(setUp({ keychain: secrets, credentialMode: 'keychain' }))
+    expect(open.keychain).toMatchObject({ status: 'ok', message: expect.stringContaining('a login keeps its secrets there') })
+    expect(secrets.entries.size).toBe(0)
+  })
 })
