@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, test } from 'bun:test'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { connectedScreen } from '../../../src/flows/login/connected-screen'
 import { readStoredSession } from '../../../src/flows/login/existing-session'
 import { CancelledError } from '../../../src/lib/errors'
 import { createTestContext, TEST_API, type TestContext } from '../../helpers/context'
+import { fakeKeychain, FakeSecrets } from '../../helpers/fake-keychain'
 import { json, networkError, oauthError } from '../../helpers/fake-fetch'
 import { CANCEL } from '../../helpers/ui-recorder'
 import { accessTokenExpiringIn, refreshedTokens, seedWorkosSession, TOKEN_ENDPOINT, WORKSPACE } from '../../helpers/session-fixtures'
@@ -16,8 +17,8 @@ const BILLING_URL = `${TEST_API}/acme/settings/billing`
 const validated = (balance: number, ready: boolean) => json({ workspace: WORKSPACE, credits: { balance }, billing: { ready, hasPaymentMethod: ready } })
 const OTHER = { id: 'ws_other', name: 'Other', slug: 'other', balance: 7, hasPaymentMethod: true }
 
-async function connected(validate: Parameters<typeof t.fetch.on>[2] = validated(50, true)) {
-  t = createTestContext({ interactive: true })
+async function connected(validate: Parameters<typeof t.fetch.on>[2] = validated(50, true), secrets?: FakeSecrets) {
+  t = createTestContext({ interactive: true, ...(secrets && { keychain: fakeKeychain(secrets).keychain, credentialMode: 'keychain' as const }) })
   await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 10 * 60_000) })
   t.fetch.on('GET', VALIDATE, validate)
   return t
@@ -90,6 +91,19 @@ describe('the /login screen', () => {
     expect(await t.ctx.store.readAuth()).toBeUndefined()
     expect(t.ctx.store.readConfig()?.workspace).toBeUndefined()
     expect(t.fetch.calls('/oauth/revoke')[0]?.form?.token).toBe('rt_original0123456789') // this device's session ends at the Console too
+  })
+
+  test('D with the session in the OS keychain removes its entry, and leaves no file', async () => {
+    const secrets = new FakeSecrets()
+    await connected(validated(50, true), secrets)
+    expect(Object.keys(secrets.sessions())).toEqual([`session ${TEST_API} ${t.ctx.store.paths.home}`])
+    t.fetch.on('POST', '/oauth/revoke', json({}))
+    t.ui.answer('What next?', 'disconnect')
+    expect(await show()).toBe('disconnected')
+    expect(secrets.entries.size).toBe(0)
+    expect(existsSync(t.ctx.store.paths.auth)).toBe(false)
+    expect(t.ctx.store.readConfig()).not.toHaveProperty('credentialStore')
+    expect(t.fetch.calls('/oauth/revoke')[0]?.form?.token).toBe('rt_original0123456789')
   })
 
   test('S switches the workspace with the arrow-key list and stores the new one', async () => {
