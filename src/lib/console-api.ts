@@ -36,6 +36,26 @@ export function str(obj: Json, key: string, what: string): string {
   throw malformed(what, key)
 }
 
+/**
+ * A token or key (RFC 6749 Appendix A.12: `1*VSCHAR`, printable ASCII): `pensar login token` prints
+ * it exactly, so one carrying a control or non-ASCII character would reach the terminal as a
+ * sequence it obeys (docs/cli-reference.md "Untrusted text"). Such an answer is refused here.
+ */
+export function credential(obj: Json, key: string, what: string): string {
+  const v = str(obj, key, what)
+  if (isCredential(v)) return v
+  throw malformed(what, key)
+}
+
+/** `credential`, or undefined when the field is absent or empty. */
+export function optCredential(obj: Json, key: string, what: string): string | undefined {
+  return optStr(obj, key) === undefined ? undefined : credential(obj, key, what)
+}
+
+export function isCredential(value: string): boolean {
+  return /^[\x20-\x7e]+$/.test(value)
+}
+
 export function optStr(obj: Json, key: string): string | undefined {
   const v = obj[key]
   return typeof v === 'string' && v ? v : undefined

@@ -7,9 +7,11 @@
 //   addresses     the verification address and the issuer carry the poison too
 //   code          the user code itself is hostile (pensar must refuse it)
 //   errors        the token and gateway endpoints fail with hostile error descriptions
+//   tokens        the token endpoint's access and refresh tokens carry the poison (pensar must
+//                 refuse them: `pensar login token` prints a token exactly)
 import { hostile } from './hostile-text'
 
-export type HostileMode = 'text' | 'addresses' | 'code' | 'errors'
+export type HostileMode = 'text' | 'addresses' | 'code' | 'errors' | 'tokens'
 
 export interface HostileConsole {
   url: string
@@ -57,6 +59,7 @@ export function startHostileConsole(mode: HostileMode = 'text'): HostileConsole 
         }
         case '/token':
           if (state.mode === 'errors') return describe(400, 'server_error')
+          if (state.mode === 'tokens') return Response.json({ access_token: hostile('at'), refresh_token: hostile('rt'), token_type: 'Bearer', expires_in: 3600, user: { id: 'user_hostile', email } })
           return Response.json({ access_token: 'at_hostile_access', refresh_token: 'rt_hostile_refresh0123', token_type: 'Bearer', expires_in: 3600, user: { id: 'user_hostile', email } })
         case '/api/cli/workspaces':
           return Response.json({ workspaces: workspaces.map((w) => ({ ...w, balance: 0.5, hasPaymentMethod: false })), consoleUrl: origin })

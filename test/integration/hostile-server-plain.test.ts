@@ -3,7 +3,7 @@
 // and --debug write none of it as a control sequence, and show all of it; --json carries the raw
 // values exactly; the stored files keep them whole.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { NON_LATIN_NAME, startHostileConsole, type HostileConsole } from '../helpers/hostile-console'
@@ -126,6 +126,29 @@ describe('a hostile Console, no terminal', () => {
     expect(result.stderr).not.toContain('BCDF')
     expect(existsSync(join(h, '.pensar', 'auth.json'))).toBe(false)
     expect(existsSync(join(h, '.pensar', 'config.json'))).toBe(false)
+  }, TIMEOUT)
+
+  test('tokens carrying the poison are refused, at login and at a renewal: `login token` never prints one', async () => {
+    hc.mode = 'tokens'
+    const h = freshHome()
+    const login = await pensar(h, ['login', '--workspace', 'ws_hostile'])
+    expect(login.code).toBe(1)
+    expect(login.stderr).toContain('unexpected shape (field `access_token`)')
+    expect(obeyedPoison(login.stderr + login.stdout, ['BCDF-GHJK'])).toEqual([])
+    expect(existsSync(join(h, '.pensar', 'auth.json'))).toBe(false)
+
+    hc.mode = 'text'
+    expect((await pensar(h, ['login', '--workspace', 'ws_hostile'])).code).toBe(0)
+    const authPath = join(h, '.pensar', 'auth.json')
+    const before = JSON.parse(readFileSync(authPath, 'utf8'))
+    writeFileSync(authPath, JSON.stringify({ ...before, expiresAt: Date.now() - 1000 }), { mode: 0o600 })
+    hc.mode = 'tokens'
+    const token = await pensar(h, ['login', 'token'])
+    expect(token.code).not.toBe(0)
+    expect(token.stdout).toBe('')
+    expect(token.stderr).toContain('not printable ASCII')
+    expect(obeyedPoison(token.stderr)).toEqual([])
+    expect(JSON.parse(readFileSync(authPath, 'utf8'))).toMatchObject({ accessToken: before.accessToken, refreshToken: before.refreshToken })
   }, TIMEOUT)
 
   test('a hostile verification address is shown escaped or refused, never obeyed', async () => {

@@ -3,7 +3,7 @@
 // off (honouring Retry-After) without giving up before the code expires. The first success
 // ends it: a spent code is never polled again.
 import type { Context } from '../../context'
-import { asObject, optNum, optSafeUrl, optStr, parseUser, parseWorkspaceRef, str } from '../../lib/console-api'
+import { asObject, credential, optCredential, optNum, optSafeUrl, optStr, parseUser, parseWorkspaceRef } from '../../lib/console-api'
 import { clause, PensarError } from '../../lib/errors'
 import { HttpError } from '../../lib/http'
 import type { UserRef, WorkspaceRef } from '../../lib/store'
@@ -116,8 +116,8 @@ async function pollOAuth(ctx: Context, endpoints: OAuthEndpoints, code: DeviceCo
   return {
     done: {
       kind: 'oauth',
-      accessToken: str(o, 'access_token', what),
-      refreshToken: optStr(o, 'refresh_token'),
+      accessToken: credential(o, 'access_token', what),
+      refreshToken: optCredential(o, 'refresh_token', what),
       tokenType: optStr(o, 'token_type') ?? 'Bearer',
       expiresInSec: optNum(o, 'expires_in'),
       user: parseUser(o.user, what),
@@ -142,7 +142,7 @@ async function pollLegacy(ctx: Context, endpoints: LegacyEndpoints, code: Device
       return {
         done: {
           kind: 'legacy',
-          apiKey: str(o, 'apiKey', what),
+          apiKey: credential(o, 'apiKey', what),
           workspace: parseWorkspaceRef(o.workspace, what),
           balance: optNum(credits, 'balance'),
           signingKey: optStr(o, 'signingKey'),

@@ -1,4 +1,5 @@
 // The refresh-token grant itself (RFC 6749 §6) and what its answer means for the session.
+import { isCredential } from '../../lib/console-api'
 import type { Http } from '../../lib/http'
 import { HttpError } from '../../lib/http'
 import { PensarError } from '../../lib/errors'
@@ -51,9 +52,15 @@ function parseTokenResponse(body: unknown, input: RefreshGrantInput): RefreshedT
   if (typeof value.access_token !== 'string' || !value.access_token) {
     throw new HttpError(`${input.tokenEndpoint} answered without an access token.`, 'malformed', 'POST', input.tokenEndpoint, 200)
   }
+  const refreshToken = typeof value.refresh_token === 'string' && value.refresh_token ? value.refresh_token : input.refreshToken
+  // `pensar login token` prints the access token exactly: a control character in it would reach
+  // the terminal as a sequence it obeys (lib/console-api.ts credential).
+  if (!isCredential(value.access_token) || !isCredential(refreshToken)) {
+    throw new HttpError(`${input.tokenEndpoint} answered with a token that is not printable ASCII.`, 'malformed', 'POST', input.tokenEndpoint, 200)
+  }
   return {
     accessToken: value.access_token,
-    refreshToken: typeof value.refresh_token === 'string' && value.refresh_token ? value.refresh_token : input.refreshToken,
+    refreshToken,
     expiresInSec: typeof value.expires_in === 'number' && Number.isFinite(value.expires_in) ? value.expires_in : undefined,
     tokenType: typeof value.token_type === 'string' ? value.token_type : undefined,
   }
