@@ -1,5 +1,6 @@
 // One line of `pensar doctor`: what was checked, how it went, and what to do about it.
 import { CancelledError } from '../../lib/errors'
+import { silentLog, type Log } from '../../lib/log'
 import { redactText } from '../../lib/redact'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
@@ -22,7 +23,7 @@ export const CHECK_DEADLINE_MS = 5_000
  * Runs one check. A check that throws becomes a failed line rather than ending the report, and
  * one that is still running after `deadlineMs` (a hung file system) is reported as such.
  */
-export async function runCheck(id: string, check: () => CheckResult | Promise<CheckResult>, deadlineMs = CHECK_DEADLINE_MS): Promise<CheckResult> {
+export async function runCheck(id: string, check: () => CheckResult | Promise<CheckResult>, log: Log = silentLog, deadlineMs = CHECK_DEADLINE_MS): Promise<CheckResult> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const deadline = new Promise<CheckResult>((resolve) => {
     timer = setTimeout(() => resolve(fail(id, `The check did not finish within ${deadlineMs / 1000} s.`)), deadlineMs)
@@ -31,7 +32,9 @@ export async function runCheck(id: string, check: () => CheckResult | Promise<Ch
     return redacted(await Promise.race([Promise.resolve().then(check), deadline]))
   } catch (error) {
     if (error instanceof CancelledError) throw error // Ctrl-C ends the whole report (exit 130)
-    return redacted(fail(id, `The check itself failed: ${error instanceof Error ? error.message : String(error)}`, 'Run again with --debug and report it if it keeps happening.'))
+    log.debug(`check ${id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+    const hint = log.enabled ? 'The debug log above has the details; report it if it keeps happening.' : 'Run again with --debug and report it if it keeps happening.'
+    return redacted(fail(id, `The check itself failed: ${error instanceof Error ? error.message : String(error)}`, hint))
   } finally {
     clearTimeout(timer)
   }

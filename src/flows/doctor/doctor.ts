@@ -38,7 +38,7 @@ export async function doctor(ctx: Context, opts: DoctorOptions = {}, probes?: Sy
 export async function runDoctorChecks(ctx: Context, opts: DoctorOptions = {}, probes: SystemProbes = createSystemProbes(ctx.env.vars)): Promise<{ report: DoctorReport; apiUrl: string }> {
   const checks: CheckResult[] = []
   const add = async (id: string, check: () => CheckResult | Promise<CheckResult>) => {
-    checks.push(await runCheck(id, check))
+    checks.push(await runCheck(id, check, ctx.log))
   }
   await add('home', () => checkHome(ctx, probes))
   let files: StoredFiles = { readable: false }
