@@ -59,6 +59,8 @@ export interface ReadLineOptions {
   prompt: string
   history: string[]
   dim: (text: string) => string
+  /** Our punctuation as the terminal can show it (ui/ascii.ts); as it is by default. */
+  shown?: (text: string) => string
   /** Ends the read as an exit when it aborts (SIGTERM, SIGHUP). */
   signal?: AbortSignal
 }
@@ -76,7 +78,7 @@ export function readLine(opts: ReadLineOptions): Promise<ReadLineResult> {
     const room = Math.max(8, columns - visibleLength(prompt) - 1)
     const start = Math.max(0, state.cursor - room)
     const col = visibleLength(prompt) + state.cursor - start
-    const hint = fitHint(hintFor(state.text), columns - 1)
+    const hint = fitHint(hintFor(state.text), columns - 1, opts.shown)
     // Clear from the prompt line down, draw prompt and hint, then put the cursor back on the text.
     output.write(`\r\x1b[J${prompt}${state.text.slice(start, start + room)}\n${dim(hint)}\x1b[1A\r${col > 0 ? `\x1b[${col}C` : ''}`)
   }
@@ -103,6 +105,6 @@ export function readLine(opts: ReadLineOptions): Promise<ReadLineResult> {
 }
 
 /** The hint must stay one row: a legend keeps the items that fit whole, a sentence is cut at a word. */
-function fitHint(hint: string, width: number): string {
-  return hint.includes(' · ') ? fitLegend(hint.split(' · '), width) : cutToWidth(hint, width)
+function fitHint(hint: string, width: number, shown: (text: string) => string = (text) => text): string {
+  return hint.includes(' · ') ? fitLegend(hint.split(' · ').map(shown), width, shown(' · '), shown('…')) : cutToWidth(shown(hint), width, shown('…'))
 }

@@ -9,6 +9,7 @@ import { newConversation, type Conversation } from '../flows/ask/conversation'
 import { createPaint, type Paint } from '../ui/style'
 import type { KeyInput } from './key-input'
 import { readLine } from './line-editor'
+import { toAscii } from '../ui/ascii'
 import { fitLegend } from '../ui/fit'
 import { helpLines, parseLine, unknownCommand, type SlashCommandName } from './slash-commands'
 import { runStep, type Step } from './step'
@@ -61,14 +62,15 @@ export interface InteractiveDeps {
 export async function runInteractive(ctx: Context, deps: InteractiveDeps): Promise<void> {
   const paint = createPaint(!ctx.env.noColor)
   const unicode = deps.unicode ?? true
+  const shown = unicode ? (text: string) => text : toAscii
   const columns = (deps.output as { columns?: number }).columns ?? 80
-  deps.output.write(`${paint('bold', 'Apex')} ${paint('dim', `· ${fitLegend(['Pensar Console', '/help lists the commands'], columns - 7)}`)}\n`)
+  deps.output.write(`${paint('bold', 'Apex')} ${paint('dim', shown(`· ${fitLegend(['Pensar Console', '/help lists the commands'], columns - 7)}`))}\n`)
   await announceSessionHealth(ctx, deps, paint, unicode)
   const history: string[] = []
   let conversation = newConversation()
   const prompt = `${paint('cyan', unicode ? '›' : '>')} `
   while (!ctx.signal.aborted) {
-    const read = await readLine({ keys: deps.keys, output: deps.output, prompt, history, dim: (t) => paint('dim', t), signal: ctx.signal })
+    const read = await readLine({ keys: deps.keys, output: deps.output, prompt, history, dim: (t) => paint('dim', t), shown, signal: ctx.signal })
     if (read.kind === 'exit') return
     const parsed = parseLine(read.text)
     if (parsed.kind === 'empty') continue

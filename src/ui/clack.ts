@@ -9,6 +9,7 @@
 import type { Readable, Writable } from 'node:stream'
 import { cancelledFrom, CancelledError } from '../lib/errors'
 import { safeBlock, safeLines, safeText } from '../lib/safe-text'
+import { toAscii } from './ascii'
 import { cutToWidth, packRows, visibleLength, wrapLine } from './fit'
 import { emitKeypresses, restoreMode } from './key-presses'
 import { qrCodeLines } from './qr-code'
@@ -45,14 +46,19 @@ export interface ClackUiDeps {
 export class ClackUi implements Ui {
   readonly interactive = true
   private readonly bar: string
+  /** Our punctuation as the terminal can show it (ui/ascii.ts), before a line is fitted. */
+  private readonly shown: (text: string) => string
+  private readonly ellipsis: string
 
   constructor(private readonly deps: ClackUiDeps) {
     this.bar = deps.paint('gray', deps.unicode ? '│' : '|')
+    this.shown = deps.unicode ? (text) => text : toAscii
+    this.ellipsis = this.shown('…')
   }
 
   /** `lines` are safe already: the first after the symbol, the rest under the bar, each wrapped to fit. */
   private line(symbol: string, lines: readonly string[], out: Out = this.err) {
-    const [first = '', ...rest] = lines.flatMap((l) => wrapLine(l, this.columns() - 3))
+    const [first = '', ...rest] = lines.flatMap((l) => wrapLine(this.shown(l), this.columns() - 3))
     out(`${symbol}  ${first}\n${rest.map((l) => `${this.bar}  ${l}\n`).join('')}`)
   }
 
@@ -144,9 +150,9 @@ export class ClackUi implements Ui {
     // Our legend instead of clack's "↑/↓ to navigate • Enter: confirm": one legend format everywhere.
     const legend = SELECT_KEYS.map(([key, label]) => `${paint('bold', key)} ${label}`).join(paint('dim', ' · '))
     const answer = await clack.select<T>({
-      message: `${safeText(opts.message)}\n${legend}`,
+      message: this.shown(`${safeText(opts.message)}\n${legend}`),
       showInstructions: false,
-      options: opts.options.map((o) => ({ value: o.value, label: safeText(o.label), hint: o.hint === undefined ? undefined : safeText(o.hint) })) as Parameters<typeof clack.select<T>>[0]['options'],
+      options: opts.options.map((o) => ({ value: o.value, label: this.shown(safeText(o.label)), hint: o.hint === undefined ? undefined : this.shown(safeText(o.hint)) })) as Parameters<typeof clack.select<T>>[0]['options'],
       initialValue: opts.initial,
       input: this.deps.input,
       output: this.deps.output,
@@ -202,17 +208,17 @@ export class ClackUi implements Ui {
   spinner(message: string): Spinner {
     const { output, paint, unicode } = this.deps
     const frames = unicode ? ['◒', '◐', '◓', '◑'] : ['-', '\\', '|', '/']
-    let text = safeText(message)
+    let text = this.shown(safeText(message))
     let frame = 0
     // One line only: a wrapped line could not be redrawn in place.
-    const fit = (line: string) => cutToWidth(line, this.columns() - 4)
+    const fit = (line: string) => cutToWidth(line, this.columns() - 4, this.ellipsis)
     const draw = () => output.write(`\r\x1b[2K${paint('cyan', frames[frame++ % frames.length]!)}  ${fit(text)}`)
     output.write('\x1b[?25l')
     draw()
     const timer = setInterval(draw, 120)
     return {
       update: (next) => {
-        text = safeText(next)
+        text = this.shown(safeText(next))
       },
       stop: (done) => {
         clearInterval(timer)
@@ -239,9 +245,9 @@ export class ClackUi implements Ui {
   private box(fullTitle: string, given: readonly BoxRow[], out: Out = this.err) {
     const { paint, unicode } = this.deps
     const [tl, tr, bl, br, h, v] = unicode ? ['╭', '╮', '╰', '╯', '─', '│'] : ['+', '+', '+', '+', '-', '|']
-    const title = cutToWidth(fullTitle, this.columns() - 6)
+    const title = cutToWidth(this.shown(fullTitle), this.columns() - 6, this.ellipsis)
     // A line wider than the terminal wraps inside the box: a terminal's own wrap breaks the frame.
-    const lines = given.flatMap((row) => wrapLine(row.text, this.columns() - 4).map((text) => this.toned(text, row.tone)))
+    const lines = given.flatMap((row) => wrapLine(this.shown(row.text), this.columns() - 4).map((text) => this.toned(text, row.tone)))
     const width = Math.max(title.length + 2, ...lines.map((l) => visibleLength(l))) + 2
     let text = `${paint('gray', `${tl}${h} `)}${paint('bold', title)} ${paint('gray', `${h.repeat(Math.max(0, width - title.length - 3))}${tr}`)}\n`
     for (const l of lines) text += `${paint('gray', v)} ${l}${' '.repeat(Math.max(0, width - visibleLength(l) - 1))}${paint('gray', v)}\n`
@@ -252,7 +258,8 @@ export class ClackUi implements Ui {
   private toned(row: string, tone: Tone | undefined): string {
     const { paint } = this.deps
     if (tone === 'warn' || tone === 'fail') return paint(TONE_COLOUR[tone], row)
-    if (tone === 'ok' && row.startsWith('✓')) return `${paint('green', '✓')}${row.slice(1)}`
+    const mark = this.shown('✓')
+    if (tone === 'ok' && row.startsWith(mark)) return `${paint('green', mark)}${row.slice(mark.length)}`
     return row
   }
 }

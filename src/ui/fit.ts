@@ -56,22 +56,22 @@ export function packRows<T>(items: readonly T[], lengthOf: (item: T) => number, 
  * The items of a `·` legend that fit `width` whole, in order (a hint line must stay one row); a
  * first item wider than that is cut at a word.
  */
-export function fitLegend(items: readonly string[], width: number, separator = ' · '): string {
+export function fitLegend(items: readonly string[], width: number, separator = ' · ', ellipsis = '…'): string {
   let shown = ''
   for (const item of items) {
     const next = shown ? `${shown}${separator}${item}` : item
-    if (visibleLength(next) > width) return shown || cutToWidth(item, width)
+    if (visibleLength(next) > width) return shown || cutToWidth(item, width, ellipsis)
     shown = next
   }
   return shown
 }
 
-/** A line cut to `width` at a word boundary, with `…` where it was cut. */
-export function cutToWidth(line: string, width: number): string {
+/** A line cut to `width` at a word boundary, with `ellipsis` where it was cut. */
+export function cutToWidth(line: string, width: number, ellipsis = '…'): string {
   if (line.length <= width) return line
-  const room = Math.max(1, width - 1)
+  const room = Math.max(1, width - ellipsis.length)
   const space = line.lastIndexOf(' ', room)
-  return `${line.slice(0, space > room / 2 ? space : room).trimEnd()}…`
+  return `${line.slice(0, space > room / 2 ? space : room).trimEnd()}${ellipsis}`
 }
 
 interface Span {

@@ -205,6 +205,21 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
   }, TIMEOUT)
 })
 
+describe('a 20-column terminal in the C locale', () => {
+  test('login: the code panel fits in ASCII, the code whole on one row', async () => {
+    const home = mkdtempSync(join(root, 'home-20-'))
+    const term = await open(20, home, ['login', '--no-browser'], { LANG: 'C', LC_ALL: 'C' })
+    const screen = await term.waitFor(/[B-Z]{4}-[B-Z]{4}/)
+    const rows = screen.split('\n').map((row) => row.trimEnd())
+    expect(rows.filter((row) => row.length > 20)).toEqual([])
+    // tmux runs with -u, so a box-drawing character would show as itself: none may be drawn.
+    expect({ screen, nonAscii: screen.match(/[^\x00-\x7f]/g) ?? [] }).toEqual({ screen, nonAscii: [] })
+    expect(rows.some((row) => /[B-Z]{4}-[B-Z]{4}/.test(row))).toBe(true)
+    term.press('C-c')
+    expect(await term.exitCode()).toBe(130)
+  }, TIMEOUT)
+})
+
 describe('the prompt at 40 columns when the session needs renewing', () => {
   let shortLived: TestConsole
 

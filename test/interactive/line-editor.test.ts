@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { createKeyInput, type KeyPress } from '../../src/interactive/key-input'
 import { applyKey, initialState, readLine, type EditorState } from '../../src/interactive/line-editor'
+import { toAscii } from '../../src/ui/ascii'
 import { eventually, FakeTtyInput, FakeTtyOutput, KEY } from './support/fake-tty'
 
 const key = (name: string, more: Partial<KeyPress> = {}): KeyPress => ({ name, ctrl: false, meta: false, ...more })
@@ -112,6 +113,18 @@ describe('readLine on a (fake) terminal', () => {
     }
     input.write(KEY.enter)
     expect(await line).toEqual({ kind: 'line', text: '/login and a lot more words' })
+  })
+
+  test('without Unicode the hint is spelled in ASCII, its legend still fitted item by item', async () => {
+    const input = new FakeTtyInput()
+    const output = Object.assign(new FakeTtyOutput(), { columns: 60 })
+    const line = readLine({ keys: createKeyInput(input), output, prompt: '> ', history: [], dim: (t) => t, shown: toAscii })
+    await eventually(() => output.text, 'Ask a question, or type / for commands - Tab complete')
+    input.write('/sta')
+    await eventually(() => output.text, '/status - Show the connection')
+    input.write(KEY.enter)
+    await line
+    expect(output.text.match(/[^\x00-\x7f]/g) ?? []).toEqual([])
   })
 
   test('Ctrl-C asks to leave and gives the terminal back', async () => {

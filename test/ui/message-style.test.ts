@@ -176,7 +176,8 @@ describe('the string literals in src/', () => {
   }
 
   test('no runtime advice, one apostrophe, no doubled punctuation', () => {
-    const problems = literals().flatMap(({ where, text }) =>
+    // ui/ascii.ts is the table that spells our punctuation in ASCII: `…` as three full stops, both apostrophes.
+    const problems = literals().filter(({ where }) => !where.startsWith('src/ui/ascii.ts:')).flatMap(({ where, text }) =>
       styleProblems(text, 'note')
         .filter((p) => !p.startsWith('no stutter'))
         .map((p) => `${where} ${p}`),

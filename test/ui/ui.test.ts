@@ -8,12 +8,12 @@ import { formatDuration, formatMoney, spaceOut } from '../../src/ui/ui'
 
 const code = { userCode: 'BCDF-GHJK', verificationUri: 'https://c/device', verificationUriComplete: 'https://c/device?user_code=BCDF-GHJK', expiresInSec: 600 }
 
-function clackUi(opts: { color?: boolean; hyperlinks?: boolean; clipboard?: boolean; signal?: AbortSignal } = {}) {
+function clackUi(opts: { color?: boolean; hyperlinks?: boolean; clipboard?: boolean; signal?: AbortSignal; unicode?: boolean } = {}) {
   const input = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(raw: boolean) { input.isRaw = raw } })
   let out = ''
   const output = Object.assign(new PassThrough(), { columns: 80 })
   output.on('data', (d) => (out += String(d)))
-  const ui = new ClackUi({ input, output, paint: createPaint(opts.color ?? false), unicode: true, hyperlinks: opts.hyperlinks, clipboard: opts.clipboard, signal: opts.signal })
+  const ui = new ClackUi({ input, output, paint: createPaint(opts.color ?? false), unicode: opts.unicode ?? true, hyperlinks: opts.hyperlinks, clipboard: opts.clipboard, signal: opts.signal })
   return { ui, input, output: () => out, setColumns: (n: number) => (output.columns = n) }
 }
 
@@ -184,6 +184,25 @@ describe('supportsUnicode', () => {
     expect(supportsUnicode({}, 'darwin')).toBe(true)
     expect(supportsUnicode({}, 'win32')).toBe(false)
     expect(supportsUnicode({ WT_SESSION: 'abc' }, 'win32')).toBe(true)
+  })
+
+  test('without Unicode, our own punctuation is drawn in ASCII too, and fitted after', async () => {
+    const { ui, input, output, setColumns } = clackUi({ unicode: false })
+    setColumns(32)
+    ui.report({ title: 'What a login needs — every check of it', lines: [{ text: '✓ Home: fine', tone: 'ok' }, '✗ API — can’t reach it'] })
+    ui.warn('Low credit balance… top up')
+    const answer = ui.pressKey({ message: 'What next?', choices: [{ key: 'enter', value: 1, label: 'keep' }, { key: 'escape', value: 2, label: 'cancel' }] })
+    await waitFor(() => output().includes('What next?'))
+    input.write('\r')
+    expect(await answer).toBe(1)
+    const screen = screenText(output())
+    expect(screen.match(/[^\x00-\x7f]/g) ?? []).toEqual([])
+    for (const row of screen.trimEnd().split('\n')) expect(row.length).toBeLessThanOrEqual(32)
+    expect(screen).toContain('+- What a login needs -... -+')
+    expect(screen).toContain('| + Home: fine')
+    expect(screen).toContain("can't reach it")
+    expect(screen).toContain('Low credit balance...')
+    expect(screen).toContain('Enter keep - Esc cancel')
   })
 
   test('ASCII when the locale is not UTF-8 (LC_ALL, then LC_CTYPE, then LANG)', () => {
