@@ -1,7 +1,7 @@
 // `pensar login token`: a valid credential on stdout for another tool (`curl -H "Authorization:
 // Bearer $(pensar login token)"`), and nothing else there: renewal, warnings and errors go to
 // stderr. With --json one object: { token, authType, expiresAt, workspace, gatewayUrl }.
-import { apiUrlFor, type Context } from '../../context'
+import type { Context } from '../../context'
 import type { JsonEvent } from '../../ui/ui'
 import { getValidCredentials } from '../session/refresh'
 import { tokenExpiresAt } from '../session/token-expiry'
@@ -26,7 +26,8 @@ export async function printToken(ctx: Context): Promise<TokenReport> {
     authType: creds.kind,
     expiresAt: expiresAt === undefined ? null : new Date(expiresAt).toISOString(),
     workspace: stored ? (config?.workspace ?? null) : null,
-    gatewayUrl: ((stored ? config?.gatewayUrl : undefined) ?? apiUrlFor(ctx)).replace(/\/+$/, ''),
+    // The gateway this session's secrets may go to (auth.json's), never a config.json edited since.
+    gatewayUrl: creds.origins.gatewayUrl,
   }
   if (ctx.env.json) ctx.ui.emit(report as unknown as JsonEvent)
   else ctx.out.write(`${report.token}\n`)

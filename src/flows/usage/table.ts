@@ -23,8 +23,8 @@ export function usageTable(report: UsageReport, width: number | undefined): stri
     `${fit(label, fitted).padEnd(fitted)}  ${requests.padStart(requestsWidth)}  ${spend.padStart(spendWidth)}`
   const section = (title: string, rows: Row[]) => [line(title, REQUESTS, SPEND), ...(rows.length ? rows.map((r) => line(r.label, r.requests, r.spend)) : ['  (none)'])]
   const days = /^(\d+)d$/.exec(report.since)?.[1]
-  const period = days ? (days === '1' ? 'the last day' : `the last ${days} days`) : `since ${report.since}`
-  const title = safeText(`${report.workspace.name} (${report.workspace.slug}): spend in ${period}`)
+  const period = days ? (days === '1' ? 'in the last day' : `in the last ${days} days`) : `since ${report.since}`
+  const title = safeText(`${report.workspace.name} (${report.workspace.slug}): spend ${period}`)
   return [
     // The title wraps at words on a terminal, as every line does there (docs/message-style.md, "Fit").
     ...(width === undefined ? [title] : wrapWords(title, width)),

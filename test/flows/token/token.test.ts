@@ -47,6 +47,14 @@ describe('printToken', () => {
     expect(t.ui.events).toEqual([{ token, authType: 'workos', expiresAt: new Date(exp).toISOString(), workspace: WORKSPACE, gatewayUrl: TEST_API }] as never)
   })
 
+  test('--json names the session\'s own gateway, not one a later edit of config.json names', async () => {
+    t = createTestContext({ env: { json: true } })
+    await seedWorkosSession(t.ctx, { accessToken: accessTokenExpiringIn(t.clock.now(), 240_000), extraConfig: { gatewayUrl: 'https://gateway.of-the-session.test' } })
+    t.ctx.store.writeConfig({ gatewayUrl: 'https://gateway.elsewhere.test' })
+    await printToken(t.ctx)
+    expect(t.ui.events[0]).toMatchObject({ authType: 'workos', gatewayUrl: 'https://gateway.of-the-session.test' })
+  })
+
   test('API-key auth prints the key, which does not expire', async () => {
     t = createTestContext({ env: { json: true } })
     await seedApiKeySession(t.ctx, 'psk_storedkey0123456789')

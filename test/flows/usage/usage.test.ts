@@ -80,6 +80,15 @@ describe('usage', () => {
     expect(new URL(t.fetch.calls('/api/cli/usage')[1]!.url).search).toBe('?since=2024-02-29')
   })
 
+  test('the title names the period: the last day, the last N days, or since a date', async () => {
+    for (const [since, title] of [['1d', 'spend in the last day'], ['30d', 'spend in the last 30 days'], ['2024-02-29', 'spend since 2024-02-29']]) {
+      await loggedIn({}, { ...SUMMARY, since })
+      await usage(t.ctx, { since })
+      expect(t.out.text.split('\n')[0]).toBe(`Acme (acme): ${title}`)
+      t.cleanup()
+    }
+  })
+
   test('--json: the summary as one object, nothing else on stdout', async () => {
     await loggedIn({ env: { json: true } })
     await usage(t.ctx, { since: '7d' })
