@@ -67,7 +67,9 @@ export async function startConsole(input: ConsoleOptions = {}): Promise<RunningC
 }
 
 async function handle(app: App, routes: Route[], req: Request, ip: string): Promise<Response> {
-  const url = new URL(req.url)
+  // Bun builds the URL from the Host header, which the client chose: `Host: a@b` makes no URL.
+  const url = URL.parse(req.url)
+  if (!url) return closedIfBodyUnread(req, errorResponse(new ApiError(400, 'invalid_request', 'The Host header is not a host name.')))
   const match = matchRoute(routes, req.method, url.pathname)
   const routeKey = match.kind === 'found' ? `${match.route.method} ${match.pattern}` : `${req.method} *`
   countRequest(app.stats, routeKey)

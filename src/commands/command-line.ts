@@ -2,11 +2,10 @@
 // commands and renders their help; the dispatch is ours (see runResolved).
 import type { ArgsDef, CommandContext, CommandDef } from 'citty'
 import { UsageError } from '../lib/errors'
-import { redactText } from '../lib/redact'
 import { closestName } from './closest-name'
 import { resolveValue as value } from './command-tree'
 import { globalArgs } from './global-args'
-import { flagKey, parseCommandArgs, secretOnCommandLine, shown, withoutDashes, type ParsedArgs } from './parse-args'
+import { flagKey, looksLikeSecret, parseCommandArgs, secretOnCommandLine, shown, withoutDashes, type ParsedArgs } from './parse-args'
 
 export interface ResolvedCommand {
   cmd: CommandDef
@@ -57,7 +56,8 @@ export async function runResolved(resolved: ResolvedCommand): Promise<void> {
 export function strayWordError(resolved: ResolvedCommand, word: string, subcommands?: string[], argumentHint = ''): UsageError {
   const command = resolved.names.join(' ')
   const help = `Run \`${command} --help\` to see the ${subcommands ? 'commands' : 'options'}.`
-  if (redactText(word) !== word) return secretOnCommandLine(command)
+  // After --with-api-key, any word is the key typed where stdin was meant.
+  if (looksLikeSecret(word) || withApiKeyGiven(resolved.rest)) return secretOnCommandLine(command)
   // `pensar -- status`: `--` ends the options, so what follows is a word, not a command.
   if (subcommands?.includes(word) && resolved.rest.includes('--')) {
     return new UsageError(`\`${word}\` comes after \`--\`, which ends the options, so it is not read as a command.`, { hint: `Put the command first: \`${command} ${word}\`.` })
@@ -67,6 +67,11 @@ export function strayWordError(resolved: ResolvedCommand, word: string, subcomma
     return new UsageError(`Unknown command ${shown(word)} for \`${command}\`.`, { hint: near ? `Did you mean \`${command} ${near}\`? ${help}` : help })
   }
   return new UsageError(`\`${command}\` takes no argument ${JSON.stringify(shown(word))}.`, { hint: `${argumentHint}${help}` })
+}
+
+/** `--with-api-key` (or `--withApiKey`, with or without `=true`) among the arguments. */
+function withApiKeyGiven(rest: string[]): boolean {
+  return rest.some((arg) => /^--(?:with-api-key|withApiKey)(?:=true)?$/.test(arg))
 }
 
 /** The first word of `rest` that names no subcommand of `resolved` (for `--help` and `pensar help`). */

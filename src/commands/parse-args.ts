@@ -91,7 +91,7 @@ export const withoutDashes = (arg: string) => arg.slice(arg.startsWith('--') ? 2
 
 function booleanValue(arg: string, inlineValue: string | undefined, negated: boolean, command: string): boolean {
   if (inlineValue === undefined) return !negated
-  if (redactText(inlineValue) !== inlineValue) throw secretOnCommandLine(command)
+  if (looksLikeSecret(inlineValue)) throw secretOnCommandLine(command)
   if (inlineValue !== 'true' && inlineValue !== 'false') throw new UsageError(`${shown(flagOf(arg))} is a switch: give it alone, or as =true or =false.`)
   return (inlineValue === 'true') !== negated
 }
@@ -125,6 +125,14 @@ function namesOf(key: string, def: ArgDef): string[] {
 function camel(name: string): string {
   if (!name.includes('-')) return name
   return name.split('-').map((part, i) => (i === 0 || !part ? part : part[0]!.toUpperCase() + part.slice(1))).join('')
+}
+
+/**
+ * A word that is, or is meant as, a key or token: one the redactor would hide, or one that starts
+ * like one (`psk_x`, a placeholder or a key cut short), which is still not a command.
+ */
+export function looksLikeSecret(word: string): boolean {
+  return redactText(word) !== word || /^(?:psk|rt|sk|dc)_/.test(word)
 }
 
 /** A key or token given as an argument (`--with-api-key psk_…`): refused, never repeated back. */

@@ -29,7 +29,7 @@ export function createSystemBrowser(deps: SystemBrowserDeps): Browser {
       const unsafe = unsafeUrlReason(url)
       if (unsafe) return { opened: false, reason: `refused to open it: ${unsafe}` }
       const candidates = openerCommands(url, deps.env, platform)
-      if (candidates.length === 0) return { opened: false, reason: 'no browser is available here (no BROWSER, no display)' }
+      if (candidates.length === 0) return { opened: false, reason: 'BROWSER is not set and there is no display' }
       let lastReason = 'no browser opener was found'
       for (const argv of candidates) {
         const [command, ...args] = argv as [string, ...string[]]

@@ -147,10 +147,13 @@ export class ClackUi implements Ui {
   async select<T>(opts: { message: string; options: SelectOption<T>[]; initial?: T }): Promise<T> {
     const clack = await loadClack(this.deps.unicode)
     const { paint } = this.deps
-    // Our legend instead of clack's "↑/↓ to navigate • Enter: confirm": one legend format everywhere.
-    const legend = SELECT_KEYS.map(([key, label]) => `${paint('bold', key)} ${label}`).join(paint('dim', ' · '))
+    // Our legend instead of clack's "↑/↓ to navigate • Enter: confirm": one legend format everywhere,
+    // its rows broken between items (as pressKey's), never inside one when clack wraps the message.
+    const keys = SELECT_KEYS.map(([key, label]) => [this.shown(key), label] as const)
+    const rows = packRows(keys, ([key, label]) => key.length + 1 + label.length, 3, this.columns() - 3)
+    const legend = rows.map((row) => row.map(([key, label]) => `${paint('bold', key)} ${label}`).join(paint('dim', ' · ')))
     const answer = await clack.select<T>({
-      message: this.shown(`${safeText(opts.message)}\n${legend}`),
+      message: this.shown([safeText(opts.message), ...legend].join('\n')),
       showInstructions: false,
       options: opts.options.map((o) => ({ value: o.value, label: this.shown(safeText(o.label)), hint: o.hint === undefined ? undefined : this.shown(safeText(o.hint)) })) as Parameters<typeof clack.select<T>>[0]['options'],
       initialValue: opts.initial,

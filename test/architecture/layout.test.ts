@@ -62,6 +62,34 @@ describe('layout', () => {
   })
 })
 
+describe('references a reader can open', () => {
+  // An issue number means nothing to a reader of the code: cite the docs/ section or say the rule.
+  const CITES_ISSUE = /\bissues?\s*#?\d+|(?<![\w&])#\d+\b(?![;\w])/i
+
+  function textFiles(dir: string): string[] {
+    return readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name)
+      if (name === 'node_modules' || name.startsWith('.') || name === 'dist') return []
+      if (statSync(path).isDirectory()) return textFiles(path)
+      return /\.(ts|md|sh)$/.test(name) ? [path] : []
+    })
+  }
+
+  test('no comment or doc line cites an issue number', () => {
+    const files = ['src', 'console', 'test', 'build', 'bench', 'docs'].flatMap((dir) => textFiles(join(ROOT, dir)))
+    files.push(join(ROOT, 'README.md'), join(ROOT, 'install.sh'))
+    const citing = files.flatMap((file) =>
+      readFileSync(file, 'utf8').split('\n').flatMap((line, i) => (CITES_ISSUE.test(line) && !line.includes('CITES_ISSUE') ? [`${file.slice(ROOT.length + 1)}:${i + 1}: ${line.trim()}`] : [])),
+    )
+    expect(citing).toEqual([])
+  })
+
+  test('the check sees the usual ways of citing one', () => {
+    for (const line of ['// issue 4, item 6', '// see issue #12', '(as issue 8 asked)', 'fixed in #31']) expect(CITES_ISSUE.test(line)).toBe(true)
+    for (const line of ["'&#39;'", 'RFC 8628 §5.1', 'color: #fff', '/issues/ page']) expect(CITES_ISSUE.test(line)).toBe(false)
+  })
+})
+
 describe('findCycles', () => {
   test('finds a circle of two and of three files, each once', () => {
     const graph = new Map([

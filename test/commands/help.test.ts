@@ -151,6 +151,23 @@ describe('a key on the command line', () => {
     expect(err).not.toContain('Unknown command')
   })
 
+  test.each([
+    [['login', '--with-api-key', 'psk_x']],
+    [['login', 'psk_abc', '--with-api-key']],
+    [['login', '--with-api-key=psk_x']],
+    [['login', '--with-api-key', 'my-key']],
+  ])('%p (a placeholder, a key cut short, any word after --with-api-key): says the key is read from stdin', async (argv) => {
+    const { code, err } = await run(argv)
+    expect(code).toBe(2)
+    expect(err).toContain('reads the key from stdin')
+    expect(err).not.toContain('Unknown command')
+    expect(err).not.toMatch(/psk_x|psk_abc|my-key/)
+  })
+
+  test('a word that is no key is still an unknown command', async () => {
+    expect((await run(['login', 'stauts'])).err).toContain('Unknown command stauts for `pensar login`.')
+  })
+
   test('--json: the error event carries its own code', async () => {
     const io = captureIo()
     expect(await main(['login', '--with-api-key', 'psk_live_0123456789abcdef', '--json'], io)).toBe(2)

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startTestConsole, type TestConsole } from '../helpers/console.ts'
-import { bytesUntilServerCloses } from './raw-http.ts'
+import { bytesUntilServerCloses, rawRequest } from './raw-http.ts'
 
 let pc: TestConsole
 beforeAll(async () => {
@@ -67,6 +67,15 @@ describe('bad input answers a 4xx JSON error, never a 500 or a stack trace', () 
     for (const path of ['/no/such/route', '/user_management/authorize/device', '/api/cli/select-workspace']) {
       expect(await bytesUntilServerCloses(pc.url, path, limit)).toBeLessThan(limit)
     }
+  })
+
+  test('a Host header that makes no URL (`a@b`, a space) gets 400, not 500', async () => {
+    for (const host of ['evil.example@127.0.0.1', '127.0.0.1:1@evil', 'a b']) {
+      const answer = await rawRequest(pc.url, 'GET', '/api/cli/config', { host })
+      expect({ host, status: answer.status }).toEqual({ host, status: 400 })
+      expect(answer.body).toContain('invalid_request')
+    }
+    expect(pc.stderr()).not.toContain('Invalid URL')
   })
 
   test('unknown routes get 404 and known paths with the wrong method 405', async () => {

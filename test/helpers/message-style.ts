@@ -27,6 +27,8 @@ export const RULES: Rule[] = [
   // A cause is quoted once, its own full stop dropped: never `.).` or `..`.
   match('no doubled punctuation', /\.\)\.|\)\.\)|(?<![.\w/])\.\.(?![./\w])|\.\.\.|[,;:]\.|\.[,;]|[?!]\./),
   match('one apostrophe', /[’‘]/),
+  // A short reason in parentheses is one level deep: "(no browser here (no BROWSER, no display))" stutters.
+  match('no nested parentheses', /\([^()\n]*\([^()\n]*\)[^()\n]*\)/),
   match('Could not reach is for the network', /could not reach[^\n]*answered \d{3}|answered \d{3}[^\n]*could not reach/i),
   match('keys are written as on the keyboard', /\bpress (?:[a-z]|esc|enter|tab|space)\b/),
   match('a key prompt does not say its keys again', /\b(?:Press [A-Z]\b|Enter to|Esc to)/, ['prompt']),

@@ -93,6 +93,12 @@ function expectFitAndWords(screen: string, cols: number, phrases: string[], addr
   expect(missing.length ? { missing, screen } : {}).toEqual({})
 }
 
+/** Each item of a key legend on one row: the legend breaks between items, never inside one ("Esc" / "cancel"). */
+function expectLegendItemsWhole(screen: string, items: string[]) {
+  const rows = screen.split('\n')
+  expect(items.filter((item) => !rows.some((row) => row.includes(item)))).toEqual([])
+}
+
 async function approveShownCode(term: Terminal) {
   const screen = await term.waitFor(/([B-Z] ){4}- ([B-Z] ){3}[B-Z]/)
   const spaced = screen.match(/((?:[B-Z] ){4}- (?:[B-Z] ){3}[B-Z])/)![1]!
@@ -106,7 +112,9 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
     const term = await open(cols, home, ['login'])
     expectFitAndWords(await term.waitFor('The code expires in'), cols, ['Log in to Pensar Console', 'Check that your browser shows this code:', 'Your browser has been opened at:'])
     await approveShownCode(term)
-    expectFitAndWords(await term.waitFor('Which workspace should Apex use?'), cols, ['↑↓ choose', 'Enter confirm', 'Esc cancel', 'Acme (acme) — $50.00'])
+    const list = await term.waitFor('Which workspace should Apex use?')
+    expectFitAndWords(list, cols, ['↑↓ choose', 'Enter confirm', 'Esc cancel', 'Acme (acme) — $50.00'])
+    expectLegendItemsWhole(list, ['↑↓ choose', 'Enter confirm', 'Esc cancel'])
     term.press('Down') // Acme, Low Balance, then No Billing
     await term.waitFor(/● Low Balance/)
     term.press('Down')
@@ -123,6 +131,7 @@ describe.each(WIDTHS)('at %i columns', (cols) => {
       'Opened the billing page in your browser.',
       `Logged in as ${EMAIL}. Apex will use workspace No Billing (no-billing), balance $0.00.`,
     ])
+    expectLegendItemsWhole(term.screen(), ['B open billing page', 'Enter continue'])
   }, TIMEOUT)
 
   test('the connected screen of `pensar login`, kept with Enter', async () => {

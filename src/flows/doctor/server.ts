@@ -98,12 +98,12 @@ export async function checkSession(ctx: Context, serverClock: ServerClock): Prom
   if (creds.kind === 'api-key') return ok('session', creds.source === 'env' ? 'PENSAR_API_KEY is set and wins over anything stored; API keys do not expire.' : 'Logged in with a stored API key; API keys do not expire.')
   const exp = tokenExpiresAt(creds)
   const now = serverClock.now()
-  const when = exp === undefined ? 'with no known expiry' : exp > now ? `valid for ${formatDuration(exp - now)} by the server's clock` : `expired ${formatDuration(now - exp)} ago by the server's clock`
+  const when = exp === undefined ? 'has no known expiry' : exp > now ? `is valid for ${formatDuration(exp - now)} by the server's clock` : `expired ${formatDuration(now - exp)} ago by the server's clock`
   const expired = exp !== undefined && exp <= now
   if (!creds.refreshToken) {
-    const message = `The access token is ${when}, and there is no refresh token to renew it.`
+    const message = `The access token ${when}, and there is no refresh token to renew it.`
     return expired || !creds.accessToken ? fail('session', message, 'Run `pensar login`.') : warn('session', message, 'Run `pensar login` before it expires.')
   }
   if (!creds.accessToken) return ok('session', 'No access token stored; the refresh token gets one on the next command.')
-  return ok('session', `The access token is ${when}; a refresh token is stored${expired ? ' and renews it on the next command' : ''}.`)
+  return ok('session', `The access token ${when}; a refresh token is stored${expired ? ' and renews it on the next command' : ''}.`)
 }

@@ -98,7 +98,7 @@ async function forgetCredentials(ctx: Context): Promise<void> {
 function report(ctx: Context, revocation: { outcome: Revocation; reason?: string }, opts: LogoutOptions): void {
   // One message per outcome: a failed revocation is the warning alone, never "Logged out." and then "Logged out locally."
   if (revocation.outcome === 'failed') {
-    ctx.ui.warn(`Logged out on this computer only: the session was not revoked at Pensar Console (${revocation.reason}). It stays valid there until it expires.`)
+    ctx.ui.warn(`Logged out on this computer only: the session stays valid at Pensar Console until it expires. Revoking it failed: ${revocation.reason}.`)
   } else if (!opts.quiet) {
     const how: Record<Exclude<Revocation, 'failed'>, string> = {
       revoked: "This computer's session was revoked at Pensar Console and its credentials removed.",

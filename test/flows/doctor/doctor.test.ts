@@ -68,7 +68,7 @@ describe('pensar doctor', () => {
     ])
     expect(check(report, 'browser').message).toContain('xdg-open')
     expect(check(report, 'api').message).toContain("issuer's OpenID discovery")
-    expect(check(report, 'session').message).toMatch(/valid for 4m 00s by the server's clock; a refresh token is stored/)
+    expect(check(report, 'session').message).toMatch(/^The access token is valid for 4m 00s by the server's clock; a refresh token is stored/)
     expect(t.ui.text).toContain('✓ PENSAR_HOME:')
     expect(t.ui.reports[0]!.verdict).toEqual({ tone: 'ok', text: 'Everything a login needs is in place.' })
     t.fetch.verify()
@@ -330,7 +330,7 @@ describe('pensar doctor', () => {
     test('the session is judged by the server’s clock, not the local one', async () => {
       const t = setUp({ skewMs: 10 * 60_000 })
       await seedSession(t, 5 * 60_000)
-      expect(check((await run(t)).report, 'session')).toMatchObject({ status: 'ok', message: expect.stringMatching(/expired 5m 0\ds ago by the server's clock; a refresh token is stored and renews it/) })
+      expect(check((await run(t)).report, 'session')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^The access token expired 5m 0\ds ago by the server's clock; a refresh token is stored and renews it/) })
     })
   })
 

@@ -32,9 +32,9 @@ describe('pensar open', () => {
   })
 
   test('no browser here: a warning that says why, the address still printed, exit 0', async () => {
-    await connected({ browser: new FakeBrowser({ opened: false, reason: 'no browser is available here (no BROWSER, no display)' }) })
+    await connected({ browser: new FakeBrowser({ opened: false, reason: 'BROWSER is not set and there is no display' }) })
     expect(await openConsolePage(t.ctx, { page: 'billing', openBrowser: true })).toEqual({ url: `${CONSOLE_URL}/acme/settings/billing`, opened: false })
-    expect(t.ui.text).toBe('warn: Could not open a browser (no browser is available here (no BROWSER, no display)). Open the billing page of Acme (acme) yourself:')
+    expect(t.ui.text).toBe('warn: Could not open a browser (BROWSER is not set and there is no display). Open the billing page of Acme (acme) yourself:')
     expect(t.ui.results).toEqual([`${CONSOLE_URL}/acme/settings/billing`])
   })
 
