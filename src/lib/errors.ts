@@ -37,10 +37,13 @@ export class UsageError extends PensarError {
   }
 }
 
+/** What to do when nothing is logged in, said the same by every command. */
+export const NOT_LOGGED_IN_HINT = 'Run `pensar login` (or set PENSAR_API_KEY).'
+
 /** Not logged in, or the session expired and cannot be renewed (exit 4). */
 export class AuthError extends PensarError {
-  constructor(message = 'You are not logged in.', opts: PensarErrorOptions = {}) {
-    super(message, { code: 'not_logged_in', hint: 'Run `pensar login`.', ...opts, exitCode: EXIT.auth })
+  constructor(message = 'Not logged in to Pensar Console.', opts: PensarErrorOptions = {}) {
+    super(message, { code: 'not_logged_in', hint: NOT_LOGGED_IN_HINT, ...opts, exitCode: EXIT.auth })
   }
 }
 

@@ -57,7 +57,7 @@ describe('through main()', () => {
     const io = captureIo({ vars: { PENSAR_HOME: emptyHome() } })
     expect(await main(words, io)).toBe(4)
     expect(io.out()).toBe('')
-    expect(io.err()).toContain('not logged in')
+    expect(io.err()).toContain('Not logged in to Pensar Console.')
   })
 
   test('a bad --since exits 2 before anything else', async () => {

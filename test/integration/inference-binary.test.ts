@@ -236,6 +236,6 @@ describe('pensar login token', () => {
     const none = await pensar(empty, ['login', 'token'])
     expect(none.code).toBe(4)
     expect(none.stdout).toBe('')
-    expect(none.stderr).toContain('not logged in')
+    expect(none.stderr).toContain('Not logged in to Pensar Console.')
   }, TIMEOUT)
 })

@@ -153,14 +153,14 @@ describe('steps', () => {
   test('a failing step is reported in slash-command words and the prompt carries on', async () => {
     const h = await start({
       status: async () => {
-        throw new PensarError('You are not logged in to Pensar Console.', { hint: 'Run `pensar login` (or set PENSAR_API_KEY).' })
+        throw new PensarError('Not logged in to Pensar Console.', { hint: 'Run `pensar login` (or set PENSAR_API_KEY).' })
       },
       logout: async () => {
         throw new Error('boom eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln')
       },
     })
     h.input.write(`/status${KEY.enter}`)
-    await eventually(h.screen, 'error: You are not logged in to Pensar Console.\nRun /login (or set PENSAR_API_KEY).')
+    await eventually(h.screen, 'error: Not logged in to Pensar Console.\nRun /login (or set PENSAR_API_KEY).')
     await atPrompt(h, 2)
     h.input.write(`/logout${KEY.enter}`)
     await eventually(h.screen, 'error: Unexpected error: boom [redacted].')

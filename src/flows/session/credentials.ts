@@ -6,7 +6,7 @@
 // naming another Console), nothing is sent and the command says why (exit 4).
 import { apiUrlFor, type Context } from '../../context'
 import { checkApiUrlValue, sameApiUrl } from '../../lib/api-url'
-import { AuthError, PensarError } from '../../lib/errors'
+import { AuthError, NOT_LOGGED_IN_HINT, PensarError } from '../../lib/errors'
 import type { AuthFile, ConfigFile } from '../../lib/store'
 
 export const SESSION_EXPIRED_MESSAGE = 'Your Pensar Console session has expired. Run `pensar login` to reconnect.'
@@ -146,7 +146,7 @@ export function storedIn(ctx: Pick<Context, 'store'>): string {
 
 /** Throws the "not logged in" or "session expired" error that fits. */
 export function notLoggedIn(creds: NoCredentials): AuthError {
-  return creds.expired ? new SessionExpiredError() : new AuthError('You are not logged in to Pensar Console.', { hint: 'Run `pensar login` (or set PENSAR_API_KEY).' })
+  return creds.expired ? new SessionExpiredError() : new AuthError('Not logged in to Pensar Console.', { hint: NOT_LOGGED_IN_HINT })
 }
 
 /** An API key goes into an HTTP header: no whitespace or control characters inside it. */

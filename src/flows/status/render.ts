@@ -3,6 +3,7 @@
 // line say what was checked: "Connected" only when the Console just accepted the credentials,
 // "Logged in" for what is stored (`--offline`), "not verified" when the check could not finish.
 import type { Context } from '../../context'
+import { NOT_LOGGED_IN_HINT } from '../../lib/errors'
 import { serverClockFor } from '../../lib/server-clock'
 import { shortened } from '../../lib/safe-text'
 import { formatDuration, formatWorkspace, type Line, type Report } from '../../ui/ui'
@@ -13,7 +14,7 @@ export function renderStatus(ctx: Context, outcome: StatusOutcome): void {
   const { report, problem } = outcome
   if (!report.loggedIn) {
     if (report.user || report.workspace) ctx.ui.info(`Last connection: ${describeWho(report)} at ${outcome.sessionApiUrl ?? report.apiUrl}`)
-    ctx.ui.error(problem?.message ?? 'Not logged in to Pensar Console.', problem?.hint ?? (problem?.code === 'session_expired' ? undefined : 'Run `pensar login`.'))
+    ctx.ui.error(problem?.message ?? 'Not logged in to Pensar Console.', problem?.hint ?? (problem?.code === 'session_expired' ? undefined : NOT_LOGGED_IN_HINT))
     return
   }
   ctx.ui.report(statusReport(ctx, outcome))

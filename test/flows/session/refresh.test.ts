@@ -66,7 +66,7 @@ describe('getValidAccessToken', () => {
     const error = await getValidAccessToken(t.ctx).catch((e) => e)
     expect(error).toBeInstanceOf(AuthError)
     expect(error.exitCode).toBe(EXIT.auth)
-    expect(error.message).toContain('not logged in')
+    expect(error.message).toContain('Not logged in to Pensar Console.')
     expect(t.fetch.requests).toHaveLength(0)
   })
 
