@@ -8,10 +8,10 @@ import type { Context, Output } from '../../context'
 import { CancelledError, UsageError } from '../../lib/errors'
 import { safeMultiline } from '../../lib/safe-text'
 import { createWordWrapper } from '../../ui/word-wrap'
-import { formatCost, formatMoney } from '../../ui/ui'
+import { formatCost, formatMoney, formatWorkspace } from '../../ui/ui'
 import { LOW_BALANCE_DOLLARS, warnAboutBilling } from '../workspace/billing'
 import type { AnswerEvent, AnswerUsage } from './answer-events'
-import { messagesFor, newConversation, remember, type Conversation } from './conversation'
+import { keepToWorkspace, messagesFor, newConversation, remember, type Conversation } from './conversation'
 import { openGateway, type GatewaySession } from './gateway-target'
 import { chooseModel } from './model'
 import { explainRefusal } from './refusals'
@@ -44,6 +44,9 @@ export type AnswerOutput = Pick<Output, 'write' | 'isTerminal' | 'columns'>
 export async function ask(ctx: Context, opts: AskOptions, conversation: Conversation = newConversation(), output: AnswerOutput = ctx.out): Promise<AskResult> {
   const question = await questionOf(ctx, opts.prompt)
   const session = await openGateway(ctx, conversation)
+  if (keepToWorkspace(conversation, session.workspace?.id)) {
+    ctx.ui.info(`A new conversation in workspace ${session.workspace ? formatWorkspace(session.workspace) : 'unknown'}: the model no longer sees the questions asked in the other one.`)
+  }
   const model = await chooseModel(session.client, conversation, opts.model)
   const printer = answerPrinter(ctx, output)
   const stopSpinner = waitingSpinner(ctx, `Asking ${model}…`)

@@ -15,6 +15,8 @@ export interface Conversation {
   defaultModel?: string
   /** For PENSAR_API_KEY: its workspace, gateway and signing key, once validated. */
   target?: GatewayTarget & { workspace: WorkspaceRef }
+  /** The workspace the remembered questions were asked in. */
+  workspaceId?: string
 }
 
 /** Earlier turns sent along with a question, at most this many characters (the gateway takes 64 KB). */
@@ -41,4 +43,16 @@ export function messagesFor(conversation: Conversation, question: string): ChatM
 
 export function remember(conversation: Conversation, question: string, answer: string): void {
   conversation.messages.push({ role: 'user', content: question }, { role: 'assistant', content: answer })
+}
+
+/**
+ * Binds the conversation to the workspace a question goes to. A conversation never follows a
+ * switch of workspace (`/login` S, or `pensar workspace switch` in another shell): the earlier
+ * questions stay with the workspace they were asked in. True when they were dropped for that.
+ */
+export function keepToWorkspace(conversation: Conversation, workspaceId: string | undefined): boolean {
+  const switched = conversation.messages.length > 0 && conversation.workspaceId !== workspaceId
+  if (switched) conversation.messages = []
+  conversation.workspaceId = workspaceId
+  return switched
 }

@@ -4,7 +4,7 @@
 // and server text kept harmless on a terminal.
 import { afterEach, describe, expect, test } from 'bun:test'
 import { createHash, createHmac } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ask, AnswerStoppedError } from '../../../src/flows/ask/ask'
 import { newConversation } from '../../../src/flows/ask/conversation'
@@ -151,6 +151,21 @@ describe('asking', () => {
     expect(t.out.text).toBe('first answer\nsecond answer\n')
     expect(t.ui.text).toContain('Answered by pensar-large for $0.02; $49.97 left.')
     expect(t.fetch.calls(MODELS_PATH)).toHaveLength(1) // the default model is asked once
+  })
+
+  test('a workspace switched between two questions (here by another process) starts a new conversation: the earlier questions stay with their workspace', async () => {
+    await loggedIn()
+    stubModels(t.fetch)
+    t.fetch.on('POST', MESSAGES_PATH, () => streamed(chunksOf(answerSse('first answer'), 9)), 2)
+    const conversation = newConversation()
+    await ask(t.ctx, { prompt: 'first' }, conversation)
+    const config = JSON.parse(readFileSync(join(t.home, 'config.json'), 'utf8'))
+    writeFileSync(join(t.home, 'config.json'), JSON.stringify({ ...config, workspace: { id: 'ws_other', name: 'Other', slug: 'other' } }), { mode: 0o600 })
+    await ask(t.ctx, { prompt: 'second' }, conversation)
+    expect(JSON.parse(t.fetch.calls(MESSAGES_PATH)[1]!.body).messages).toEqual([{ role: 'user', content: 'second' }])
+    expect(t.fetch.calls(MESSAGES_PATH)[1]!.headers.get('x-workspace-id')).toBe('ws_other')
+    expect(t.ui.text).toContain('A new conversation in workspace Other (other): the model no longer sees the questions asked in the other one.')
+    expect(conversation.messages.map((m) => m.content)).toEqual(['second', 'first answer'])
   })
 })
 
