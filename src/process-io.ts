@@ -25,13 +25,13 @@ export function processIo(signal: AbortSignal): RealProcessIo {
     vars: process.env,
     signal,
     get stdin() {
-      return (built.stdin ??= process.stdin)
+      return (built.stdin ??= heedless(process.stdin))
     },
     get stdout() {
-      return (built.stdout ??= process.stdout)
+      return (built.stdout ??= heedless(process.stdout))
     },
     get stderr() {
-      return (built.stderr ??= process.stderr)
+      return (built.stderr ??= heedless(process.stderr))
     },
     direct: {
       isatty,
@@ -43,9 +43,25 @@ export function processIo(signal: AbortSignal): RealProcessIo {
     },
     async flush() {
       await Promise.all([flushFd(1), flushFd(2)])
-      if (built.stdout) await new Promise<void>((resolve) => built.stdout!.write('', () => resolve()))
+      // A pipe is drained so the last line reaches its reader; a terminal takes writes at once, and
+      // one that went away would never call back.
+      const out = built.stdout
+      if (out && !out.isTTY && !failed.has(out)) await new Promise<void>((resolve) => out.write('', () => resolve()))
     },
   }
+}
+
+const failed = new WeakSet<object>()
+
+/**
+ * A terminal that went away (its window closed, SSH dropped: SIGHUP) fails every read, write and
+ * mode change with EIO, and a reader gone from a pipe fails writes with EPIPE. Such a stream's
+ * 'error' event is expected, and with no listener Bun would throw it where nothing can catch it
+ * (and spin trying to print it on that same terminal). The flows end through the stop signal.
+ */
+function heedless<T extends NodeJS.ReadStream | NodeJS.WriteStream>(stream: T): T {
+  stream.on('error', () => failed.add(stream))
+  return stream
 }
 
 /**

@@ -11,7 +11,7 @@ import { cancelledFrom, CancelledError } from '../lib/errors'
 import { safeBlock, safeLines, safeText } from '../lib/safe-text'
 import { toAscii } from './ascii'
 import { cutToWidth, packRows, visibleLength, wrapLine } from './fit'
-import { emitKeypresses, restoreMode } from './key-presses'
+import { emitKeypresses, restoreMode, tolerateGoneTerminal } from './key-presses'
 import { qrCodeLines } from './qr-code'
 import type { Paint } from './style'
 import { copyToClipboard, hyperlink } from './terminal-codes'
@@ -147,6 +147,7 @@ export class ClackUi implements Ui {
   async select<T>(opts: { message: string; options: SelectOption<T>[]; initial?: T }): Promise<T> {
     const clack = await loadClack(this.deps.unicode)
     const { paint } = this.deps
+    tolerateGoneTerminal(this.deps.input)
     // Our legend instead of clack's "↑/↓ to navigate • Enter: confirm": one legend format everywhere,
     // its rows broken between items (as pressKey's), never inside one when clack wraps the message.
     const keys = SELECT_KEYS.map(([key, label]) => [this.shown(key), label] as const)

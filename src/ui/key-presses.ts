@@ -21,6 +21,26 @@ export function restoreMode(input: { setRawMode?: (raw: boolean) => unknown }, r
   }
 }
 
+const tolerant = new WeakSet<object>()
+
+/**
+ * Makes every later mode change of `input` as forgiving as `restoreMode`, for code that is not
+ * ours: clack's prompt, cancelled by SIGHUP, gives the mode back inside the abort listener, and the
+ * EIO thrown there left its prompt unsettled and Bun spinning at full CPU, never to exit.
+ */
+export function tolerateGoneTerminal(input: { setRawMode?: (raw: boolean) => unknown }): void {
+  const setRawMode = input.setRawMode
+  if (!setRawMode || tolerant.has(input)) return
+  tolerant.add(input)
+  input.setRawMode = (raw) => {
+    try {
+      return setRawMode.call(input, raw)
+    } catch {
+      return input // The terminal is gone.
+    }
+  }
+}
+
 /** Makes `input` emit 'keypress' events (once per stream; later calls keep the first set-up). */
 export function emitKeypresses(input: Readable): void {
   // Required, not imported: node:readline is only needed once a prompt reads keys.

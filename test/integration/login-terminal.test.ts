@@ -9,6 +9,7 @@ import { Terminal } from '../e2e/support/terminal'
 import { UrlOpener } from '../e2e/support/opener'
 import { startTestConsole, type TestConsole } from '../helpers/console'
 import { pensarBinary } from '../helpers/pensar-binary'
+import { untilProcessEnded } from '../helpers/wait-until'
 
 const TIMEOUT = 90_000
 const root = mkdtempSync(join(tmpdir(), 'pensar-tty-'))
@@ -129,6 +130,29 @@ describe('pensar login on a terminal', () => {
     expect(term.screen()).toContain('Login cancelled.')
     expect(existsSync(join(home, '.pensar', 'auth.json'))).toBe(false)
     expect((await pc.control.stats()).revocations).toBe(before + 1)
+  }, TIMEOUT)
+
+  // A closed window or a dropped SSH connection: the terminal is gone (every read, write and mode
+  // change fails with EIO) and SIGHUP arrives. clack's select gave the mode back inside its abort
+  // listener, the EIO thrown there left the prompt unsettled, and the process spun at full CPU
+  // for ever; the key prompt after it did the same through an 'error' event nobody listened to.
+  test.each([
+    ['the workspace select', 'Which workspace', [] as string[]],
+    ['the billing key after it', 'Open the billing page now?', ['Down', 'Enter']],
+  ])('the terminal goes away at %s: pensar exits, and nothing is written', async (_at, shown, keys) => {
+    const email = `gone-${keys.length}@pensar.local`
+    await pc.control.createUser(email, { workspaces: [{ name: 'Paid', slug: `paid-${keys.length}` }, { name: 'Unpaid', slug: `unpaid-${keys.length}`, balance: 0, hasPaymentMethod: false }] })
+    const home = mkdtempSync(join(root, 'home-'))
+    term = await startLogin(home, new UrlOpener(), ['--no-browser'])
+    await approveShownCode(term, email)
+    await term.waitFor('Which workspace')
+    for (const key of keys) term.press(key)
+    await term.waitFor(shown)
+    const pid = term.programPid()
+    term.stop()
+    term = undefined
+    await untilProcessEnded(pid, 'pensar to exit once its terminal went away')
+    expect(existsSync(join(home, '.pensar', 'auth.json'))).toBe(false)
   }, TIMEOUT)
 
   test('already connected: the connected screen shows the connection and its keys, D disconnects', async () => {

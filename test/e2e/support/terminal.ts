@@ -130,6 +130,14 @@ export class Terminal {
     return Number(screen.match(new RegExp(`${EXIT_MARK}(\\d+)`))?.[1])
   }
 
+  /** The program's process id: the child of the pane's `sh -c` wrapper. */
+  programPid(): number {
+    const shell = this.tmux(['display-message', '-p', '-t', this.session, '#{pane_pid}']).trim()
+    const children = readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(' ').filter(Boolean)
+    if (children.length !== 1) throw new Error(`the pane's shell ${shell} has ${children.length} children, not the one program`)
+    return Number(children[0])
+  }
+
   /** Sends one tmux key name (`Enter`, `Down`, `Escape`, `C-c`, `b`); keys go one at a time. */
   press(key: string): void {
     this.tmux(['send-keys', '-t', this.session, key])
