@@ -12,6 +12,11 @@ export function tokenCommand(ctx: Context, run: TokenRunner = runToken): Command
   return defineCommand({
     meta: { name: 'token', description: 'Print a valid access token (renewed when due), or the API key, for another tool' },
     args: { ...globalArgs },
-    run: () => run(ctx),
+    run: () => {
+      // The keychain's round trip (a cold read costs 14–27 ms) runs while the flow's code loads;
+      // PENSAR_API_KEY wins over the stored session, whose secrets are then never read.
+      if (!ctx.env.vars.PENSAR_API_KEY?.trim()) ctx.store.prefetchSecrets()
+      return run(ctx)
+    },
   })
 }

@@ -133,6 +133,11 @@ export interface Store {
   reserveRoomForAuth(): Reservation
   /** Removes what a killed pensar left; returns the parsed auth.json temp files among it (their tokens may be live). */
   sweepLeftovers(): Record<string, unknown>[]
+  /**
+   * Starts reading the session's keychain entry now, so the round trip runs while the command's
+   * code loads; the command's first read of it takes the answer. Nothing happens with the file.
+   */
+  prefetchSecrets(): void
 }
 
 export interface StoreDeps {
@@ -170,6 +175,8 @@ interface SharedState {
   /** The login's probe write timed out and may land once the keychain is unlocked: removed after the save. */
   probeLeft: boolean
   warnOnce: (message: string) => void
+  /** A keychain read started early (`prefetchSecrets`), taken by the first read of that entry. */
+  prefetched?: { entry: string; text: Promise<string | null> }
 }
 
 function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: SharedState): Store {
@@ -208,7 +215,7 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: SharedStat
     }
     let text: string | null
     try {
-      text = await chain.get(place.entry)
+      text = await (takePrefetched(place.entry) ?? chain.get(place.entry))
     } catch (error) {
       throw error instanceof KeychainUnavailable ? keychainReadError(chain, error) : error
     }
@@ -217,6 +224,13 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: SharedStat
     if (parsed.ok) return parsed.value
     warnOnce(`The ${chain.name} entry "${place.entry}" is not usable (${parsed.problem}); carrying on as logged out. \`pensar login\` replaces it.`)
     return undefined
+  }
+
+  /** The early read of `entry`, once: a later read asks the keychain again (a renewal may have come between). */
+  function takePrefetched(entry: string): Promise<string | null> | undefined {
+    const early = shared.prefetched
+    shared.prefetched = undefined
+    return early?.entry === entry ? early.text : undefined
   }
 
   /** A new session replaces whatever was stored, even what cannot be read any more. */
@@ -341,6 +355,13 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: SharedStat
     readConfig: () => {
       const raw = config.read()
       return raw && (withValidFields(raw, paths.config, warnOnce) as ConfigFile)
+    },
+    prefetchSecrets() {
+      const place = placeOf(config.read())
+      if (place.backend !== 'keychain' || !place.entry || !keychain) return
+      const text = keychain.get(place.entry)
+      text.catch(() => {}) // its failure is met, and reported, where the command reads it
+      shared.prefetched = { entry: place.entry, text }
     },
     readAuth: async (place) => (await readSecrets(place ? { backend: place.backend, entry: place.entry?.name } : placeOf(config.read()))) as AuthFile | undefined,
     writeConfig(patch) {

@@ -308,3 +308,34 @@ describe('moving between the file and the keychain', () => {
     expect(config()).not.toHaveProperty('credentialStore')
   })
 })
+
+describe('prefetchSecrets', () => {
+  test('the early read serves the first read of the entry, once; the next asks the keychain again', async () => {
+    await storeWith('auto').saveSession(session)
+    const store = storeWith('auto')
+    secrets.calls.length = 0
+    store.prefetchSecrets()
+    expect(secrets.calls).toEqual([`get ${ENTRY()}`])
+    expect(await store.readAuth()).toMatchObject(session.auth)
+    expect(secrets.calls).toEqual([`get ${ENTRY()}`])
+    expect(await store.readAuth()).toMatchObject(session.auth)
+    expect(secrets.calls).toEqual([`get ${ENTRY()}`, `get ${ENTRY()}`])
+  })
+
+  test('a keychain that fails the early read fails it where the command reads, with the usual error', async () => {
+    await storeWith('auto').saveSession(session)
+    const store = storeWith('auto')
+    secrets.state = 'unavailable'
+    store.prefetchSecrets()
+    expect(await store.readAuth().catch((e) => e)).toBeInstanceOf(KeychainError)
+  })
+
+  test('with the session in the file, nothing is asked of the keychain', async () => {
+    await storeWith('file').saveSession(session)
+    const store = storeWith('auto')
+    secrets.calls.length = 0
+    store.prefetchSecrets()
+    expect(secrets.calls).toEqual([])
+    expect(await store.readAuth()).toMatchObject(session.auth)
+  })
+})
