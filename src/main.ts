@@ -12,9 +12,10 @@ import { parseGlobalOptions, withoutGlobalFlags } from './commands/global-args'
 import { resolveCommand, runResolved } from './commands/command-line'
 import { createContext, writerTo, type Context, type GlobalOptions, type ProcessIo } from './context'
 import { cancelledFrom, CancelledError, EXIT, PensarError, SilentError, type ExitCode } from './lib/errors'
+import { stackForDebug } from './lib/debug-stack'
 import { runHardExitHooks } from './lib/exit-hooks'
 import { redactText } from './lib/redact'
-import { safeJson, safeLines, safeText } from './lib/safe-text'
+import { safeJson, safeText } from './lib/safe-text'
 import { processIo } from './process-io'
 import { createPaint } from './ui/style'
 import { VERSION_FLAGS, versionText } from './version'
@@ -76,17 +77,8 @@ function report(error: PensarError, original: unknown, globals: GlobalOptions, i
   if (error instanceof CancelledError) writeErr(`${safeText(message)}\n`)
   else if (ctx && !globals.json) ctx.ui.error(message, hint)
   else writeErr(`Error: ${safeText(message)}\n${hint ? `${safeText(hint)}\n` : ''}`)
-  if (globals.debug || ctx?.env.debug) writeErr(`${stackForDebug(original)}\n`)
+  if (globals.debug || ctx?.env.debug) writeErr(`${stackForDebug(original).join('\n')}\n`)
   return error.exitCode
-}
-
-/** The stack for --debug: the message in it as one piece (a line break a server put there is shown), then one line per frame. */
-function stackForDebug(original: unknown): string {
-  const stack = original instanceof Error && original.stack ? original.stack : String(original)
-  const message = original instanceof Error ? original.message : ''
-  const at = message ? stack.indexOf(message) : -1
-  const end = at < 0 ? 0 : at + message.length
-  return `${safeText(redactText(stack.slice(0, end)))}${safeLines(redactText(stack.slice(end)).split('\n')).join('\n')}`
 }
 
 

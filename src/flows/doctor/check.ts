@@ -1,5 +1,6 @@
 // One line of `pensar doctor`: what was checked, how it went, and what to do about it.
 import { CancelledError } from '../../lib/errors'
+import { stackForDebug } from '../../lib/debug-stack'
 import { silentLog, type Log } from '../../lib/log'
 import { redactText } from '../../lib/redact'
 
@@ -32,7 +33,9 @@ export async function runCheck(id: string, check: () => CheckResult | Promise<Ch
     return redacted(await Promise.race([Promise.resolve().then(check), deadline]))
   } catch (error) {
     if (error instanceof CancelledError) throw error // Ctrl-C ends the whole report (exit 130)
-    log.debug(`check ${id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+    const [first, ...frames] = stackForDebug(error)
+    log.debug(`check ${id} failed: ${first}`)
+    for (const frame of frames) log.debug(frame)
     const hint = log.enabled ? 'The debug log above has the details; report it if it keeps happening.' : 'Run again with --debug and report it if it keeps happening.'
     return redacted(fail(id, `The check itself failed: ${error instanceof Error ? error.message : String(error)}`, hint))
   } finally {
