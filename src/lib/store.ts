@@ -333,12 +333,6 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: SharedStat
     }
   }
 
-  function merged(current: Doc | undefined, patch: Doc): Doc {
-    const next: Doc = { ...current, ...patch, version: SCHEMA_VERSION }
-    for (const [k, v] of Object.entries(next)) if (v === undefined) delete next[k]
-    return next
-  }
-
   function write(docs: [JsonDocument, Doc][]) {
     ensureHome(deps.home, warnOnce)
     writeAll(docs)
@@ -452,7 +446,7 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: SharedStat
 
 /** config.json after a write of the session: the patch, where the secrets are, and (keychain) the copy `status --offline` reads. */
 function configFor(current: Doc | undefined, patch: Doc | undefined, backend: CredentialBackend, auth: Doc): Doc {
-  const next: Doc = { ...current, ...patch, version: SCHEMA_VERSION, credentialStore: backend }
+  const next = merged(current, { ...patch, version: SCHEMA_VERSION, credentialStore: backend })
   for (const k of SUMMARY_FIELDS) delete next[k]
   if (backend === 'keychain') {
     const token = typeof auth.accessToken === 'string' ? accessTokenExpiresAt(auth.accessToken) : null
@@ -460,6 +454,12 @@ function configFor(current: Doc | undefined, patch: Doc | undefined, backend: Cr
     if (expiresAt !== undefined) next.expiresAt = expiresAt
     if (typeof auth.sessionExpiredAt === 'number') next.sessionExpiredAt = auth.sessionExpiredAt
   }
+  return next
+}
+
+/** `patch` over `current` at this schema version; a field the patch sets to `undefined` is deleted. */
+function merged(current: Doc | undefined, patch: Doc): Doc {
+  const next: Doc = { ...current, ...patch, version: SCHEMA_VERSION }
   for (const [k, v] of Object.entries(next)) if (v === undefined) delete next[k]
   return next
 }
