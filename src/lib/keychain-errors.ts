@@ -5,6 +5,7 @@
 // choose (docs/cli-reference.md, "Where secrets are kept").
 import { clause, EXIT, PensarError } from './errors'
 import { KEYCHAIN_SERVICE, type Keychain, type KeychainUnavailable } from './keychain'
+import { shellQuote } from './shell-quote'
 
 export class KeychainError extends PensarError {}
 
@@ -68,14 +69,9 @@ export function stayedInFile(keychain: Keychain, error: KeychainUnavailable, aut
   return `The session could not move to the ${keychain.name}, which ${problemOf(error)}; it stays in ${authPath} (0600) until the keychain takes it at a later save.`
 }
 
-/** An entry pensar could not remove: the person can, with the keychain's own tool (the command last, whole, to be copied). */
+/** An entry pensar could not remove: the person can, with the keychain's own tool (the command last, whole, to be copied; the entry holds PENSAR_HOME, which may hold a quote). */
 export function entryLeftBehind(keychain: Keychain, entry: string, why: string): string {
   const lead = `The ${keychain.name} entry "${entry}" could not be removed (${clause(why)}).`
   if (keychain.name.includes('Secret Service')) return `${lead} Once it is unlocked, remove it yourself with \`secret-tool clear service ${KEYCHAIN_SERVICE} account ${shellQuote(entry)}\``
   return `${lead} Once it is unlocked, remove "${KEYCHAIN_SERVICE}" / "${entry}" yourself in ${keychain.name.includes('macOS') ? 'Keychain Access' : 'Credential Manager'}.`
-}
-
-/** One word for a POSIX shell: the entry holds PENSAR_HOME, which may hold a quote. */
-function shellQuote(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`
 }

@@ -14,8 +14,6 @@ import { StoreError } from './file-errors'
 import { createNewFile, ensureFolder, isProcessAlive, lstatOf, readRegularFile, removeQuietly } from './home-files'
 import { writeAllSync } from './write-all'
 
-export { isProcessAlive } from './home-files'
-
 export const LOCK_FILE_NAME = 'auth-refresh.lock'
 export const LOCK_STALE_AFTER_MS = 30_000
 

@@ -262,9 +262,9 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: SharedStat
     const from = placeOf(current)
     const target = targetOf(current, from, opts.newSession)
     ensureHome(deps.home, warnOnce)
-    if (target === 'keychain' && (await writeToKeychain(auth, current, configPatch, { from, newSession: opts.newSession }))) {
-      await removeOldCopies(from, placeOf({ ...current, ...configPatch, credentialStore: 'keychain' }))
-      return
+    if (target === 'keychain') {
+      const entry = await writeToKeychain(auth, current, configPatch, { from, newSession: opts.newSession })
+      if (entry) return removeOldCopies(from, entry)
     }
     const nextConfig = configFor(current, configPatch, 'file', auth)
     const docs: [JsonDocument, Doc][] = [[authFile, auth]]
@@ -275,11 +275,12 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: SharedStat
   }
 
   /**
-   * True when the keychain holds `auth` and config.json says so; false when the file is to take it
-   * instead: `auto` falls back, and a session already in the file stays there (a renewal's tokens
-   * must be saved somewhere, and `keychain` only promises never to put secrets in a new file).
+   * The entry, once the keychain holds `auth` and config.json says so; undefined when the file is
+   * to take it instead: `auto` falls back, and a session already in the file stays there (a
+   * renewal's tokens must be saved somewhere, and `keychain` only promises never to put secrets in
+   * a new file).
    */
-  async function writeToKeychain(auth: Doc, current: Doc | undefined, configPatch: Doc | undefined, was: { from: Place; newSession: boolean }): Promise<boolean> {
+  async function writeToKeychain(auth: Doc, current: Doc | undefined, configPatch: Doc | undefined, was: { from: Place; newSession: boolean }): Promise<string | undefined> {
     const chain = requireKeychain()
     const entry = entryFor(configPatch?.apiUrl ?? current?.apiUrl)
     if (!entry) throw new KeychainError(`The credentials cannot go to the ${chain.name}: ${paths.config} names no valid \`apiUrl\`, which names the entry.`, { code: 'keychain_entry_missing', hint: 'Run `pensar login` to log in again.' })
@@ -293,11 +294,11 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: SharedStat
         if (mode === 'auto') {
           shared.keychainFailed = true
           deps.warn(fallbackNotice(chain, error, paths.auth))
-          return false
+          return undefined
         }
         if (was.newSession || was.from.backend !== 'file' || !lstatOf(paths.auth)?.isFile) throw keychainWriteError(chain, error)
         warnOnce(stayedInFile(chain, error, paths.auth))
-        return false
+        return undefined
       }
       staged.commit()
     } finally {
@@ -308,11 +309,11 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: SharedStat
       shared.probeLeft = false
       await chain.delete(PROBE_ENTRY).catch(() => false)
     }
-    return true
+    return entry
   }
 
-  /** After a move: the file copy, and the entry of another place (another API's, or a moved session's). */
-  async function removeOldCopies(from: Place, now: Place): Promise<void> {
+  /** After a write to the keychain's `entry`: the file copy, and the entry of another place (another API's, or a moved session's). */
+  async function removeOldCopies(from: Place, entry: string): Promise<void> {
     if (lstatOf(paths.auth)) {
       try {
         removeFile(paths.auth)
@@ -320,7 +321,7 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: SharedStat
         warnOnce(`The credentials are now in the ${requireKeychain().name}, but the old copy ${paths.auth} could not be removed (${errorCode(error) ?? String(error)}): delete it yourself.`)
       }
     }
-    if (from.backend === 'keychain' && now.backend === 'keychain' && from.entry !== now.entry) await removeKeychainEntry(from.entry)
+    if (from.backend === 'keychain' && from.entry !== entry) await removeKeychainEntry(from.entry)
   }
 
   /** Never fails the command: what cannot be removed is said, with how to remove it. */
@@ -331,12 +332,6 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: SharedStat
     } catch (error) {
       deps.warn(entryLeftBehind(keychain, entry, error instanceof Error ? error.message : String(error)))
     }
-  }
-
-  function merged(current: Doc | undefined, patch: Doc): Doc {
-    const next: Doc = { ...current, ...patch, version: SCHEMA_VERSION }
-    for (const [k, v] of Object.entries(next)) if (v === undefined) delete next[k]
-    return next
   }
 
   function write(docs: [JsonDocument, Doc][]) {
@@ -452,7 +447,7 @@ function storeWithMode(deps: StoreDeps, mode: CredentialMode, shared: SharedStat
 
 /** config.json after a write of the session: the patch, where the secrets are, and (keychain) the copy `status --offline` reads. */
 function configFor(current: Doc | undefined, patch: Doc | undefined, backend: CredentialBackend, auth: Doc): Doc {
-  const next: Doc = { ...current, ...patch, version: SCHEMA_VERSION, credentialStore: backend }
+  const next = merged(current, { ...patch, version: SCHEMA_VERSION, credentialStore: backend })
   for (const k of SUMMARY_FIELDS) delete next[k]
   if (backend === 'keychain') {
     const token = typeof auth.accessToken === 'string' ? accessTokenExpiresAt(auth.accessToken) : null
@@ -460,6 +455,12 @@ function configFor(current: Doc | undefined, patch: Doc | undefined, backend: Cr
     if (expiresAt !== undefined) next.expiresAt = expiresAt
     if (typeof auth.sessionExpiredAt === 'number') next.sessionExpiredAt = auth.sessionExpiredAt
   }
+  return next
+}
+
+/** `patch` over `current` at this schema version; a field the patch sets to `undefined` is deleted. */
+function merged(current: Doc | undefined, patch: Doc): Doc {
+  const next: Doc = { ...current, ...patch, version: SCHEMA_VERSION }
   for (const [k, v] of Object.entries(next)) if (v === undefined) delete next[k]
   return next
 }

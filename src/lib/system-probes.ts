@@ -6,7 +6,7 @@ import { hostname } from 'node:os'
 import { dirname } from 'node:path'
 import { isWsl } from './browser'
 import { errorCode } from './errors'
-import { isProcessAlive } from './refresh-lock'
+import { isProcessAlive } from './home-files'
 
 export interface PathInfo {
   isDirectory: boolean

@@ -5,6 +5,8 @@
 // without anyone touching the scripts.
 import { choicesOf, HELP_FLAG, VERSION_FLAG, type CommandNode } from '../command-tree'
 
+export { shellQuote } from '../../lib/shell-quote'
+
 export interface Candidate {
   name: string
   description: string
@@ -74,9 +76,4 @@ function specOf(node: CommandNode): CommandSpec {
 /** Descriptions go inside quoted shell strings and one-line menus. */
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim()
-}
-
-/** `text` as one single-quoted shell word (bash, zsh and fish alike: `'` ends the quote). */
-export function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`
 }
