@@ -109,8 +109,3 @@ export function successorWithinGrace(db: Database, token: string, now: number, g
   decipher.setAuthTag(bytes.subarray(bytes.length - 16))
   return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8')
 }
-
-/** Takes back a refresh token issued by mistake (never given to anyone). */
-export function withdrawRefreshToken(db: Database, token: string): void {
-  db.query('DELETE FROM refresh_tokens WHERE token_hash = ?').run(sha256Hex(token))
-}
