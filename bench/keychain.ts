@@ -60,12 +60,13 @@ export function measureKeychain(pensar: string, probe: string, homes: KeychainHo
     { name: KEYCHAIN_CASES.probeGet, argv: [probe, 'get'], env: probeEnv, expectExit: [0] },
   ]
   const results = measureStartup(cases, runs)
-  const median = (name: string) => results.find((r) => r.name === name)!.medianMs
-  return { cases: results, roundTripMs: Math.max(0, median(KEYCHAIN_CASES.probeGet) - median(KEYCHAIN_CASES.probeNone)) }
+  return { cases: results, roundTripMs: Math.max(0, medianOf(results, KEYCHAIN_CASES.probeGet) - medianOf(results, KEYCHAIN_CASES.probeNone)) }
 }
 
+const medianOf = (cases: StartupResult[], name: string) => cases.find((r) => r.name === name)!.medianMs
+
 export function keychainChecks(k: KeychainResult): TargetCheck[] {
-  const median = (name: string) => k.cases.find((r) => r.name === name)!.medianMs
+  const median = (name: string) => medianOf(k.cases, name)
   const pair = (keychainCase: string, fileCase: string, what: string): TargetCheck => {
     const limit = STARTUP_MAX_RATIO * median(fileCase) + k.roundTripMs
     return {

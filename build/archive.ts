@@ -90,28 +90,27 @@ export async function zipOneFile(name: string, data: Uint8Array, date: Date): Pr
   const { time, day } = dosDateTime(date)
   if (data.length >= 0xffffffff || compressed.length >= 0xffffffff) throw new Error(`${name} is too large for a zip without Zip64`)
 
+  // The fields the local header and its central directory entry share, in the same order
+  // (APPNOTE 4.3.7 and 4.3.12): from `at` on, version needed to the name's length.
+  const shared = (header: DataView, at: number) => {
+    header.setUint16(at, 20, true) // version needed: 2.0 (deflate)
+    header.setUint16(at + 4, 8, true) // method: deflate (flags, at + 2, stay 0)
+    header.setUint16(at + 6, time, true)
+    header.setUint16(at + 8, day, true)
+    header.setUint32(at + 10, crc, true)
+    header.setUint32(at + 14, compressed.length, true)
+    header.setUint32(at + 18, data.length, true)
+    header.setUint16(at + 22, nameBytes.length, true)
+  }
+
   const local = new DataView(new ArrayBuffer(30))
   local.setUint32(0, 0x04034b50, true)
-  local.setUint16(4, 20, true) // version needed: 2.0 (deflate)
-  local.setUint16(8, 8, true) // method: deflate
-  local.setUint16(10, time, true)
-  local.setUint16(12, day, true)
-  local.setUint32(14, crc, true)
-  local.setUint32(18, compressed.length, true)
-  local.setUint32(22, data.length, true)
-  local.setUint16(26, nameBytes.length, true)
+  shared(local, 4)
 
   const central = new DataView(new ArrayBuffer(46))
   central.setUint32(0, 0x02014b50, true)
   central.setUint16(4, (3 << 8) | 20, true) // made by: Unix, 2.0
-  central.setUint16(6, 20, true)
-  central.setUint16(10, 8, true)
-  central.setUint16(12, time, true)
-  central.setUint16(14, day, true)
-  central.setUint32(16, crc, true)
-  central.setUint32(20, compressed.length, true)
-  central.setUint32(24, data.length, true)
-  central.setUint16(28, nameBytes.length, true)
+  shared(central, 6)
   central.setUint32(38, (0o100755 << 16) >>> 0, true) // a regular file, rwxr-xr-x
   central.setUint32(42, 0, true) // the local header is at offset 0
 

@@ -10,7 +10,7 @@ import { renameSync, rmSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import pkg from '../package.json'
-import { DEFAULT_RELEASES_URL, isVersion, MANIFEST_FILE, releaseFolderUrl, SUMS_FILE, type ReleaseManifest } from '../src/flows/upgrade/release-files'
+import { binaryNameInArchive, DEFAULT_RELEASES_URL, isVersion, MANIFEST_FILE, releaseFolderUrl, SUMS_FILE, type ReleaseManifest } from '../src/flows/upgrade/release-files'
 import { ARCHIVE_KINDS, writeArchives, type ArchiveKind } from './archive'
 import { buildInfo, checkStarts, compile } from './compile'
 import { elfLinks, linkProblems } from './elf-links'
@@ -67,7 +67,7 @@ export async function release({ targets, outdir, version = pkg.version, archives
       const started = target.name === hostTargetName() ? `, runs: ${checkVersion(outfile, version)}` : ''
       const binary = await add(target.file)
       const kinds = archiveKinds(target, archives)
-      const packed = await writeArchives(outfile, kinds, staging, { entryName: entryName(target), date: new Date(shared.buildDate) })
+      const packed = await writeArchives(outfile, kinds, staging, { entryName: binaryNameInArchive(target.name), date: new Date(shared.buildDate) })
       for (const file of packed) await add(file)
       const sizes = packed.map((file, i) => `, ${kinds[i]} ${mb(resolve(staging, file))} MB`).join('')
       log(`built ${target.file} (${mb(outfile)} MB${sizes}; sha256 ${binary.sha.slice(0, 12)}…${started})`)
@@ -103,8 +103,6 @@ export async function release({ targets, outdir, version = pkg.version, archives
 function archiveKinds(target: ReleaseTarget, wanted: readonly ArchiveKind[]): ArchiveKind[] {
   return wanted.filter((kind) => (kind === 'zip') === target.name.startsWith('windows-'))
 }
-
-const entryName = (target: ReleaseTarget) => (target.name.startsWith('windows-') ? 'pensar.exe' : 'pensar')
 
 async function checkPlatform(file: string, target: ReleaseTarget): Promise<void> {
   const head = new Uint8Array(await Bun.file(file).slice(0, 4096).arrayBuffer())

@@ -7,8 +7,7 @@
 // of a revocation. The chain stays one token long, so reuse detection keeps its meaning.
 import type { App } from '../app.ts'
 import { requireString, type Body } from '../lib/http.ts'
-import { findRefreshToken, findSession, isLive, markRotated, revokeSession, sealSuccessor, successorWithinGrace, withdrawRefreshToken, type Session } from '../store/sessions.ts'
-import type { User } from '../store/users.ts'
+import { findRefreshToken, findSession, isLive, markRotated, revokeSession, sealSuccessor, successorWithinGrace } from '../store/sessions.ts'
 import { findUserById } from '../store/users.ts'
 import { grantError, tokenResponse } from './tokens.ts'
 
@@ -31,16 +30,10 @@ export async function refreshGrant(app: App, body: Body, clientId: string) {
     sealSuccessor(app.db, token, answer.refresh_token, now)
     return answer
   }
+  // The lost answer again: the same refresh token, and a fresh access token of the same session.
   const successor = successorWithinGrace(app.db, token, now, REUSE_GRACE_MS)
-  if (successor) return answerAgain(app, session, user, successor)
+  if (successor) return tokenResponse(app, session, user, successor)
   app.stats.reuseDetections += 1
   revokeSession(app.db, session.id, 'refresh token reuse', now)
   throw grantError('invalid_grant', 'This refresh token was already used; the session is revoked. Log in again.')
-}
-
-/** The lost answer again: the same refresh token, and a fresh access token of the same session. */
-async function answerAgain(app: App, session: Session, user: User, refreshToken: string) {
-  const answer = await tokenResponse(app, session, user)
-  withdrawRefreshToken(app.db, answer.refresh_token)
-  return { ...answer, refresh_token: refreshToken }
 }

@@ -8,7 +8,8 @@ import { publicUser, type User } from '../store/users.ts'
 
 export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' }
 
-export async function tokenResponse(app: App, session: Session, user: User) {
+/** A fresh access token; with it `refreshToken` when given (the answer a client lost, again), else a new one. */
+export async function tokenResponse(app: App, session: Session, user: User, refreshToken?: string) {
   const now = app.now()
   const iat = Math.floor(now / 1000)
   const accessToken = await signJwt(app.key, {
@@ -22,7 +23,7 @@ export async function tokenResponse(app: App, session: Session, user: User) {
   })
   return {
     access_token: accessToken,
-    refresh_token: issueRefreshToken(app.db, session.id, now),
+    refresh_token: refreshToken ?? issueRefreshToken(app.db, session.id, now),
     token_type: 'Bearer',
     expires_in: app.options.accessTtlSeconds,
     user: publicUser(user),

@@ -81,17 +81,6 @@ export function markRotated(db: Database, token: string, now: number): boolean {
 // successor S is kept sealed under a key only T's holder has (a hash of T that, unlike the stored
 // one, is never written), so the same client can be answered with the same S if it presents T
 // again within the grace: the answer it lost. A copy of the database alone reveals no live token.
-const SUCCESSORS = `CREATE TABLE IF NOT EXISTS refresh_successors (
-  token_hash TEXT PRIMARY KEY, successor_hash TEXT NOT NULL, sealed TEXT NOT NULL, rotated_at INTEGER NOT NULL)`
-const ready = new WeakSet<Database>()
-
-function successors(db: Database): Database {
-  if (!ready.has(db)) {
-    db.exec(SUCCESSORS)
-    ready.add(db)
-  }
-  return db
-}
 
 const sealingKey = (token: string) => createHash('sha256').update(`pensar refresh successor\n${token}`).digest()
 
@@ -100,7 +89,7 @@ export function sealSuccessor(db: Database, token: string, successor: string, no
   const iv = randomBytes(12)
   const cipher = createCipheriv('aes-256-gcm', sealingKey(token), iv)
   const sealed = Buffer.concat([iv, cipher.update(successor, 'utf8'), cipher.final(), cipher.getAuthTag()]).toString('base64url')
-  successors(db).query('DELETE FROM refresh_successors WHERE successor_hash = ?').run(sha256Hex(token))
+  db.query('DELETE FROM refresh_successors WHERE successor_hash = ?').run(sha256Hex(token))
   db.query('INSERT OR REPLACE INTO refresh_successors (token_hash, successor_hash, sealed, rotated_at) VALUES (?, ?, ?, ?)').run(sha256Hex(token), sha256Hex(successor), sealed, now)
 }
 
@@ -109,7 +98,7 @@ export function sealSuccessor(db: Database, token: string, successor: string, no
  * successor has not been used yet: the answer carrying it was lost. Null otherwise (then it is reuse).
  */
 export function successorWithinGrace(db: Database, token: string, now: number, graceMs: number): string | null {
-  const row = successors(db)
+  const row = db
     .query<{ successor_hash: string; sealed: string; rotated_at: number }, [string]>('SELECT successor_hash, sealed, rotated_at FROM refresh_successors WHERE token_hash = ?')
     .get(sha256Hex(token))
   if (!row || now - row.rotated_at > graceMs) return null
@@ -119,9 +108,4 @@ export function successorWithinGrace(db: Database, token: string, now: number, g
   const decipher = createDecipheriv('aes-256-gcm', sealingKey(token), bytes.subarray(0, 12))
   decipher.setAuthTag(bytes.subarray(bytes.length - 16))
   return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8')
-}
-
-/** Takes back a refresh token issued by mistake (never given to anyone). */
-export function withdrawRefreshToken(db: Database, token: string): void {
-  db.query('DELETE FROM refresh_tokens WHERE token_hash = ?').run(sha256Hex(token))
 }

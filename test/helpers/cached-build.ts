@@ -4,6 +4,7 @@
 // place, so an output another test is using is never overwritten in place.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { isProcessAlive } from '../../src/lib/home-files'
 
 export const ROOT = resolve(import.meta.dir, '../..')
 const STALE_LOCK_MS = 10 * 60_000
@@ -63,21 +64,12 @@ function tryLock(lock: string): boolean {
 function lockIsStale(lock: string): boolean {
   try {
     const pid = Number(readFileSync(join(lock, 'pid'), 'utf8'))
-    if (pid && !isAlive(pid)) return true
+    if (pid && !isProcessAlive(pid)) return true
   } catch {}
   try {
     return Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS
   } catch {
     return false
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 
