@@ -45,6 +45,7 @@ const octal = (mode: number) => `0${mode.toString(8).padStart(3, '0')}`
 export interface StoredFiles {
   /** Both files are absent or parse: the store can be read without side effects. */
   readable: boolean
+  /** config.json as parsed here, when it parses (even if auth.json does not). */
   config?: Record<string, unknown>
 }
 
@@ -63,7 +64,7 @@ export async function checkStoredFiles(ctx: Context, probes: SystemProbes): Prom
       problems.push(`${path} cannot be read (${errorCode(error) ?? String(error)})`)
     }
   }
-  if (problems.length) return { result: fail('files', `${problems.join('; ')}.`, "Run `pensar login` to write fresh files (or fix the file's owner and mode)."), files: { readable: false } }
+  if (problems.length) return { result: fail('files', `${problems.join('; ')}.`, "Run `pensar login` to write fresh files (or fix the file's owner and mode)."), files: { readable: false, config: parsed['config.json'] } }
   const damage = await authFieldProblem(ctx)
   const files = { readable: true, config: parsed['config.json'] }
   if (damage) return { result: fail('files', damage.message, damage.hint), files }
