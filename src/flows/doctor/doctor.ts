@@ -48,7 +48,7 @@ export async function runDoctorChecks(ctx: Context, opts: DoctorOptions = {}, pr
     return outcome.result
   })
   let keychain: KeychainProbe = { result: ok('keychain', ''), sessionUnreadable: false }
-  await add('keychain', async () => (keychain = await checkKeychain(ctx)).result)
+  await add('keychain', async () => (keychain = await checkKeychain(ctx, files.config)).result)
   await add('refresh-lock', () => checkRefreshLock(ctx, probes))
   const apiUrl = apiUrlOf(ctx, files)
   // Created before the API call, so it learns the server's time from that answer's Date header.
@@ -65,7 +65,7 @@ export async function runDoctorChecks(ctx: Context, opts: DoctorOptions = {}, pr
 
 /** As `apiUrlFor`, but never through the store when a file is damaged (reading one moves it aside). */
 function apiUrlOf(ctx: Context, files: StoredFiles): string {
-  const stored = files.config?.apiUrl
+  const stored = files.readable ? files.config?.apiUrl : undefined
   if (ctx.env.apiUrlExplicit || typeof stored !== 'string') return ctx.env.apiUrl
   const checked = checkApiUrlValue(stored)
   return checked.ok ? checked.url : ctx.env.apiUrl

@@ -4,6 +4,7 @@
 import { join } from 'node:path'
 import type { Context } from '../../context'
 import { errorCode, PensarError } from '../../lib/errors'
+import { octal } from '../../lib/home-files'
 import { LOCK_FILE_NAME, LOCK_STALE_AFTER_MS } from '../../lib/refresh-lock'
 import { parseJson, parseJsonObject } from '../../lib/json-file'
 import type { SystemProbes } from '../../lib/system-probes'
@@ -23,15 +24,16 @@ export function checkHome(ctx: Context, probes: SystemProbes): CheckResult {
   if (!probes.writable(home)) return fail('home', `${home} is not writable, so a login cannot be saved.`, `Fix its owner or mode (chmod 700 ${home}), or point PENSAR_HOME elsewhere.`)
   if (probes.platform === 'win32') return ok('home', `${home} exists and is writable.`)
   const auth = join(home, 'auth.json')
+  const authInfo = probes.stat(auth)
   const looseHome = looseMode(home, info.mode, 0o700)
-  const looseAuth = looseMode(auth, probes.stat(auth)?.mode, 0o600)
+  const looseAuth = looseMode(auth, authInfo?.mode, 0o600)
   const loose = [looseHome, looseAuth].filter((s): s is string => s !== null)
   if (loose.length) {
     const fixes = [looseHome ? `chmod 700 ${home}` : '', looseAuth ? `chmod 600 ${auth}` : ''].filter(Boolean).join(' && ')
     const why = looseHome ? ' (pensar does not change the mode of a folder it did not create), or point PENSAR_HOME at a private folder' : ' (pensar also does at its next save)'
     return warn('home', `Others can use your credentials' folder or file: ${loose.join(', ')}.`, `Run ${fixes}${why}.`)
   }
-  return ok('home', `${home} exists, mode 0700${probes.stat(join(home, 'auth.json')) ? '; auth.json 0600' : ''}.`)
+  return ok('home', `${home} exists, mode 0700${authInfo ? '; auth.json 0600' : ''}.`)
 }
 
 /** `auth.json is 0644 (should be 0600)` when group or others have any access; null when fine. */
@@ -40,11 +42,10 @@ function looseMode(path: string, mode: number | undefined, wanted: number): stri
   return `${path} is ${octal(mode)} (should be ${octal(wanted)})`
 }
 
-const octal = (mode: number) => `0${mode.toString(8).padStart(3, '0')}`
-
 export interface StoredFiles {
   /** Both files are absent or parse: the store can be read without side effects. */
   readable: boolean
+  /** config.json as parsed here, when it parses (even if auth.json does not). */
   config?: Record<string, unknown>
 }
 
@@ -63,7 +64,7 @@ export async function checkStoredFiles(ctx: Context, probes: SystemProbes): Prom
       problems.push(`${path} cannot be read (${errorCode(error) ?? String(error)})`)
     }
   }
-  if (problems.length) return { result: fail('files', `${problems.join('; ')}.`, "Run `pensar login` to write fresh files (or fix the file's owner and mode)."), files: { readable: false } }
+  if (problems.length) return { result: fail('files', `${problems.join('; ')}.`, "Run `pensar login` to write fresh files (or fix the file's owner and mode)."), files: { readable: false, config: parsed['config.json'] } }
   const damage = await authFieldProblem(ctx)
   const files = { readable: true, config: parsed['config.json'] }
   if (damage) return { result: fail('files', damage.message, damage.hint), files }

@@ -6,6 +6,7 @@
 import type { Context } from '../../context'
 import { KeychainUnavailable, type Keychain } from '../../lib/keychain'
 import { lstatOf } from '../../lib/home-files'
+import type { ConfigFile, CredentialsPlace } from '../../lib/store'
 import { fail, ok, warn, type CheckResult } from './check'
 
 const PROBE_ENTRY = 'pensar doctor probe'
@@ -18,8 +19,13 @@ export interface KeychainProbe {
 
 type Answer = { kind: 'found' | 'absent'; ms: number } | { kind: 'failed'; error: KeychainUnavailable; ms: number }
 
-export async function checkKeychain(ctx: Context): Promise<KeychainProbe> {
-  const place = ctx.store.credentialsPlace()
+/**
+ * `config`: config.json as the files check parsed it, undefined when absent or damaged. Never read
+ * through the store here: it would move a damaged file aside (and warn of a wrong-typed field),
+ * and doctor changes nothing.
+ */
+export async function checkKeychain(ctx: Context, config: Record<string, unknown> | undefined): Promise<KeychainProbe> {
+  const place = ctx.store.credentialsPlaceIn(config as ConfigFile | undefined)
   const mode = ctx.store.credentialMode
   const keychain = ctx.store.keychain
   const inKeychain = place.backend === 'keychain'
@@ -36,7 +42,7 @@ export async function checkKeychain(ctx: Context): Promise<KeychainProbe> {
   if (answer.kind === 'absent' && entry) {
     return { result: fail('keychain', `The ${keychain.name} answers and is unlocked, but the session's entry "${entry}" is not in it (perhaps removed by hand).`, 'Run `pensar login` to log in again.'), sessionUnreadable: true }
   }
-  return { result: usable(ctx, keychain, answer.ms, entry), sessionUnreadable: false }
+  return { result: usable(ctx, keychain, answer.ms, entry, { place, recorded: config?.credentialStore }), sessionUnreadable: false }
 }
 
 async function ask(keychain: Keychain, entry: string): Promise<Answer> {
@@ -75,14 +81,14 @@ function unusable(ctx: Context, keychain: Keychain, error: KeychainUnavailable, 
   return warn('keychain', `${what}: a login is kept in ${ctx.store.paths.auth} (0600) instead, with a one-line notice.`, `${fix} Or set PENSAR_CREDENTIAL_STORE=file to make the file the choice.`)
 }
 
-function usable(ctx: Context, keychain: Keychain, ms: number, entry: string | undefined): CheckResult {
+function usable(ctx: Context, keychain: Keychain, ms: number, entry: string | undefined, { place, recorded }: { place: CredentialsPlace; recorded: unknown }): CheckResult {
   if (entry) {
     const stray = lstatOf(ctx.store.paths.auth)
     if (stray) return warn('keychain', `The session's secrets are in the ${keychain.name} (entry "${entry}", answered in ${ms} ms), but an old copy is left in ${ctx.store.paths.auth}.`, `pensar removes it at the next save; to remove it now, run \`rm ${ctx.store.paths.auth}\`.`)
     return ok('keychain', `The session's secrets are in the ${keychain.name} (entry "${entry}"), which answered in ${ms} ms.`)
   }
-  const recorded = ctx.store.readConfig()?.credentialStore
-  const stored = ctx.store.credentialsPlace().backend === 'file' && lstatOf(ctx.store.paths.auth)
-  const where = !stored ? 'a login keeps its secrets there' : ctx.store.credentialMode === 'keychain' || recorded === undefined ? `the session in ${ctx.store.paths.auth} moves there at its next save` : `this session stays in ${ctx.store.paths.auth} until the next login, which uses the keychain`
+  const stored = place.backend === 'file' && lstatOf(ctx.store.paths.auth)
+  // As the store decides at the next save: only a session recorded as kept in the file stays there.
+  const where = !stored ? 'a login keeps its secrets there' : ctx.store.credentialMode === 'keychain' || recorded !== 'file' ? `the session in ${ctx.store.paths.auth} moves there at its next save` : `this session stays in ${ctx.store.paths.auth} until the next login, which uses the keychain`
   return ok('keychain', `The ${keychain.name} answered in ${ms} ms; ${where}.`)
 }

@@ -3,9 +3,9 @@
 // /login) offers next to switching (flows/workspace/switch-workspace.ts). Without a terminal,
 // login simply runs again.
 import type { Context } from '../../context'
-import { CancelledError, PensarError } from '../../lib/errors'
 import type { AuthFile, ConfigFile } from '../../lib/store'
 import { logout } from '../session/logout'
+import { readSessionOrSay } from './persist-login'
 
 export interface StoredSession {
   config: ConfigFile & { workspace: NonNullable<ConfigFile['workspace']> }
@@ -15,14 +15,7 @@ export interface StoredSession {
 /** The stored session, if usable; one that cannot be read (a locked keychain, a damaged file) is said and left to a new login to replace. */
 export async function readStoredSession(ctx: Context): Promise<StoredSession | undefined> {
   const config = ctx.store.readConfig()
-  let auth: AuthFile | undefined
-  try {
-    auth = await ctx.store.readAuth()
-  } catch (error) {
-    if (error instanceof CancelledError || !(error instanceof PensarError)) throw error
-    ctx.ui.warn(`${error.message} Logging in again replaces that session.`)
-    return undefined
-  }
+  const auth = await readSessionOrSay(ctx, 'Logging in again replaces that session.')
   if (!config?.workspace || !auth || !(auth.accessToken || auth.apiKey)) return undefined
   return { config: config as StoredSession['config'], auth }
 }

@@ -49,12 +49,17 @@ export async function persistLogin(ctx: Context, login: NewLogin): Promise<AuthF
  * locked keychain, a damaged file) must not cost the login the person just approved: it is
  * replaced all the same, and said so.
  */
-export async function readReplacedSession(ctx: Context): Promise<AuthFile | undefined> {
+export function readReplacedSession(ctx: Context): Promise<AuthFile | undefined> {
+  return readSessionOrSay(ctx, 'The new login replaces that session without ending it at Pensar Console.')
+}
+
+/** The stored session's document, or undefined when it cannot be read: that is said, with what happens instead (`then`). */
+export async function readSessionOrSay(ctx: Context, then: string): Promise<AuthFile | undefined> {
   try {
     return await ctx.store.readAuth()
   } catch (error) {
     if (error instanceof CancelledError || !(error instanceof PensarError)) throw error
-    ctx.ui.warn(`${error.message} The new login replaces that session without ending it at Pensar Console.`)
+    ctx.ui.warn(`${error.message} ${then}`)
     return undefined
   }
 }

@@ -5,7 +5,7 @@ import { apiUrlFor, type Context } from '../../context'
 import { PensarError } from '../../lib/errors'
 import { assertSafeUrl } from '../../lib/safe-url'
 import type { WorkspaceRef } from '../../lib/store'
-import type { JsonEvent } from '../../ui/ui'
+import { formatWorkspace, type JsonEvent } from '../../ui/ui'
 import { notLoggedIn, readCredentials } from '../session/credentials'
 import { validateApiKey } from '../session/validate-api-key'
 import { consolePageUrl, PAGE_TITLES, type ConsolePage } from '../../lib/console-pages'
@@ -25,7 +25,7 @@ export async function openConsolePage(ctx: Context, opts: OpenOptions): Promise<
     ctx.ui.emit({ page: opts.page, url, opened, ...(browser && !browser.opened ? { reason: browser.reason } : {}) } as unknown as JsonEvent)
     return { url, opened }
   }
-  const what = workspace ? `the ${PAGE_TITLES[opts.page]} of ${workspace.name} (${workspace.slug})` : PAGE_TITLES[opts.page]
+  const what = workspace ? `the ${PAGE_TITLES[opts.page]} of ${formatWorkspace(workspace)}` : PAGE_TITLES[opts.page]
   if (browser?.opened) ctx.ui.success(`Opened ${what} in your browser:`)
   else if (browser) ctx.ui.warn(`Could not open a browser (${browser.reason}). Open ${what} yourself:`)
   ctx.ui.result(url)

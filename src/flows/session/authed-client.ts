@@ -56,6 +56,8 @@ export type SignedBody = { model: string; [field: string]: unknown }
 
 export function createAuthedClient(ctx: Context, target: GatewayTarget = {}): AuthedClient {
   const config = ctx.store.readConfig()
+  /** A PENSAR_API_KEY's gateway, from GET /auth/validate. */
+  const targetGateway = target.gatewayUrl?.replace(/\/+$/, '')
 
   async function withAuth<T>(send: (creds: ActiveCredentials) => Promise<T>, wait: { signal?: AbortSignal }): Promise<T> {
     const creds = await getValidCredentials(ctx, wait)
@@ -86,7 +88,7 @@ export function createAuthedClient(ctx: Context, target: GatewayTarget = {}): Au
 
   /** Where these credentials may go: the session's own addresses, with a PENSAR_API_KEY's gateway from GET /auth/validate (the target). */
   function gatewayOrigins(creds: ActiveCredentials): Origins {
-    return target.gatewayUrl ? { ...creds.origins, gatewayUrl: target.gatewayUrl.replace(/\/+$/, '') } : creds.origins
+    return targetGateway ? { ...creds.origins, gatewayUrl: targetGateway } : creds.origins
   }
 
   /** The body as the exact bytes to send, and its signature headers (a fresh nonce each time). */
@@ -103,7 +105,7 @@ export function createAuthedClient(ctx: Context, target: GatewayTarget = {}): Au
 
   return {
     async gatewayUrl() {
-      if (target.gatewayUrl) return target.gatewayUrl.replace(/\/+$/, '')
+      if (targetGateway) return targetGateway
       const creds = await readCredentials(ctx)
       return creds.kind === 'none' ? apiUrlFor(ctx) : creds.origins.gatewayUrl
     },

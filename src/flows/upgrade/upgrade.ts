@@ -5,7 +5,7 @@
 // one in place and working (docs/cli-reference.md, "pensar upgrade").
 import { dirname, join } from 'node:path'
 import type { Context } from '../../context'
-import { errorCode, PensarError, UsageError } from '../../lib/errors'
+import { causeOf, errorCode, PensarError, UsageError } from '../../lib/errors'
 import { unsafeUrlReason } from '../../lib/safe-url'
 import type { FileWriter, UpgradeSystem } from '../../lib/upgrade-system'
 import { downloadFile, mb } from './download'
@@ -55,7 +55,7 @@ export async function upgrade(ctx: Context, opts: UpgradeOptions, system: Upgrad
     await staged.writer.close()
     await checkStarts(system, staged.path, wanted)
     await replaceBinary(system, staged.path, binary).catch((error) => {
-      throw new PensarError(`Could not put the new pensar in place of ${binary} (${describe(error)}). The old one is unchanged.`, { code: 'replace_failed', cause: error })
+      throw new PensarError(`Could not put the new pensar in place of ${binary} (${causeOf(error)}). The old one is unchanged.`, { code: 'replace_failed', cause: error })
     })
   } catch (error) {
     await staged.writer.close().catch(() => {})
@@ -104,7 +104,7 @@ function versionFlag(value: string): string {
 async function latestVersion(ctx: Context, system: UpgradeSystem, base: string): Promise<string> {
   const url = `${releaseFolderUrl(base)}/${MANIFEST_FILE}`
   ctx.log.debug(`looking for the newest release at ${url}`)
-  const text = new TextDecoder().decode(await downloadFile(ctx, system.fetch, url, { maxBytes: MAX_SMALL_FILE }))
+  const text = await downloadText(ctx, system, url)
   let manifest: Partial<ReleaseManifest> | undefined
   try {
     manifest = JSON.parse(text) as Partial<ReleaseManifest>
@@ -144,8 +144,13 @@ async function createBeside(system: UpgradeSystem, binary: string): Promise<{ pa
   }
 }
 
+/** A release's small text file (its manifest, its checksums). */
+async function downloadText(ctx: Context, system: UpgradeSystem, url: string): Promise<string> {
+  return new TextDecoder().decode(await downloadFile(ctx, system.fetch, url, { maxBytes: MAX_SMALL_FILE }))
+}
+
 async function listedChecksum(ctx: Context, system: UpgradeSystem, folder: string, archive: string): Promise<string> {
-  const sums = new TextDecoder().decode(await downloadFile(ctx, system.fetch, `${folder}/${SUMS_FILE}`, { maxBytes: MAX_SMALL_FILE }))
+  const sums = await downloadText(ctx, system, `${folder}/${SUMS_FILE}`)
   const sha = checksumFor(sums, archive)
   if (!sha) throw new PensarError(`The release has no ${archive} (${folder}/${SUMS_FILE} does not list it).`, { code: 'not_found', hint: 'Pick another --version.' })
   return sha
@@ -190,9 +195,9 @@ async function unpack(archive: Uint8Array<ArrayBuffer>, file: string, entry: str
   } catch (error) {
     // A system error (ENOSPC, EIO) is the disk's; anything else is the archive's.
     if (/^E[A-Z]+$/.test(errorCode(error) ?? '')) {
-      throw new PensarError(`Could not write the new pensar (${describe(error)}). Nothing was changed.`, { code: 'write_failed', cause: error, hint: 'Check the free space of the folder pensar is in.' })
+      throw new PensarError(`Could not write the new pensar (${causeOf(error)}). Nothing was changed.`, { code: 'write_failed', cause: error, hint: 'Check the free space of the folder pensar is in.' })
     }
-    throw new PensarError(`Could not unpack ${file}: ${describe(error)}. Nothing was changed.`, { code: 'bad_archive', cause: error, hint: 'Report it at https://github.com/pensarai/pensar-cli/issues.' })
+    throw new PensarError(`Could not unpack ${file}: ${causeOf(error)}. Nothing was changed.`, { code: 'bad_archive', cause: error, hint: 'Report it at https://github.com/pensarai/pensar-cli/issues.' })
   }
 }
 
@@ -216,8 +221,4 @@ async function checkStarts(system: UpgradeSystem, path: string, version: string)
       hint: 'Check PENSAR_INSTALL_BASE if you use a mirror.',
     })
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

@@ -8,7 +8,7 @@ import { cutToWidth } from '../../ui/fit'
 import { formatMoney, type JsonEvent } from '../../ui/ui'
 import { createAuthedClient } from '../session/authed-client'
 import { readCredentials } from '../session/credentials'
-import { LOW_BALANCE_DOLLARS } from './billing'
+import { isLowBalance } from './billing'
 
 export interface ListedWorkspace extends WorkspaceSummary {
   /** Billing can pay for inference: a payment method and a positive balance (docs/console-api.md §5). */
@@ -61,5 +61,5 @@ export function workspaceTable(workspaces: ListedWorkspace[], columns?: number):
 
 function billingWord(w: ListedWorkspace): string {
   if (!w.billingReady) return 'not set up'
-  return w.balance < LOW_BALANCE_DOLLARS ? 'low balance' : 'ready'
+  return isLowBalance(w.balance) ? 'low balance' : 'ready'
 }

@@ -5,8 +5,8 @@
 import type { Context } from '../../context'
 import type { SelectedWorkspace } from '../../lib/console-api'
 import { PensarError } from '../../lib/errors'
-import { formatMoney } from '../../ui/ui'
-import { notLoggedIn, readCredentials, type ApiKeyCredentials } from '../session/credentials'
+import { formatMoney, formatWorkspace } from '../../ui/ui'
+import type { ApiKeyCredentials } from '../session/credentials'
 import { getValidCredentials } from '../session/refresh'
 import { withSessionLock } from '../session/session-lock'
 import { announceWorkspace } from './announce-workspace'
@@ -24,11 +24,10 @@ export interface SwitchOptions {
 export class CannotSwitchError extends PensarError {}
 
 export async function switchWorkspace(ctx: Context, opts: SwitchOptions): Promise<SelectedWorkspace> {
-  const creds = await readCredentials(ctx)
-  if (creds.kind === 'none') throw notLoggedIn(creds)
-  if (creds.kind === 'api-key') throw cannotSwitch(ctx, creds)
   // The session's own Console: its token goes nowhere else.
-  const { token, origins: { apiUrl } } = await getValidCredentials(ctx)
+  const creds = await getValidCredentials(ctx)
+  if (creds.kind === 'api-key') throw cannotSwitch(ctx, creds.source)
+  const { token, origins: { apiUrl } } = creds
   const config = ctx.store.readConfig()
   const current = config?.workspace
   const chosen = await chooseWorkspace(ctx, apiUrl, token, { requested: opts.requested, lastWorkspaceId: current?.id, openBrowser: opts.openBrowser, consoleUrl: config?.consoleUrl, namedWith: opts.namedWith })
@@ -43,14 +42,14 @@ export async function switchWorkspace(ctx: Context, opts: SwitchOptions): Promis
     }),
   )
   const { workspace, billing } = selected
-  const what = `${workspace.name} (${workspace.slug}), balance ${formatMoney(billing.balance)}`
+  const what = `${formatWorkspace(workspace)}, balance ${formatMoney(billing.balance)}`
   ctx.ui.success(current?.id === workspace.id ? `Apex already uses workspace ${what}.` : `Switched to workspace ${what}. Apex uses it from now on.`)
   ctx.ui.emit({ event: 'workspace_switched', from: current ?? null, workspace, billing })
   return selected
 }
 
-function cannotSwitch(ctx: Context, creds: ApiKeyCredentials): CannotSwitchError {
-  if (creds.source === 'env') {
+function cannotSwitch(ctx: Context, source: ApiKeyCredentials['source']): CannotSwitchError {
+  if (source === 'env') {
     return new CannotSwitchError('PENSAR_API_KEY is set: an API key belongs to one workspace, and it overrides the stored login while it is set.', {
       code: 'cannot_switch',
       hint: 'Unset PENSAR_API_KEY to use and switch the stored login, or set it to a key of the other workspace.',

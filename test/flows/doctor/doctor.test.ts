@@ -112,6 +112,17 @@ describe('pensar doctor', () => {
     expect(readdirSync(t.home)).toEqual(['auth.json'])
   })
 
+  test('a damaged config.json is left where it is, with no warning: the keychain check reads it as the files check did', async () => {
+    const t = setUp({ keychain: new FakeSecrets(), credentialMode: 'auto' })
+    mkdirSync(t.home, { recursive: true, mode: 0o700 })
+    writeFileSync(join(t.home, 'config.json'), '{ not json', { mode: 0o600 })
+    const { report } = await run(t)
+    expect(check(report, 'files').message).toContain('config.json is not usable (not valid JSON); the next pensar command moves it aside')
+    expect(check(report, 'keychain').status).toBe('ok')
+    expect(readdirSync(t.home)).toEqual(['config.json'])
+    expect(t.ui.lines).toEqual([])
+  })
+
   test('a wrong-typed field in auth.json fails with the session code’s own message', async () => {
     const t = setUp()
     mkdirSync(t.home, { recursive: true, mode: 0o700 })
@@ -395,6 +406,16 @@ describe('pensar doctor: the OS keychain', () => {
     expect(keychain.hint).toContain('Unlock it')
     expect(session).toMatchObject({ status: 'warn', message: 'Not checked: the keychain cannot be read (see above).' })
     expect(ok).toBe(false)
+  })
+
+  test('a damaged auth.json left beside a keychain session: the files check fails, the keychain check still finds the entry', async () => {
+    const secrets = new FakeSecrets()
+    const t = setUp({ keychain: secrets, credentialMode: 'auto' })
+    await seedSession(t, 240_000)
+    writeFileSync(join(t.home, 'auth.json'), '{ not json', { mode: 0o600 })
+    const { keychain, session } = await keychainCheck(t)
+    expect(keychain).toMatchObject({ status: 'warn', message: expect.stringContaining(`The session's secrets are in the OS keychain (Secret Service) (entry "session ${TEST_API} ${t.home}"`) })
+    expect(session.message).toBe('Not checked: the stored files cannot be read (see above).')
   })
 
   test('unlocked but the entry is gone: missing, log in again; the probe leaves nothing behind', async () => {
