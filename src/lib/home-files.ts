@@ -20,6 +20,12 @@ export const isLooseMode = (mode: number) => (mode & 0o077) !== 0
 export const octal = (mode: number) => `0${(mode & 0o7777).toString(8).padStart(3, '0')}`
 
 /**
+ * How old the refresh lock, or a temp file a live writer left, must be before it is taken for
+ * abandoned (lib/refresh-lock.ts): here, where the store's sweep needs it too without loading the lock.
+ */
+export const LOCK_STALE_AFTER_MS = 30_000
+
+/**
  * Makes sure `home` is a folder: creates it (and missing parents) 0700, or leaves an existing one
  * as it is. Returns the mode of a folder that existed, so the caller can warn when it is loose.
  */

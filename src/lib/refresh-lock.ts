@@ -11,11 +11,10 @@ import { systemClock, type Clock } from './clock'
 import { cancelledFrom, errorCode, PensarError } from './errors'
 import { onHardExit } from './exit-hooks'
 import { StoreError } from './file-errors'
-import { createNewFile, ensureFolder, isProcessAlive, lstatOf, readRegularFile, removeQuietly } from './home-files'
+import { createNewFile, ensureFolder, isProcessAlive, LOCK_STALE_AFTER_MS, lstatOf, readRegularFile, removeQuietly } from './home-files'
 import { writeAllSync } from './write-all'
 
 export const LOCK_FILE_NAME = 'auth-refresh.lock'
-export const LOCK_STALE_AFTER_MS = 30_000
 
 export interface RefreshLockOptions {
   path: string

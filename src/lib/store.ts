@@ -20,7 +20,7 @@ import { checkApiUrlValue } from './api-url'
 import type { CredentialMode } from './credential-mode'
 import { CancelledError, errorCode, PensarError } from './errors'
 import { StoreError } from './file-errors'
-import { ensureFolder, fsyncFolder, isLooseMode, isProcessAlive, lstatOf, octal, readRegularFile, removeFile, removeQuietly, reserveSpace, tempNameFor, writeNewFile } from './home-files'
+import { ensureFolder, fsyncFolder, isLooseMode, isProcessAlive, LOCK_STALE_AFTER_MS, lstatOf, octal, readRegularFile, removeFile, removeQuietly, reserveSpace, tempNameFor, writeNewFile } from './home-files'
 import { createJsonFile, MAX_FILE_BYTES, parseJson, parseJsonObject, type JsonDocument, type StagedWrite } from './json-file'
 import { accessTokenExpiresAt } from './jwt'
 import { keychainName, KeychainUnavailable, KEYCHAIN_SERVICE, sessionEntryName, type Keychain } from './keychain'
@@ -561,7 +561,7 @@ function sweepLeftovers(paths: { home: string; auth: string }): Record<string, u
     const info = lstatOf(path)
     if (!info) continue
     const pid = match[2] ? Number(match[2]) : undefined
-    if (pid !== undefined && pid !== process.pid && isProcessAlive(pid) && Date.now() - info.mtimeMs < 30_000) continue
+    if (pid !== undefined && pid !== process.pid && isProcessAlive(pid) && Date.now() - info.mtimeMs < LOCK_STALE_AFTER_MS) continue
     if (match[1] === 'auth' && pid !== undefined && info.isFile) {
       const parsed = parseJsonObject(readRegularFile(path, MAX_FILE_BYTES) ?? '')
       if (parsed) found.push(parsed)
