@@ -10,7 +10,7 @@ import { createPaint, type Paint } from '../ui/style'
 import type { KeyInput } from './key-input'
 import { readLine } from './line-editor'
 import { toAscii } from '../ui/ascii'
-import { fitLegend } from '../ui/fit'
+import { columnsOf, fitLegend } from '../ui/fit'
 import { helpLines, parseLine, unknownCommand, type SlashCommandName } from './slash-commands'
 import { runStep, type Step } from './step'
 import { showToast } from './toast'
@@ -63,8 +63,7 @@ export async function runInteractive(ctx: Context, deps: InteractiveDeps): Promi
   const paint = createPaint(!ctx.env.noColor)
   const unicode = deps.unicode ?? true
   const shown = unicode ? (text: string) => text : toAscii
-  const columns = (deps.output as { columns?: number }).columns ?? 80
-  deps.output.write(`${paint('bold', 'Apex')} ${paint('dim', shown(`· ${fitLegend(['Pensar Console', '/help lists the commands'], columns - 7)}`))}\n`)
+  deps.output.write(`${paint('bold', 'Apex')} ${paint('dim', shown(`· ${fitLegend(['Pensar Console', '/help lists the commands'], columnsOf(deps.output) - 7)}`))}\n`)
   await announceSessionHealth(ctx, deps, paint, unicode)
   const history: string[] = []
   let conversation = newConversation()

@@ -10,7 +10,7 @@ import type { Readable, Writable } from 'node:stream'
 import { cancelledFrom, CancelledError } from '../lib/errors'
 import { safeBlock, safeLines, safeText } from '../lib/safe-text'
 import { toAscii } from './ascii'
-import { cutToWidth, packRows, visibleLength, wrapLine } from './fit'
+import { columnsOf, cutToWidth, packRows, visibleLength, wrapLine } from './fit'
 import { emitKeypresses, restoreMode, tolerateGoneTerminal } from './key-presses'
 import { qrCodeLines } from './qr-code'
 import type { Paint } from './style'
@@ -235,7 +235,7 @@ export class ClackUi implements Ui {
   }
 
   private columns(): number {
-    return (this.deps.output as { columns?: number }).columns ?? 80
+    return columnsOf(this.deps.output)
   }
 
   /**
