@@ -24,7 +24,7 @@ export function renderHelp(node: CommandNode, paint: Paint, columns?: number): s
   const out: string[] = []
   if (node.description) out.push(...fit(node.description), '')
   // After `USAGE `: the first row is 6 narrower, and the rest hang under it.
-  const [usage = '', ...more] = columns ? wrapWords(usageLine(node, name), columns - 6).map((row, i) => (i === 0 ? row : `      ${row}`)) : [usageLine(node, name)]
+  const [usage = '', ...more] = fit(usageLine(node, name), 6)
   out.push(`${heading('USAGE')} ${paint('cyan', usage)}`, ...more.map((row) => paint('cyan', row)), '')
   if (node.subcommands.length > 0) {
     out.push(heading('COMMANDS'), '', ...table(node.subcommands.map((sub) => [sub.path.at(-1)!, sub.description]), paint, columns), '')
