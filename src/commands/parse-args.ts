@@ -65,7 +65,7 @@ export function flagKey(defs: ArgsDef, name: string): string | undefined {
 function unknownOption(arg: string, command: string, defs: ArgsDef): UsageError {
   const typed = flagOf(arg)
   const known = Object.keys(defs).flatMap((key) => (defs[key]!.type === 'positional' ? [] : namesOf(key, defs[key]!)))
-  const near = typed.length <= SHOWN_MAX ? closestName(withoutDashes(typed), known.filter((name) => name.length > 1)) : undefined
+  const near = closestName(withoutDashes(typed), known.filter((name) => name.length > 1))
   const help = `Run \`${command} --help\` to see the options.`
   return new UsageError(`Unknown option ${shown(typed)} for \`${command}\`.`, { hint: near ? `Did you mean --${near}? ${help}` : help })
 }
