@@ -106,7 +106,7 @@ function assignPositionals(parsed: ParsedArgs, defs: ArgsDef, command: string): 
     const choices = choicesOf(def)
     if (word !== undefined && choices && !choices.includes(word)) {
       const near = closestName(word, choices)
-      throw new UsageError(`\`${command}\` takes ${choices.join(', ')}, not ${JSON.stringify(word)}.`, { hint: near ? `Did you mean \`${command} ${near}\`?` : `Run \`${command} --help\` to see the arguments.` })
+      throw new UsageError(`\`${command}\` takes ${choices.join(', ')}, not ${JSON.stringify(shown(word))}.`, { hint: near ? `Did you mean \`${command} ${near}\`?` : `Run \`${command} --help\` to see the arguments.` })
     }
     parsed[key] = word
   }
