@@ -1,10 +1,15 @@
 // "Did you mean …?" for a mistyped command or flag: the known name closest to what was typed,
-// when it is within two edits (a swapped, missing, extra or wrong letter counts as one).
+// when it is within two edits (a swapped, missing, extra or wrong letter counts as one). The
+// distance is at least the difference in length, so a name more than two letters longer or
+// shorter is passed over without comparing: a word of any length (a pasted blob) costs nothing.
 
 export function closestName(typed: string, known: Iterable<string>): string | undefined {
   let best: { name: string; distance: number } | undefined
+  const word = typed.toLowerCase()
   for (const name of known) {
-    const distance = editDistance(typed.toLowerCase(), name.toLowerCase())
+    const other = name.toLowerCase()
+    if (Math.abs(word.length - other.length) > 2) continue
+    const distance = editDistance(word, other)
     if (distance <= 2 && distance < typed.length && (!best || distance < best.distance)) best = { name, distance }
   }
   return best?.name

@@ -63,7 +63,7 @@ export function strayWordError(resolved: ResolvedCommand, word: string, subcomma
     return new UsageError(`\`${word}\` comes after \`--\`, which ends the options, so it is not read as a command.`, { hint: `Put the command first: \`${command} ${word}\`.` })
   }
   if (subcommands) {
-    const near = word.length <= 40 ? closestName(word, subcommands) : undefined
+    const near = closestName(word, subcommands)
     return new UsageError(`Unknown command ${shown(word)} for \`${command}\`.`, { hint: near ? `Did you mean \`${command} ${near}\`? ${help}` : help })
   }
   return new UsageError(`\`${command}\` takes no argument ${JSON.stringify(shown(word))}.`, { hint: `${argumentHint}${help}` })

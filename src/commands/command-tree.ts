@@ -27,6 +27,16 @@ export function choicesOf(def: ArgDef): readonly string[] | undefined {
   return def.type === 'positional' ? (def as Partial<ChoiceArgDef>).options : undefined
 }
 
+/**
+ * A flag as people type it, and what it does: a switch that is on by default (with a
+ * `negativeDescription`) by its `--no-` form, any other flag by its own name. Help and the
+ * completions both show it so.
+ */
+export function typedFlag(key: string, def: ArgDef): { name: string; description: string; negated: boolean } {
+  const negative = def.type === 'boolean' && def.default === true ? (def as { negativeDescription?: string }).negativeDescription : undefined
+  return negative ? { name: `--no-${key}`, description: negative, negated: true } : { name: `--${key}`, description: def.description ?? '', negated: false }
+}
+
 export interface CommandNode {
   /** The words that name it, from the root: ['pensar', 'auth', 'status']. */
   path: string[]

@@ -6,7 +6,7 @@
 import type { ArgDef } from 'citty'
 import { wrapWords } from '../ui/fit'
 import type { Paint } from '../ui/style'
-import { choicesOf, HELP_FLAG, VERSION_FLAG, type CommandNode } from './command-tree'
+import { choicesOf, HELP_FLAG, typedFlag, VERSION_FLAG, type CommandNode } from './command-tree'
 
 /** A description column narrower than this goes under its name instead. */
 const MIN_COLUMN = 24
@@ -24,7 +24,7 @@ export function renderHelp(node: CommandNode, paint: Paint, columns?: number): s
   const out: string[] = []
   if (node.description) out.push(...fit(node.description), '')
   // After `USAGE `: the first row is 6 narrower, and the rest hang under it.
-  const [usage = '', ...more] = columns ? wrapWords(usageLine(node, name), columns - 6).map((row, i) => (i === 0 ? row : `      ${row}`)) : [usageLine(node, name)]
+  const [usage = '', ...more] = fit(usageLine(node, name), 6)
   out.push(`${heading('USAGE')} ${paint('cyan', usage)}`, ...more.map((row) => paint('cyan', row)), '')
   if (node.subcommands.length > 0) {
     out.push(heading('COMMANDS'), '', ...table(node.subcommands.map((sub) => [sub.path.at(-1)!, sub.description]), paint, columns), '')
@@ -59,17 +59,14 @@ function argumentName(key: string, def: ArgDef): string {
   return choices ? choices.join('|') : key.toUpperCase()
 }
 
-/** A flag's rows: a switch on by default is shown by its `--no-` form, the one people type. */
+/** A flag's rows: a switch on by default is shown by its `--no-` form (typedFlag), without aliases. */
 function flagRowsOf(key: string, def: ArgDef): [string, string][] {
-  const aliases = 'alias' in def && def.alias ? [def.alias].flat().map((a) => (a.length === 1 ? `-${a}` : `--${a}`)) : []
-  const names = (flag: string) => [...aliases, flag].join(', ')
-  if (def.type === 'boolean') {
-    const negative = (def as { negativeDescription?: string }).negativeDescription
-    if (def.default === true && negative) return [[`--no-${key}`, negative]]
-    return [[names(`--${key}`), def.description ?? '']]
-  }
+  const { name, description, negated } = typedFlag(key, def)
+  const aliases = !negated && 'alias' in def && def.alias ? [def.alias].flat().map((a) => (a.length === 1 ? `-${a}` : `--${a}`)) : []
+  const names = [...aliases, name].join(', ')
+  if (def.type === 'boolean') return [[names, description]]
   const hint = def.type === 'enum' && def.options ? def.options.join('|') : (def.valueHint ?? key)
-  return [[`${names(`--${key}`)} <${hint}>`, def.description ?? '']]
+  return [[`${names} <${hint}>`, description]]
 }
 
 /**

@@ -65,7 +65,7 @@ export function flagKey(defs: ArgsDef, name: string): string | undefined {
 function unknownOption(arg: string, command: string, defs: ArgsDef): UsageError {
   const typed = flagOf(arg)
   const known = Object.keys(defs).flatMap((key) => (defs[key]!.type === 'positional' ? [] : namesOf(key, defs[key]!)))
-  const near = typed.length <= SHOWN_MAX ? closestName(withoutDashes(typed), known.filter((name) => name.length > 1)) : undefined
+  const near = closestName(withoutDashes(typed), known.filter((name) => name.length > 1))
   const help = `Run \`${command} --help\` to see the options.`
   return new UsageError(`Unknown option ${shown(typed)} for \`${command}\`.`, { hint: near ? `Did you mean --${near}? ${help}` : help })
 }
@@ -106,7 +106,7 @@ function assignPositionals(parsed: ParsedArgs, defs: ArgsDef, command: string): 
     const choices = choicesOf(def)
     if (word !== undefined && choices && !choices.includes(word)) {
       const near = closestName(word, choices)
-      throw new UsageError(`\`${command}\` takes ${choices.join(', ')}, not ${JSON.stringify(word)}.`, { hint: near ? `Did you mean \`${command} ${near}\`?` : `Run \`${command} --help\` to see the arguments.` })
+      throw new UsageError(`\`${command}\` takes ${choices.join(', ')}, not ${JSON.stringify(shown(word))}.`, { hint: near ? `Did you mean \`${command} ${near}\`?` : `Run \`${command} --help\` to see the arguments.` })
     }
     parsed[key] = word
   }

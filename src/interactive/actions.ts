@@ -3,6 +3,7 @@
 // ends), loaded on first use.
 import type { Context } from '../context'
 import { AuthError } from '../lib/errors'
+import { columnsOf } from '../ui/fit'
 import type { InteractiveActions, Question } from './repl'
 import { checkSessionAtStartup } from './session-check'
 
@@ -21,7 +22,7 @@ export const flowActions: InteractiveActions = {
 /** A question: its answer streams onto the prompt's terminal; Esc or Ctrl-C mid-answer keeps what came. */
 async function askTheModel(ctx: Context, question: Question): Promise<unknown> {
   const { ask, AnswerStoppedError } = await import('../flows/ask/ask')
-  const output = { write: (text: string) => void question.output.write(text), isTerminal: true, columns: (question.output as { columns?: number }).columns ?? 80 }
+  const output = { write: (text: string) => void question.output.write(text), isTerminal: true, columns: columnsOf(question.output) }
   try {
     return await ask(ctx, { prompt: question.text }, question.conversation, output)
   } catch (error) {

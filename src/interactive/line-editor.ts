@@ -4,7 +4,7 @@
 // The editing rules are a pure function of (state, key) so they are tested without a terminal.
 import type { Writable } from 'node:stream'
 import { isCtrlC, isEscape, type KeyInput, type KeyPress } from './key-input'
-import { cutToWidth, fitLegend, visibleLength } from '../ui/fit'
+import { columnsOf, cutToWidth, fitLegend, visibleLength } from '../ui/fit'
 import { completeLine, hintFor } from './slash-commands'
 
 export interface EditorState {
@@ -74,7 +74,7 @@ export function readLine(opts: ReadLineOptions): Promise<ReadLineResult> {
   const draw = () => {
     // Neither line may wrap, or "up one line" would miss the prompt: a long line scrolls sideways
     // and the hint is cut to the width.
-    const columns = (output as { columns?: number }).columns ?? 80
+    const columns = columnsOf(output)
     const room = Math.max(8, columns - visibleLength(prompt) - 1)
     const start = Math.max(0, state.cursor - room)
     const col = visibleLength(prompt) + state.cursor - start

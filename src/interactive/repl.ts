@@ -6,11 +6,12 @@
 import type { Writable } from 'node:stream'
 import type { Context } from '../context'
 import { newConversation, type Conversation } from '../flows/ask/conversation'
+import { shortened } from '../lib/safe-text'
 import { createPaint, type Paint } from '../ui/style'
 import type { KeyInput } from './key-input'
 import { readLine } from './line-editor'
 import { toAscii } from '../ui/ascii'
-import { fitLegend } from '../ui/fit'
+import { columnsOf, fitLegend } from '../ui/fit'
 import { helpLines, parseLine, unknownCommand, type SlashCommandName } from './slash-commands'
 import { runStep, type Step } from './step'
 import { showToast } from './toast'
@@ -63,8 +64,7 @@ export async function runInteractive(ctx: Context, deps: InteractiveDeps): Promi
   const paint = createPaint(!ctx.env.noColor)
   const unicode = deps.unicode ?? true
   const shown = unicode ? (text: string) => text : toAscii
-  const columns = (deps.output as { columns?: number }).columns ?? 80
-  deps.output.write(`${paint('bold', 'Apex')} ${paint('dim', shown(`· ${fitLegend(['Pensar Console', '/help lists the commands'], columns - 7)}`))}\n`)
+  deps.output.write(`${paint('bold', 'Apex')} ${paint('dim', shown(`· ${fitLegend(['Pensar Console', '/help lists the commands'], columnsOf(deps.output) - 7)}`))}\n`)
   await announceSessionHealth(ctx, deps, paint, unicode)
   const history: string[] = []
   let conversation = newConversation()
@@ -110,9 +110,10 @@ async function announceSessionHealth(ctx: Context, deps: InteractiveDeps, paint:
 /**
  * `Logged in as demo@pensar.local to console.pensar.dev (workspace Acme).`, or with an API key.
  * "Logged in", not "Connected": a token that is still good is not checked with the Console at
- * start (docs/message-style.md, "Words").
+ * start (docs/message-style.md, "Words"). A name or email over DISPLAY_MAX_CHARS is cut, as everywhere.
  */
 export function connectedLine(c: Connection): string {
-  const who = c.apiKey === 'env' ? ' with PENSAR_API_KEY' : c.apiKey ? `${c.user ? ` as ${c.user}` : ''} with an API key` : c.user ? ` as ${c.user}` : ''
-  return `Logged in${who} to ${c.console}${c.workspace ? ` (workspace ${c.workspace})` : ''}.`
+  const user = c.user ? ` as ${shortened(c.user)}` : ''
+  const who = c.apiKey === 'env' ? ' with PENSAR_API_KEY' : c.apiKey ? `${user} with an API key` : user
+  return `Logged in${who} to ${c.console}${c.workspace ? ` (workspace ${shortened(c.workspace)})` : ''}.`
 }

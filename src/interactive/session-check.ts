@@ -2,7 +2,7 @@
 // truly expired … Apex will show a toast notification on startup … If you have a valid refresh
 // token, your session will be silently restored"). A token that is still good costs no request;
 // one that is due is renewed by the one refresh implementation (flows/session/refresh.ts).
-import { apiUrlFor, type Context } from '../context'
+import type { Context } from '../context'
 import { causeOf, PensarError } from '../lib/errors'
 import { HttpError } from '../lib/http'
 import { readCredentials, SessionExpiredError, type Credentials } from '../flows/session/credentials'
@@ -28,13 +28,16 @@ export async function checkSessionAtStartup(ctx: Context, renew: Renew = renewWi
   }
 }
 
-/** Who is connected to which Console and workspace, as stored (PENSAR_API_KEY's workspace is not). */
+/**
+ * Who is connected to which Console (the one the credentials go to) and workspace, as stored
+ * (PENSAR_API_KEY's workspace is not).
+ */
 function connectionOf(ctx: Context, creds: Exclude<Credentials, { kind: 'none' }>): Connection {
   const config = creds.source === 'env' ? undefined : ctx.store.readConfig()
   return {
     user: config?.user?.email,
     apiKey: creds.kind === 'api-key' ? creds.source : undefined,
-    console: hostOf(apiUrlFor(ctx)),
+    console: hostOf(creds.origins.apiUrl),
     workspace: config?.workspace?.name,
   }
 }

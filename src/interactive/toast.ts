@@ -3,13 +3,12 @@
 import type { Writable } from 'node:stream'
 import { safeText } from '../lib/safe-text'
 import { toAscii } from '../ui/ascii'
-import { wrapLine } from '../ui/fit'
+import { columnsOf, wrapLine } from '../ui/fit'
 import type { Paint, StyleName } from '../ui/style'
 
 export function showToast(output: Writable, paint: Paint, message: string, tone: Extract<StyleName, 'yellow' | 'cyan' | 'red'> = 'yellow', unicode = true) {
   const [tl, tr, bl, br, h, v, mark] = unicode ? ['╭', '╮', '╰', '╯', '─', '│', '▲'] : ['+', '+', '+', '+', '-', '|', '!']
-  const columns = (output as { columns?: number }).columns ?? 80
-  const rows = wrapLine(unicode ? safeText(message) : toAscii(safeText(message)), columns - 6)
+  const rows = wrapLine(unicode ? safeText(message) : toAscii(safeText(message)), columnsOf(output) - 6)
   const width = Math.max(...rows.map((r) => r.length))
   const body = rows.map((row, i) => `${paint(tone, v)} ${i === 0 ? paint(tone, mark) : ' '} ${paint('bold', row.padEnd(width))} ${paint(tone, v)}\n`).join('')
   output.write(`${paint(tone, `${tl}${h.repeat(width + 4)}${tr}`)}\n${body}${paint(tone, `${bl}${h.repeat(width + 4)}${br}`)}\n`)

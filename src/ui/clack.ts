@@ -10,7 +10,7 @@ import type { Readable, Writable } from 'node:stream'
 import { cancelledFrom, CancelledError } from '../lib/errors'
 import { safeBlock, safeLines, safeText } from '../lib/safe-text'
 import { toAscii } from './ascii'
-import { cutToWidth, packRows, visibleLength, wrapLine } from './fit'
+import { columnsOf, cutToWidth, packRows, visibleLength, wrapLine } from './fit'
 import { emitKeypresses, restoreMode, tolerateGoneTerminal } from './key-presses'
 import { qrCodeLines } from './qr-code'
 import type { Paint } from './style'
@@ -146,13 +146,10 @@ export class ClackUi implements Ui {
 
   async select<T>(opts: { message: string; options: SelectOption<T>[]; initial?: T }): Promise<T> {
     const clack = await loadClack(this.deps.unicode)
-    const { paint } = this.deps
     tolerateGoneTerminal(this.deps.input)
     // Our legend instead of clack's "↑/↓ to navigate • Enter: confirm": one legend format everywhere,
     // its rows broken between items (as pressKey's), never inside one when clack wraps the message.
-    const keys = SELECT_KEYS.map(([key, label]) => [this.shown(key), label] as const)
-    const rows = packRows(keys, ([key, label]) => key.length + 1 + label.length, 3, this.columns() - 3)
-    const legend = rows.map((row) => row.map(([key, label]) => `${paint('bold', key)} ${label}`).join(paint('dim', ' · ')))
+    const legend = this.legend(SELECT_KEYS.map(([key, label]) => [this.shown(key), label]))
     const answer = await clack.select<T>({
       message: this.shown([safeText(opts.message), ...legend].join('\n')),
       showInstructions: false,
@@ -169,9 +166,7 @@ export class ClackUi implements Ui {
   pressKey<V>(opts: { message: string; choices: KeyChoice<V>[] }): Promise<V> {
     const { input, paint } = this.deps
     const choices = opts.choices.map((c) => ({ ...c, label: safeText(c.label) }))
-    // One key per item, rows broken between items so a narrow terminal never splits one.
-    const rows = packRows(choices, (c) => keyName(c.key).length + 1 + c.label.length, 3, this.columns() - 3)
-    const legend = rows.map((row) => row.map((c) => `${paint('bold', keyName(c.key))} ${c.label}`).join(paint('dim', ' · ')))
+    const legend = this.legend(choices.map((c) => [keyName(c.key), c.label]))
     return new Promise<V>((resolve, reject) => {
       // Listening, in raw mode, before the question is drawn: a key pressed the moment it shows
       // never meets a terminal still in line mode, which would echo it onto the screen.
@@ -232,8 +227,15 @@ export class ClackUi implements Ui {
     }
   }
 
+  /** `Key label` items joined by ` · `, one key per item, rows broken between items so a narrow terminal never splits one. */
+  private legend(items: readonly (readonly [key: string, label: string])[]): string[] {
+    const { paint } = this.deps
+    const rows = packRows(items, ([key, label]) => key.length + 1 + label.length, 3, this.columns() - 3)
+    return rows.map((row) => row.map(([key, label]) => `${paint('bold', key)} ${label}`).join(paint('dim', ' · ')))
+  }
+
   private columns(): number {
-    return (this.deps.output as { columns?: number }).columns ?? 80
+    return columnsOf(this.deps.output)
   }
 
   /**

@@ -8,6 +8,11 @@ const ESCAPES = /\x1b\[[0-9;]*m|\x1b\]8;[^\x07\x1b]*(?:\x07|\x1b\\)/g
 /** Narrower than this, wrapping only makes things worse (a 20-column terminal leaves 16 inside a box). */
 const MIN_WIDTH = 12
 
+/** A stream's width in columns: a terminal's own, else 80 (a test's stream, or one that does not say). */
+export function columnsOf(output: object): number {
+  return (output as { columns?: number }).columns ?? 80
+}
+
 export function visibleLength(text: string): number {
   return text.replace(ESCAPES, '').length
 }

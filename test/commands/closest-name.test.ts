@@ -21,6 +21,12 @@ describe('closestName', () => {
     expect(closestName('a', ['auth', 'h'])).toBeUndefined()
   })
 
+  test('two letters longer is still close; a pasted blob is compared with nothing', () => {
+    expect(closestName('loginxx', commands)).toBe('login')
+    expect(closestName('statusxyz', commands)).toBeUndefined()
+    expect(closestName('status'.repeat(200_000), commands)).toBeUndefined()
+  })
+
   test('the nearest of several wins', () => {
     expect(closestName('logot', commands)).toBe('logout')
   })

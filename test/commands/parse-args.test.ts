@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import type { ArgsDef } from 'citty'
+import { choiceArg } from '../../src/commands/command-tree'
 import { parseCommandArgs } from '../../src/commands/parse-args'
 import { UsageError } from '../../src/lib/errors'
 
@@ -73,6 +74,12 @@ describe('parseCommandArgs', () => {
     const error = usageError(argv)
     expect(error.message).toBe(message)
     expect(error.exitCode).toBe(2)
+  })
+
+  test('a word a fixed-word argument does not take is quoted like any other, never pages of it', () => {
+    const page = choiceArg({ options: ['billing', 'usage'] })
+    expect(usageError(['biling'], { page }).message).toBe('`pensar login` takes billing, usage, not "biling".')
+    expect(usageError(['y'.repeat(100)], { page }).message).toBe(`\`pensar login\` takes billing, usage, not "${'y'.repeat(59)}… (100 characters)".`)
   })
 
   test('an unknown option suggests the one it is closest to', () => {

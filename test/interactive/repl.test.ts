@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import type { Context } from '../../src/context'
 import { flowActions } from '../../src/interactive/actions'
 import { createKeyInput } from '../../src/interactive/key-input'
-import { EXPIRED_NOTICE, runInteractive, type InteractiveActions, type SessionHealth } from '../../src/interactive/repl'
+import { connectedLine, EXPIRED_NOTICE, runInteractive, type InteractiveActions, type SessionHealth } from '../../src/interactive/repl'
 import type { Conversation } from '../../src/flows/ask/conversation'
 import { PensarError } from '../../src/lib/errors'
 import { readFileSync } from 'node:fs'
@@ -293,6 +293,11 @@ describe('the startup session check', () => {
     await h.done
     expect(h.output.text).not.toContain('expired')
     expect(t.ui.lines).toEqual([{ kind: 'info', text: line }])
+  })
+
+  test('a name or email over 200 characters is cut in that line, as everywhere on screen', () => {
+    const line = connectedLine({ user: `${'u'.repeat(300)}@pensar.local`, console: 'api.console.pensar.dev', workspace: 'W'.repeat(300) })
+    expect(line).toBe(`Logged in as ${'u'.repeat(199)}… to api.console.pensar.dev (workspace ${'W'.repeat(199)}…).`)
   })
 
   test('an unreachable Console is a warning, not an expiry', async () => {

@@ -3,7 +3,7 @@
 // values when they are fixed) and the fixed words of its argument. Each shell's script
 // (bash.ts, zsh.ts, fish.ts) is generated from this, so a command added to root.ts completes
 // without anyone touching the scripts.
-import { choicesOf, HELP_FLAG, VERSION_FLAG, type CommandNode } from '../command-tree'
+import { choicesOf, HELP_FLAG, typedFlag, VERSION_FLAG, type CommandNode } from '../command-tree'
 
 export { shellQuote } from '../../lib/shell-quote'
 
@@ -56,10 +56,10 @@ function specOf(node: CommandNode): CommandSpec {
       args = [...args, ...(choicesOf(def) ?? [])]
       continue
     }
-    const negative = def.type === 'boolean' && def.default === true
+    const { name, description } = typedFlag(key, def)
     flags.push({
-      name: negative ? `--no-${key}` : `--${key}`,
-      description: oneLine((negative && (def as { negativeDescription?: string }).negativeDescription) || def.description || ''),
+      name,
+      description: oneLine(description),
       takesValue: def.type === 'string' || def.type === 'enum',
       values: def.type === 'enum' ? (def.options ?? []) : [],
     })
