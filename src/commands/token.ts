@@ -2,6 +2,7 @@
 // (or the API key) for another tool, and nothing else, on stdout.
 import { defineCommand, type CommandDef } from 'citty'
 import type { Context } from '../context'
+import { envApiKey } from '../lib/env-api-key'
 import { globalArgs } from './global-args'
 
 export type TokenRunner = (ctx: Context) => Promise<unknown>
@@ -15,7 +16,7 @@ export function tokenCommand(ctx: Context, run: TokenRunner = runToken): Command
     run: () => {
       // The keychain's round trip (a cold read costs 14–27 ms) runs while the flow's code loads;
       // PENSAR_API_KEY wins over the stored session, whose secrets are then never read.
-      if (!ctx.env.vars.PENSAR_API_KEY?.trim()) ctx.store.prefetchSecrets()
+      if (!envApiKey(ctx.env.vars)) ctx.store.prefetchSecrets()
       return run(ctx)
     },
   })

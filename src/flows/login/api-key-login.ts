@@ -4,6 +4,7 @@
 // It is a login like the browser one: the same `workspace_selected`, `warning` and `logged_in`
 // events, the same billing warnings, and B for the billing page when a person watches.
 import { apiUrlFor, type Context } from '../../context'
+import { envApiKey } from '../../lib/env-api-key'
 import { UsageError } from '../../lib/errors'
 import { withSessionLock } from '../session/session-lock'
 import { validateApiKey } from '../session/validate-api-key'
@@ -39,7 +40,7 @@ export async function loginWithApiKey(ctx: Context, input: KeyInput): Promise<vo
     return replaced
   })
   announceLogin(shown, { apiUrl, authType: 'api-key', user: info.user }, { workspace: info.workspace, billing: info.billing })
-  if (ctx.env.vars.PENSAR_API_KEY?.trim()) shown.ui.warn('PENSAR_API_KEY is set in your environment and overrides the stored key while it is set.')
+  if (envApiKey(ctx.env.vars)) shown.ui.warn('PENSAR_API_KEY is set in your environment and overrides the stored key while it is set.')
   // A browser login this key replaces is ended at the Console too, as `pensar logout` would.
   await revokePreviousSession(ctx, previous)
 }

@@ -6,6 +6,7 @@
 // naming another Console), nothing is sent and the command says why (exit 4).
 import { apiUrlFor, type Context } from '../../context'
 import { checkApiUrlValue, sameApiUrl } from '../../lib/api-url'
+import { envApiKey } from '../../lib/env-api-key'
 import { AuthError, NOT_LOGGED_IN_HINT, PensarError } from '../../lib/errors'
 import type { AuthFile, ConfigFile } from '../../lib/store'
 
@@ -60,7 +61,7 @@ const NUMBER_FIELDS = ['expiresAt', 'sessionExpiredAt'] as const
 
 /** `stored`: the session's document as the caller already read it (status reads it once), else read here. */
 export async function readCredentials(ctx: Pick<Context, 'env' | 'store'>, stored: () => Promise<AuthFile | undefined> = () => ctx.store.readAuth()): Promise<Credentials> {
-  const envKey = ctx.env.vars.PENSAR_API_KEY?.trim()
+  const envKey = envApiKey(ctx.env.vars)
   if (envKey) return { kind: 'api-key', source: 'env', apiKey: checkApiKeyShape(envKey, 'PENSAR_API_KEY'), origins: envKeyOrigins(ctx) }
   const auth = await stored()
   if (!auth) return { kind: 'none', expired: false }
@@ -121,7 +122,7 @@ export type RecordedCredentials = { kind: 'api-key' | 'workos'; source: 'env' | 
  * PENSAR_API_KEY still wins, and the session's Console is checked as for `readCredentials`.
  */
 export function recordedCredentials(ctx: Pick<Context, 'env' | 'store'>, config: ConfigFile | undefined): RecordedCredentials {
-  const envKey = ctx.env.vars.PENSAR_API_KEY?.trim()
+  const envKey = envApiKey(ctx.env.vars)
   if (envKey) return { kind: 'api-key', source: 'env', origins: envKeyOrigins(ctx) }
   if (!config?.authType) return { kind: 'none', expired: false }
   if (config.sessionExpiredAt !== undefined) return { kind: 'none', expired: true }

@@ -3,6 +3,7 @@
 // forget tokens, API key, signing key and workspace, keeping unrelated settings. Offline, the
 // local credentials still go, and we say the server-side revocation did not happen.
 import type { Context } from '../../context'
+import { envApiKey } from '../../lib/env-api-key'
 import { CancelledError, causeOf, PensarError } from '../../lib/errors'
 import { StoreError } from '../../lib/file-errors'
 import { lstatOf } from '../../lib/home-files'
@@ -108,7 +109,7 @@ function report(ctx: Context, revocation: { outcome: Revocation; reason?: string
     }
     ctx.ui.success(`Logged out. ${how[revocation.outcome]}`)
   }
-  if (ctx.env.vars.PENSAR_API_KEY?.trim()) ctx.ui.warn('PENSAR_API_KEY is still set in your environment; pensar keeps using it until you unset it.')
+  if (envApiKey(ctx.env.vars)) ctx.ui.warn('PENSAR_API_KEY is still set in your environment; pensar keeps using it until you unset it.')
 }
 
 function finish(ctx: Context, result: LogoutResult): LogoutResult {
